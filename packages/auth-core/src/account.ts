@@ -1,0 +1,283 @@
+import * as v from 'valibot';
+import { base64, utf8 } from './base64';
+import { ArgumentError, OAuthError, ValidationError } from './errors';
+import { firstProblem, type Problem, problemText } from './issues';
+import {
+  type AccountName,
+  accountNameSchema,
+  type ProjectId,
+  projectIdSchema,
+  type Region,
+  regionSchema,
+} from './scalars';
+import { isSecret, Secret, toSecret } from './secret';
+import type { TokenResolver } from './token-resolver';
+
+const secretInput = v.union([v.string(), v.custom<Secret>(isSecret)]);
+const common = {
+  name: accountNameSchema,
+  region: regionSchema,
+  defaultProject: v.optional(projectIdSchema),
+};
+const exactlyOneToken = (input: { token?: unknown; tokenEnv?: unknown }) =>
+  (input.token === undefined) !== (input.tokenEnv === undefined);
+export const EXACTLY_ONE_TOKEN =
+  'OAuthTokenAccount requires exactly one of `token` or `token_env`.';
+
+/** Schema of the camelCase account fields (what constructors and `createAccount` take). */
+export const accountInitSchema = v.pipe(
+  v.variant('type', [
+    v.strictObject({
+      type: v.literal('service_account'),
+      ...common,
+      username: v.pipe(v.string(), v.minLength(1)),
+      secret: secretInput,
+    }),
+    v.strictObject({ type: v.literal('oauth_browser'), ...common }),
+    v.strictObject({
+      type: v.literal('oauth_token'),
+      ...common,
+      token: v.optional(secretInput),
+      tokenEnv: v.optional(v.string()),
+    }),
+  ]),
+  v.check((input) => input.type !== 'oauth_token' || exactlyOneToken(input), EXACTLY_ONE_TOKEN),
+);
+
+interface CommonInit {
+  name: string;
+  region: Region | string;
+  defaultProject?: string | undefined;
+}
+export interface ServiceAccountInit extends CommonInit {
+  username: string;
+  secret: string | Secret;
+}
+export type OAuthBrowserAccountInit = CommonInit;
+export interface OAuthTokenAccountInit extends CommonInit {
+  token?: string | Secret | undefined;
+  tokenEnv?: string | undefined;
+}
+export type AccountInit =
+  | ({ type: 'service_account' } & ServiceAccountInit)
+  | ({ type: 'oauth_browser' } & OAuthBrowserAccountInit)
+  | ({ type: 'oauth_token' } & OAuthTokenAccountInit);
+
+const TO_DISK: Record<string, string> = { defaultProject: 'default_project', tokenEnv: 'token_env' };
+const FROM_DISK: Record<string, string> = { default_project: 'defaultProject', token_env: 'tokenEnv' };
+const diskField = (field: string) =>
+  field.replace(/^[^.]+/, (head) => TO_DISK[head] ?? head.replace(/^!/, ''));
+
+/** Validates camelCase fields; returns the cleaned fields or the first problem (disk key names). */
+function check(input: unknown): { fields: AccountInit } | { problem: Problem } {
+  const result = v.safeParse(accountInitSchema, input);
+  if (result.success) return { fields: result.output as AccountInit };
+  const problem = firstProblem(result.issues);
+  return { problem: { ...problem, field: diskField(problem.field) } };
+}
+
+function validated(type: string, init: object): AccountInit {
+  const outcome = check({ ...init, type });
+  if ('problem' in outcome) {
+    const name = (init as { name?: unknown }).name;
+    throw new ValidationError(
+      `Invalid account fields for '${String(name)}': ${problemText(outcome.problem)}`,
+      'input',
+      { path: outcome.problem.field },
+    );
+  }
+  return outcome.fields;
+}
+
+abstract class AccountBase {
+  abstract readonly type: 'service_account' | 'oauth_browser' | 'oauth_token';
+  readonly name: AccountName;
+  readonly region: Region;
+  declare readonly defaultProject?: ProjectId;
+
+  protected constructor(fields: AccountInit) {
+    this.name = fields.name as AccountName;
+    this.region = fields.region as Region;
+    if (fields.defaultProject !== undefined) this.defaultProject = fields.defaultProject as ProjectId;
+  }
+
+  /** Whether the credential outlives a session without the caller rotating it. */
+  abstract isLongLived(): boolean;
+
+  /** `Basic …` or `Bearer …` for this account (see `authHeader`). */
+  authHeader(tokenResolver?: TokenResolver): Promise<string> {
+    return authHeader(this as unknown as Account, tokenResolver);
+  }
+
+  /** Equal when every field, secrets included, is equal. */
+  equals(other: unknown): boolean {
+    return (
+      other instanceof AccountBase &&
+      JSON.stringify(accountToRecord(this as unknown as Account, true)) ===
+        JSON.stringify(accountToRecord(other as unknown as Account, true))
+    );
+  }
+
+  /** The JSON (bridge) form with snake_case keys; secrets render as `**********`. */
+  toJSON(): Record<string, unknown> {
+    return accountToRecord(this as unknown as Account, true, false);
+  }
+}
+
+/** A Mixpanel service account: HTTP Basic with username and secret. */
+export class ServiceAccount extends AccountBase {
+  readonly type = 'service_account' as const;
+  readonly username: string;
+  readonly secret: Secret;
+  constructor(init: ServiceAccountInit) {
+    const fields = validated('service_account', init) as ServiceAccountInit;
+    super(fields as AccountInit);
+    this.username = fields.username;
+    this.secret = toSecret(fields.secret);
+    Object.freeze(this);
+  }
+  isLongLived(): boolean {
+    return true;
+  }
+}
+
+/** An account that logs in through the browser (PKCE); its tokens live in tokens.json. */
+export class OAuthBrowserAccount extends AccountBase {
+  readonly type = 'oauth_browser' as const;
+  constructor(init: OAuthBrowserAccountInit) {
+    super(validated('oauth_browser', init));
+    Object.freeze(this);
+  }
+  isLongLived(): boolean {
+    return true;
+  }
+}
+
+/** A static bearer token, inline or named by an environment variable. */
+export class OAuthTokenAccount extends AccountBase {
+  readonly type = 'oauth_token' as const;
+  declare readonly token?: Secret;
+  declare readonly tokenEnv?: string;
+  constructor(init: OAuthTokenAccountInit) {
+    const fields = validated('oauth_token', init) as OAuthTokenAccountInit;
+    super(fields as AccountInit);
+    if (fields.token !== undefined) this.token = toSecret(fields.token);
+    if (fields.tokenEnv !== undefined) this.tokenEnv = fields.tokenEnv;
+    Object.freeze(this);
+  }
+  isLongLived(): boolean {
+    return false;
+  }
+}
+
+export type Account = ServiceAccount | OAuthBrowserAccount | OAuthTokenAccount;
+
+/** Builds the right Account variant from camelCase fields; throws ValidationError. */
+export function createAccount(init: AccountInit): Account {
+  switch (init.type) {
+    case 'service_account':
+      return new ServiceAccount(init);
+    case 'oauth_browser':
+      return new OAuthBrowserAccount(init);
+    case 'oauth_token':
+      return new OAuthTokenAccount(init);
+    default:
+      return validated(String((init as { type?: unknown }).type), init) as never;
+  }
+}
+
+export const isAccount = (value: unknown): value is Account => value instanceof AccountBase;
+
+/**
+ * Parses an on-disk account record (snake_case). With `name`, the record is a
+ * TOML `[accounts.NAME]` block and must not carry a `name` key; without it,
+ * the record is the JSON (bridge) form with `name` inside.
+ */
+export function parseAccountRecord(
+  record: unknown,
+  name?: string,
+): { account: Account } | { problem: Problem } {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return { problem: { field: '', message: 'Input should be a table' } };
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) {
+    // A camelCase key on disk is an unknown key: prefix it so the strict schema rejects it.
+    const camel = FROM_DISK[key] ?? (TO_DISK[key] || (name !== undefined && key === 'name') ? `!${key}` : key);
+    fields[camel] = item;
+  }
+  if (name !== undefined) fields.name = name;
+  const outcome = check(fields);
+  return 'problem' in outcome ? outcome : { account: createAccount(outcome.fields) };
+}
+
+/**
+ * The on-disk record in canonical key order: `type`, `region`, `default_project`,
+ * then `username`/`secret` or `token`/`token_env`. With `withName`, `name` comes
+ * after `type` (bridge form). Secrets are revealed only when `reveal` is true.
+ */
+export function accountToRecord(
+  account: Account,
+  withName: boolean,
+  reveal = true,
+): Record<string, unknown> {
+  const show = (secret: Secret) => (reveal ? secret.reveal() : secret.toJSON());
+  const record: Record<string, unknown> = { type: account.type };
+  if (withName) record.name = account.name;
+  record.region = account.region;
+  if (account.defaultProject !== undefined) record.default_project = account.defaultProject;
+  if (account.type === 'service_account') {
+    record.username = account.username;
+    record.secret = show(account.secret);
+  } else if (account.type === 'oauth_token') {
+    if (account.token) record.token = show(account.token);
+    else record.token_env = account.tokenEnv;
+  }
+  return record;
+}
+
+/** `Basic base64(username:secret)` for a service account. Synchronous; no resolver involved. */
+export function basicAuthHeader(account: ServiceAccount): string {
+  return `Basic ${base64(utf8(`${account.username}:${account.secret.reveal()}`))}`;
+}
+
+/**
+ * The bearer of an oauth_token account: the inline token, else the value of
+ * the environment variable it names (read now, from `env`). Unset or empty →
+ * OAuthError(OAUTH_TOKEN_ERROR) naming the account and the variable.
+ */
+export function staticToken(
+  account: OAuthTokenAccount,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  if (account.token) return account.token.reveal();
+  const envVar = account.tokenEnv ?? '';
+  const value = env[envVar];
+  if (!value) {
+    throw new OAuthError(
+      `OAuth account '${account.name}' references env var \`${envVar}\`, but it is not set or is empty. Set ${envVar}, or run \`mp account update ${account.name} --token-env VAR\`.`,
+      'OAUTH_TOKEN_ERROR',
+      { account_name: account.name, env_var: envVar },
+    );
+  }
+  return value;
+}
+
+/**
+ * The `Authorization` header value for any account. Service accounts ignore the
+ * resolver; both OAuth variants need one. Always a Promise (spec 01 §16.1).
+ */
+export async function authHeader(account: Account, tokenResolver?: TokenResolver): Promise<string> {
+  if (account.type === 'service_account') return basicAuthHeader(account);
+  if (!tokenResolver) {
+    throw new ArgumentError(
+      `A TokenResolver is required to build the header of ${account.type} account '${account.name}'.`,
+      ['tokenResolver'],
+    );
+  }
+  return account.type === 'oauth_token'
+    ? `Bearer ${tokenResolver.getStaticToken(account)}`
+    : `Bearer ${await tokenResolver.getBrowserToken(account.name, account.region)}`;
+}
+
+export type { Secret };

@@ -1,0 +1,289 @@
+import { type Account, OAuthTokenAccount, ServiceAccount } from './account';
+import type { Bridge } from './bridge';
+import { type ConfigDocument, ConfigView } from './config';
+import { ArgumentError, ConfigError } from './errors';
+import { Project, Session, type Target, WorkspaceRef } from './model';
+import { isProjectId, isRegion, REGIONS, type Region } from './scalars';
+
+/** A snapshot of environment variables (the resolver never reads `process.env` itself). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Explicit choices: constructor options or CLI flags. */
+export interface ResolveParams {
+  account?: string | undefined;
+  project?: string | undefined;
+  workspace?: number | undefined;
+  target?: string | undefined;
+}
+
+/** Everything the resolver looks at, passed in as data. */
+export interface ResolveSources {
+  env?: Env | undefined;
+  params?: ResolveParams | undefined;
+  /** The parsed config.toml (or a view of it); absent = no config file. */
+  config?: ConfigView | ConfigDocument | null | undefined;
+  /** The loaded bridge file, or null. */
+  bridge?: Bridge | null | undefined;
+}
+
+/** Where each axis can come from, highest rank first. The resolver iterates exactly these lists. */
+export const ACCOUNT_SOURCES = ['env', 'param', 'target', 'bridge', 'active'] as const;
+export const PROJECT_SOURCES = ['env', 'param', 'target', 'bridge', 'default'] as const;
+export const WORKSPACE_SOURCES = ['env', 'param', 'target', 'bridge', 'active'] as const;
+export type AccountSource = (typeof ACCOUNT_SOURCES)[number];
+export type ProjectSource = (typeof PROJECT_SOURCES)[number];
+export type WorkspaceSource = (typeof WORKSPACE_SOURCES)[number];
+
+/** For one axis: the source that won, its value, and the lower-ranked sources it shadowed. */
+export interface AxisProvenance<S extends string, V> {
+  readonly source: S | null;
+  readonly value: V | null;
+  readonly shadowed: readonly { readonly source: S; readonly value: V }[];
+}
+
+export interface Provenance {
+  readonly account: AxisProvenance<AccountSource, string>;
+  readonly project: AxisProvenance<ProjectSource, string>;
+  readonly workspace: AxisProvenance<WorkspaceSource, number>;
+}
+
+export interface Resolution {
+  readonly session: Session;
+  readonly provenance: Provenance;
+}
+
+/** Names of the accounts synthesised from environment credentials. */
+export const ENV_SERVICE_ACCOUNT = 'env-service-account';
+export const ENV_OAUTH_TOKEN = 'env-oauth-token';
+
+const REGION_LIST = `[${[...REGIONS]
+  .sort()
+  .map((r) => `'${r}'`)
+  .join(', ')}]`;
+
+/** `MP_REGION`, or undefined when unset/empty; an invalid value always throws. */
+export function envRegion(env: Env): Region | undefined {
+  const value = env.MP_REGION;
+  if (!value) return undefined;
+  if (!isRegion(value)) {
+    throw new ConfigError(`MP_REGION='${value}' is not one of ${REGION_LIST}.`, {
+      env_var: 'MP_REGION',
+      value,
+    });
+  }
+  return value;
+}
+
+/**
+ * The account synthesised from environment credentials: the service-account
+ * quad (MP_USERNAME, MP_SECRET, MP_PROJECT_ID, MP_REGION) beats the OAuth
+ * triple (MP_OAUTH_TOKEN, MP_PROJECT_ID, MP_REGION). Partial sets give undefined.
+ */
+export function envAccount(env: Env): Account | undefined {
+  const region = envRegion(env);
+  if (!region || !env.MP_PROJECT_ID) return undefined;
+  if (env.MP_USERNAME && env.MP_SECRET) {
+    return new ServiceAccount({
+      name: ENV_SERVICE_ACCOUNT,
+      region,
+      username: env.MP_USERNAME,
+      secret: env.MP_SECRET,
+    });
+  }
+  if (env.MP_OAUTH_TOKEN) {
+    return new OAuthTokenAccount({ name: ENV_OAUTH_TOKEN, region, token: env.MP_OAUTH_TOKEN });
+  }
+  return undefined;
+}
+
+/**
+ * A one-line warning when exactly one env credential set is partly present
+ * (spec 03 §3.1), else null. The library never prints it; the CLI does.
+ */
+export function envCredentialWarning(env: Env): string | null {
+  if (envAccountSafe(env)) return null;
+  const words = (keys: string[]) => `${keys.join(' and ')} ${keys.length > 1 ? 'are' : 'is'}`;
+  const lines = ENV_CREDENTIAL_SETS.flatMap((set) => {
+    const present: string[] = set.filter((key) => env[key]);
+    const missing: string[] = set.filter((key) => !env[key]);
+    const started = present.some((key) => key !== 'MP_PROJECT_ID' && key !== 'MP_REGION');
+    return started && missing.length
+      ? [`${words(present)} set but ${words(missing)} not; ignoring env credentials.`]
+      : [];
+  });
+  return lines.length === 1 ? lines[0]! : null;
+}
+
+/** The two environment credential sets, in precedence order. */
+export const ENV_CREDENTIAL_SETS = [
+  ['MP_USERNAME', 'MP_SECRET', 'MP_PROJECT_ID', 'MP_REGION'],
+  ['MP_OAUTH_TOKEN', 'MP_PROJECT_ID', 'MP_REGION'],
+] as const;
+
+function envAccountSafe(env: Env): boolean {
+  try {
+    return envAccount(env) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** `MP_PROJECT_ID`, validated; undefined when unset or empty. */
+function envProject(env: Env): string | undefined {
+  const value = env.MP_PROJECT_ID;
+  if (!value) return undefined;
+  if (!isProjectId(value)) {
+    throw new ConfigError(`MP_PROJECT_ID='${value}' must be a digit string.`, {
+      env_var: 'MP_PROJECT_ID',
+      value,
+    });
+  }
+  return value;
+}
+
+/** `MP_WORKSPACE_ID`: optional surrounding whitespace and `+`, then digits, > 0. */
+export function envWorkspace(env: Env): number | undefined {
+  const value = env.MP_WORKSPACE_ID;
+  if (!value) return undefined;
+  const match = /^\s*\+?([0-9]+)\s*$/.exec(value);
+  const id = match ? Number(match[1]) : Number.NaN;
+  if (!(Number.isSafeInteger(id) && id > 0)) {
+    throw new ConfigError(`MP_WORKSPACE_ID='${value}' is not a positive integer.`, {
+      env_var: 'MP_WORKSPACE_ID',
+      value,
+    });
+  }
+  return id;
+}
+
+const NO_ACCOUNT = `No account configured.
+
+Fix one of the following:
+  - Run \`mp login\` for guided setup
+  - Set MP_USERNAME, MP_SECRET, MP_PROJECT_ID, MP_REGION
+  - Set MP_OAUTH_TOKEN, MP_PROJECT_ID, MP_REGION
+  - Run \`mp account add NAME ...\` then \`mp account use NAME\`
+  - Run \`mp account login NAME\` for OAuth
+  - Use \`--account NAME\` per command
+  - Use \`--target NAME\` per command`;
+
+/** The "no project" error of spec 03 §4.2, naming the account. */
+export function noProjectError(accountName: string): ConfigError {
+  return new ConfigError(
+    `No project configured for account '${accountName}'.
+
+Fix one of the following:
+  - Set MP_PROJECT_ID
+  - Run \`mp account update ${accountName} --project ID\`
+  - Run \`mp project list\` then \`mp project use ID\`
+  - Use \`--project ID\` per command
+  - Use \`--target NAME\` per command (target supplies project)`,
+    { account_name: accountName },
+  );
+}
+
+/** The first candidate that supplies a value wins; the later ones that supply one are shadowed. */
+function rank<S extends string, V>(candidates: readonly (readonly [S, V | undefined])[]) {
+  const supplied = candidates.filter(
+    (candidate): candidate is readonly [S, V] => candidate[1] !== undefined,
+  );
+  const [winner, ...rest] = supplied;
+  return Object.freeze({
+    source: winner?.[0] ?? null,
+    value: winner?.[1] ?? null,
+    shadowed: Object.freeze(rest.map(([source, value]) => Object.freeze({ source, value }))),
+  }) as AxisProvenance<S, V>;
+}
+
+function checkProject(id: string): string {
+  if (!isProjectId(id)) {
+    throw new ConfigError(`Invalid project ID: '${id}'. Must match \`^\\d+$\`.`, { project_id: id });
+  }
+  return id;
+}
+
+function checkWorkspace(id: number): number {
+  if (!(Number.isSafeInteger(id) && id > 0)) {
+    throw new ConfigError(`Invalid workspace ID: ${id}. Must be > 0.`, { workspace_id: id });
+  }
+  return id;
+}
+
+/** Views a config source; a missing config is an empty one. */
+export function toConfigView(config: ResolveSources['config']): ConfigView {
+  return config instanceof ConfigView ? config : new ConfigView(config ?? {});
+}
+
+/**
+ * Resolves account, project, workspace and headers from the given sources
+ * (spec 03 §2). Pure: no I/O, no token reads, no environment mutation.
+ * Throws ArgumentError (target with an axis) or ConfigError.
+ */
+export function resolveSession(sources: ResolveSources = {}): Resolution {
+  const env = sources.env ?? {};
+  const params = sources.params ?? {};
+  const config = toConfigView(sources.config);
+  const bridge = sources.bridge ?? null;
+
+  // 1. Mutual exclusion (explicit params only).
+  const axes = (['account', 'project', 'workspace'] as const).filter((k) => params[k] !== undefined);
+  if (params.target !== undefined && axes.length) {
+    throw new ArgumentError(
+      '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
+      ['target', ...axes],
+    );
+  }
+  // 2. Target lookup, even when env vars will override every axis.
+  const target: Target | undefined =
+    params.target === undefined ? undefined : config.getTarget(params.target);
+  const active = config.getActive();
+
+  // 3. Account.
+  const fromEnv = envAccount(env);
+  const accountAxis = rank<AccountSource, string>([
+    ['env', fromEnv?.name],
+    ['param', params.account],
+    ['target', target?.account],
+    ['bridge', bridge?.account.name],
+    ['active', active.account],
+  ]);
+  if (accountAxis.source === null) throw new ConfigError(NO_ACCOUNT);
+  const account =
+    accountAxis.source === 'env'
+      ? fromEnv!
+      : accountAxis.source === 'bridge'
+        ? bridge!.account
+        : config.getAccount(accountAxis.value!);
+
+  // 4. Project.
+  const projectAxis = rank<ProjectSource, string>([
+    ['env', envProject(env)],
+    ['param', params.project],
+    ['target', target?.project],
+    ['bridge', bridge?.project ?? undefined],
+    ['default', account.defaultProject],
+  ]);
+  if (projectAxis.value === null) throw noProjectError(account.name);
+  const project = new Project({ id: checkProject(projectAxis.value) });
+
+  // 5. Workspace (none is fine: resolved lazily).
+  const workspaceAxis = rank<WorkspaceSource, number>([
+    ['env', envWorkspace(env)],
+    ['param', params.workspace],
+    ['target', target?.workspace],
+    ['bridge', bridge?.workspace ?? undefined],
+    ['active', active.workspace],
+  ]);
+  const workspace =
+    workspaceAxis.value === null ? null : new WorkspaceRef({ id: checkWorkspace(workspaceAxis.value) });
+
+  // 6. Headers: [settings].custom_header, then the bridge's headers over it.
+  const header = config.getCustomHeader();
+  const headers = { ...(header ? { [header.name]: header.value } : {}), ...bridge?.headers };
+
+  // 7. The Session and where each axis came from.
+  return Object.freeze({
+    session: new Session({ account, project, workspace, headers }),
+    provenance: Object.freeze({ account: accountAxis, project: projectAxis, workspace: workspaceAxis }),
+  });
+}
