@@ -23,15 +23,24 @@ const resolver: TokenResolver = {
 };
 
 const sa = (over: Record<string, unknown> = {}) =>
-  new ServiceAccount({ name: 'team', region: 'us', username: 'demo.sa', secret: 's3cret', ...over });
+  new ServiceAccount({
+    name: 'team',
+    region: 'us',
+    username: 'demo.sa',
+    secret: 's3cret',
+    ...over,
+  });
 
 describe('account names (spec 01 §1, §15)', () => {
   it.each(['a', 'x'.repeat(64), '-x', '_', '123', 'A-b_9'])('accepts %j', (name) => {
     expect(new OAuthBrowserAccount({ name, region: 'us' }).name).toBe(name);
   });
-  it.each(['', 'x'.repeat(65), '.', 'a/b', 'a b', 'café', 'name\n', '../x'])('rejects %j', (name) => {
-    expect(() => new OAuthBrowserAccount({ name, region: 'us' })).toThrow(ValidationError);
-  });
+  it.each(['', 'x'.repeat(65), '.', 'a/b', 'a b', 'café', 'name\n', '../x'])(
+    'rejects %j',
+    (name) => {
+      expect(() => new OAuthBrowserAccount({ name, region: 'us' })).toThrow(ValidationError);
+    },
+  );
 });
 
 describe('field rules', () => {
@@ -40,7 +49,9 @@ describe('field rules', () => {
   });
 
   it.each(['0', '007', '12345'])('keeps project id %j verbatim', (id) => {
-    expect(new OAuthBrowserAccount({ name: 'a', region: 'eu', defaultProject: id }).defaultProject).toBe(id);
+    expect(
+      new OAuthBrowserAccount({ name: 'a', region: 'eu', defaultProject: id }).defaultProject,
+    ).toBe(id);
   });
 
   it.each(['', '-1', 'abc', '１２', '1.5'])('rejects project id %j', (id) => {
@@ -68,12 +79,19 @@ describe('field rules', () => {
   });
 
   it('rejects fields of another variant and unknown fields', () => {
-    expect(() => createAccount({ type: 'oauth_browser', name: 'a', region: 'us', secret: 'x' } as never)).toThrow(
-      /Extra inputs are not permitted \(`secret`\)/,
-    );
-    expect(() => createAccount({ type: 'service_account', name: 'a', region: 'us', username: 'u', secret: 's', token: 't' } as never)).toThrow(
-      /Extra inputs/,
-    );
+    expect(() =>
+      createAccount({ type: 'oauth_browser', name: 'a', region: 'us', secret: 'x' } as never),
+    ).toThrow(/Extra inputs are not permitted \(`secret`\)/);
+    expect(() =>
+      createAccount({
+        type: 'service_account',
+        name: 'a',
+        region: 'us',
+        username: 'u',
+        secret: 's',
+        token: 't',
+      } as never),
+    ).toThrow(/Extra inputs/);
     expect(() => createAccount({ type: 'nope', name: 'a', region: 'us' } as never)).toThrow(
       /Input should be "service_account" or "oauth_browser" or "oauth_token", not "nope"/,
     );
@@ -90,7 +108,9 @@ describe('field rules', () => {
   it('reports isLongLived per type', () => {
     expect(sa().isLongLived()).toBe(true);
     expect(new OAuthBrowserAccount({ name: 'b', region: 'us' }).isLongLived()).toBe(true);
-    expect(new OAuthTokenAccount({ name: 'c', region: 'us', token: 't' }).isLongLived()).toBe(false);
+    expect(new OAuthTokenAccount({ name: 'c', region: 'us', token: 't' }).isLongLived()).toBe(
+      false,
+    );
   });
 });
 
@@ -109,7 +129,9 @@ describe('auth headers', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1 }), fc.string(), async (username, secret) => {
         const header = await sa({ username, secret }).authHeader();
-        expect(header).toBe(`Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`);
+        expect(header).toBe(
+          `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`,
+        );
       }),
     );
   });
@@ -118,18 +140,22 @@ describe('auth headers', () => {
     expect(await new OAuthBrowserAccount({ name: 'me', region: 'eu' }).authHeader(resolver)).toBe(
       'Bearer browser-me-eu',
     );
-    expect(await new OAuthTokenAccount({ name: 'ci', region: 'us', token: 'inline' }).authHeader(resolver)).toBe(
-      'Bearer inline',
-    );
-    expect(await new OAuthTokenAccount({ name: 'ci', region: 'us', tokenEnv: 'TOK' }).authHeader(resolver)).toBe(
-      'Bearer from-env',
-    );
+    expect(
+      await new OAuthTokenAccount({ name: 'ci', region: 'us', token: 'inline' }).authHeader(
+        resolver,
+      ),
+    ).toBe('Bearer inline');
+    expect(
+      await new OAuthTokenAccount({ name: 'ci', region: 'us', tokenEnv: 'TOK' }).authHeader(
+        resolver,
+      ),
+    ).toBe('Bearer from-env');
   });
 
   it('needs a resolver for OAuth accounts', async () => {
-    await expect(new OAuthBrowserAccount({ name: 'me', region: 'us' }).authHeader()).rejects.toThrow(
-      ArgumentError,
-    );
+    await expect(
+      new OAuthBrowserAccount({ name: 'me', region: 'us' }).authHeader(),
+    ).rejects.toThrow(ArgumentError);
   });
 
   it('fails clearly when a token_env variable is unset or empty', () => {
@@ -159,7 +185,9 @@ describe('on-disk records', () => {
       'username',
       'secret',
     ]);
-    expect(accountToRecord(new OAuthTokenAccount({ name: 'p', region: 'in', tokenEnv: 'B' }), true)).toEqual({
+    expect(
+      accountToRecord(new OAuthTokenAccount({ name: 'p', region: 'in', tokenEnv: 'B' }), true),
+    ).toEqual({
       type: 'oauth_token',
       name: 'p',
       region: 'in',
@@ -176,16 +204,27 @@ describe('on-disk records', () => {
   });
 
   it('rejects camelCase keys on disk and legacy v1 blocks', () => {
-    expect(parseAccountRecord({ type: 'oauth_browser', region: 'us', defaultProject: '1' }, 'me')).toEqual({
+    expect(
+      parseAccountRecord({ type: 'oauth_browser', region: 'us', defaultProject: '1' }, 'me'),
+    ).toEqual({
       problem: { field: 'defaultProject', message: 'Extra inputs are not permitted' },
     });
     expect(
       parseAccountRecord({ username: 'u', secret: 's', project_id: '1', region: 'us' }, 'old'),
-    ).toEqual({ problem: { field: 'type', message: "Unable to extract tag using discriminator 'type'" } });
-    expect(parseAccountRecord({ type: 'service_account', region: 'us', username: 'u', secret: 's', project_id: '1' }, 'x')).toEqual({
+    ).toEqual({
+      problem: { field: 'type', message: "Unable to extract tag using discriminator 'type'" },
+    });
+    expect(
+      parseAccountRecord(
+        { type: 'service_account', region: 'us', username: 'u', secret: 's', project_id: '1' },
+        'x',
+      ),
+    ).toEqual({
       problem: { field: 'project_id', message: 'Extra inputs are not permitted' },
     });
-    expect(parseAccountRecord({ type: 'oauth_browser', region: 'us', default_project: 5 }, 'x')).toEqual({
+    expect(
+      parseAccountRecord({ type: 'oauth_browser', region: 'us', default_project: 5 }, 'x'),
+    ).toEqual({
       problem: { field: 'default_project', message: 'Input should be a valid string' },
     });
   });
@@ -227,7 +266,11 @@ describe('on-disk records', () => {
           account.type === 'service_account'
             ? sa({ secret: `S${secret}` })
             : new OAuthTokenAccount({ name: 'c', region: 'us', token: `S${secret}` });
-        for (const text of [String(withSecret), JSON.stringify(withSecret), inspect(withSecret, { depth: 9 })]) {
+        for (const text of [
+          String(withSecret),
+          JSON.stringify(withSecret),
+          inspect(withSecret, { depth: 9 }),
+        ]) {
           expect(text).not.toContain(`S${secret}`);
         }
       }),

@@ -10,7 +10,7 @@ import {
   type Region,
   regionSchema,
 } from './scalars';
-import { isSecret, Secret, toSecret } from './secret';
+import { isSecret, type Secret, toSecret } from './secret';
 import type { TokenResolver } from './token-resolver';
 
 const secretInput = v.union([v.string(), v.custom<Secret>(isSecret)]);
@@ -63,8 +63,14 @@ export type AccountInit =
   | ({ type: 'oauth_browser' } & OAuthBrowserAccountInit)
   | ({ type: 'oauth_token' } & OAuthTokenAccountInit);
 
-const TO_DISK: Record<string, string> = { defaultProject: 'default_project', tokenEnv: 'token_env' };
-const FROM_DISK: Record<string, string> = { default_project: 'defaultProject', token_env: 'tokenEnv' };
+const TO_DISK: Record<string, string> = {
+  defaultProject: 'default_project',
+  tokenEnv: 'token_env',
+};
+const FROM_DISK: Record<string, string> = {
+  default_project: 'defaultProject',
+  token_env: 'tokenEnv',
+};
 const diskField = (field: string) =>
   field.replace(/^[^.]+/, (head) => TO_DISK[head] ?? head.replace(/^!/, ''));
 
@@ -98,7 +104,8 @@ abstract class AccountBase {
   protected constructor(fields: AccountInit) {
     this.name = fields.name as AccountName;
     this.region = fields.region as Region;
-    if (fields.defaultProject !== undefined) this.defaultProject = fields.defaultProject as ProjectId;
+    if (fields.defaultProject !== undefined)
+      this.defaultProject = fields.defaultProject as ProjectId;
   }
 
   /** Whether the credential outlives a session without the caller rotating it. */
@@ -203,7 +210,8 @@ export function parseAccountRecord(
   const fields: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(record)) {
     // A camelCase key on disk is an unknown key: prefix it so the strict schema rejects it.
-    const camel = FROM_DISK[key] ?? (TO_DISK[key] || (name !== undefined && key === 'name') ? `!${key}` : key);
+    const camel =
+      FROM_DISK[key] ?? (TO_DISK[key] || (name !== undefined && key === 'name') ? `!${key}` : key);
     fields[camel] = item;
   }
   if (name !== undefined) fields.name = name;

@@ -3,7 +3,13 @@ import { type Account, parseAccountRecord } from './account';
 import { ConfigError } from './errors';
 import { firstProblem, type Problem, problemText } from './issues';
 import { checkTokensRecord, type OAuthTokens } from './oauth-tokens';
-import { PROJECT_ID_PATTERN, type ProjectId, projectIdSchema, type WorkspaceId, workspaceIdSchema } from './scalars';
+import {
+  PROJECT_ID_PATTERN,
+  type ProjectId,
+  projectIdSchema,
+  type WorkspaceId,
+  workspaceIdSchema,
+} from './scalars';
 
 /** The top level of a v2 bridge file; the account and tokens are checked by their own schemas. */
 export const bridgeFileSchema = v.strictObject({
@@ -42,18 +48,25 @@ export function parseBridge(document: unknown, path = 'bridge file'): Bridge {
       path,
       field: problem.field,
     });
+  if (Array.isArray(document)) throw fail({ field: '', message: 'Input should be an object' });
   const result = v.safeParse(bridgeFileSchema, document);
   if (!result.success) throw fail(firstProblem(result.issues));
   const data = result.output;
   const parsed = parseAccountRecord(data.account);
   if ('problem' in parsed) {
-    throw fail({ ...parsed.problem, field: `account${parsed.problem.field ? `.${parsed.problem.field}` : ''}` });
+    throw fail({
+      ...parsed.problem,
+      field: `account${parsed.problem.field ? `.${parsed.problem.field}` : ''}`,
+    });
   }
   const { account } = parsed;
   let tokens: OAuthTokens | null = null;
   if (account.type === 'oauth_browser') {
     if (data.tokens === undefined) {
-      throw fail({ field: 'tokens', message: 'a bridge with an oauth_browser account requires `tokens`' });
+      throw fail({
+        field: 'tokens',
+        message: 'a bridge with an oauth_browser account requires `tokens`',
+      });
     }
     const checked = checkTokensRecord(data.tokens);
     if ('problem' in checked) throw fail({ field: 'tokens', message: checked.problem });
@@ -68,4 +81,3 @@ export function parseBridge(document: unknown, path = 'bridge file'): Bridge {
     headers: Object.freeze({ ...data.headers }),
   });
 }
-

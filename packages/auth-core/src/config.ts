@@ -54,10 +54,13 @@ export class ConfigView {
     const table = this.document[key];
     if (table === undefined) return {};
     if (!isTable(table)) {
-      throw new ConfigError(`Invalid [${key}] table in ${this.path}: it must be a table. Fix or remove it.`, {
-        path: this.path,
-        field: key,
-      });
+      throw new ConfigError(
+        `Invalid [${key}] table in ${this.path}: it must be a table. Fix or remove it.`,
+        {
+          path: this.path,
+          field: key,
+        },
+      );
     }
     return table;
   }
@@ -85,7 +88,8 @@ export class ConfigView {
   /** One account, validating only its block. */
   getAccount(name: string): Account {
     const block = this.#table('accounts')[name];
-    if (!isTable(block)) throw new ConfigError(`Account '${name}' not found.`, { account_name: name });
+    if (!isTable(block))
+      throw new ConfigError(`Account '${name}' not found.`, { account_name: name });
     const outcome = parseAccountRecord(block, name);
     if ('account' in outcome) return outcome.account;
     const legacy = !('type' in block) || 'project_id' in block;
@@ -104,7 +108,9 @@ export class ConfigView {
     const block = this.document.active ?? {};
     const result = v.safeParse(activeBlockSchema, block);
     if (result.success) return Object.freeze(stripUndefined(result.output) as ActiveSession);
-    const legacy = isTable(block) && ['credential', 'project_id', 'workspace_id', 'project'].some((k) => k in block);
+    const legacy =
+      isTable(block) &&
+      ['credential', 'project_id', 'workspace_id', 'project'].some((k) => k in block);
     throw this.#invalid('active', firstProblem(result.issues), legacy);
   }
 
@@ -138,7 +144,9 @@ export class ConfigView {
   targetsReferencing(accountName: string): string[] {
     const targets = this.#table('targets');
     return Object.keys(targets)
-      .filter((name) => (targets[name] as { account?: unknown } | undefined)?.account === accountName)
+      .filter(
+        (name) => (targets[name] as { account?: unknown } | undefined)?.account === accountName,
+      )
       .sort(byCodePoint);
   }
 

@@ -62,7 +62,8 @@ function checkOrigin(value: string, label: string): string {
   } catch {
     throw fail('it does not parse as a URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail('the scheme must be http or https');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw fail('the scheme must be http or https');
   if (url.username || url.password) throw fail('it must not contain user info');
   if (url.pathname !== '/' || url.search || url.hash || /[?#]/.test(value)) {
     throw fail('it must not have a path, query or fragment');
@@ -95,7 +96,11 @@ export function resolveBaseUrlOverride(
       map[region] = checkOrigin(value, `baseUrl.${region}`);
     }
     const extra = Object.keys(option).find((key) => !isRegion(key));
-    if (extra) throw new ConfigError(`baseUrl has an unknown region '${extra}'; use us, eu and in.`, { option: 'baseUrl', region: extra });
+    if (extra)
+      throw new ConfigError(`baseUrl has an unknown region '${extra}'; use us, eu and in.`, {
+        option: 'baseUrl',
+        region: extra,
+      });
     return Object.freeze(map);
   }
   const [value, label] = option ? [option, 'baseUrl'] : [env.MP_BASE_URL, 'MP_BASE_URL'];

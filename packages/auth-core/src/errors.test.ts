@@ -25,56 +25,64 @@ import {
 } from './errors';
 import { Secret } from './secret';
 
-const cases: [MixpanelDataError, string, string, (abstract new (...args: never[]) => unknown)[]][] = [
-  [new MixpanelDataError('m'), 'MixpanelDataError', 'UNKNOWN_ERROR', []],
-  [new APIError('m', { statusCode: 418 }), 'APIError', 'API_ERROR', [MixpanelDataError]],
-  [new AuthenticationError('m'), 'AuthenticationError', 'AUTH_FAILED', [APIError]],
-  [new RateLimitError('m'), 'RateLimitError', 'RATE_LIMITED', [APIError]],
-  [new QueryError('m'), 'QueryError', 'QUERY_FAILED', [APIError]],
-  [new ServerError('m'), 'ServerError', 'SERVER_ERROR', [APIError]],
-  [new ConfigError('m'), 'ConfigError', 'CONFIG_ERROR', [MixpanelDataError]],
-  [new AccountNotFoundError('a'), 'AccountNotFoundError', 'ACCOUNT_NOT_FOUND', [ConfigError]],
-  [new AccountExistsError('a'), 'AccountExistsError', 'ACCOUNT_EXISTS', [ConfigError]],
-  [new AccountInUseError('a', ['t']), 'AccountInUseError', 'ACCOUNT_IN_USE', [ConfigError]],
+const cases: [MixpanelDataError, string, string, (abstract new (...args: never[]) => unknown)[]][] =
   [
-    new InvalidArgumentError('m', 'mutually_exclusive'),
-    'InvalidArgumentError',
-    'INVALID_ARGUMENT',
-    [ConfigError],
-  ],
-  [new ProjectNotFoundError('1'), 'ProjectNotFoundError', 'PROJECT_NOT_FOUND', [ConfigError]],
-  [new OAuthError('m'), 'OAuthError', 'OAUTH_TOKEN_ERROR', [MixpanelDataError]],
-  [new RegionProbeError('m', []), 'RegionProbeError', 'OAUTH_REGION_PROBE_FAILED', [OAuthError]],
-  [
-    new RegionProbeNetworkError('m', []),
-    'RegionProbeNetworkError',
-    'OAUTH_NETWORK_UNREACHABLE',
-    [RegionProbeError, OAuthError],
-  ],
-  [new WorkspaceScopeError('m'), 'WorkspaceScopeError', 'NO_WORKSPACES', [MixpanelDataError]],
-  [new EventNotFoundError('e'), 'EventNotFoundError', 'EVENT_NOT_FOUND', [MixpanelDataError]],
-  [
-    new DateRangeTooLargeError('2024-01-01', '2024-06-01', 152),
-    'DateRangeTooLargeError',
-    'DATE_RANGE_TOO_LARGE',
-    [MixpanelDataError],
-  ],
-  [new ArgumentError('m'), 'ArgumentError', 'INVALID_ARGS', [MixpanelDataError]],
-  [new ValidationError('m'), 'ValidationError', 'VALIDATION_ERROR', [MixpanelDataError]],
-];
+    [new MixpanelDataError('m'), 'MixpanelDataError', 'UNKNOWN_ERROR', []],
+    [new APIError('m', { statusCode: 418 }), 'APIError', 'API_ERROR', [MixpanelDataError]],
+    [new AuthenticationError('m'), 'AuthenticationError', 'AUTH_FAILED', [APIError]],
+    [new RateLimitError('m'), 'RateLimitError', 'RATE_LIMITED', [APIError]],
+    [new QueryError('m'), 'QueryError', 'QUERY_FAILED', [APIError]],
+    [new ServerError('m'), 'ServerError', 'SERVER_ERROR', [APIError]],
+    [new ConfigError('m'), 'ConfigError', 'CONFIG_ERROR', [MixpanelDataError]],
+    [new AccountNotFoundError('a'), 'AccountNotFoundError', 'ACCOUNT_NOT_FOUND', [ConfigError]],
+    [new AccountExistsError('a'), 'AccountExistsError', 'ACCOUNT_EXISTS', [ConfigError]],
+    [new AccountInUseError('a', ['t']), 'AccountInUseError', 'ACCOUNT_IN_USE', [ConfigError]],
+    [
+      new InvalidArgumentError('m', 'mutually_exclusive'),
+      'InvalidArgumentError',
+      'INVALID_ARGUMENT',
+      [ConfigError],
+    ],
+    [new ProjectNotFoundError('1'), 'ProjectNotFoundError', 'PROJECT_NOT_FOUND', [ConfigError]],
+    [new OAuthError('m'), 'OAuthError', 'OAUTH_TOKEN_ERROR', [MixpanelDataError]],
+    [new RegionProbeError('m', []), 'RegionProbeError', 'OAUTH_REGION_PROBE_FAILED', [OAuthError]],
+    [
+      new RegionProbeNetworkError('m', []),
+      'RegionProbeNetworkError',
+      'OAUTH_NETWORK_UNREACHABLE',
+      [RegionProbeError, OAuthError],
+    ],
+    [new WorkspaceScopeError('m'), 'WorkspaceScopeError', 'NO_WORKSPACES', [MixpanelDataError]],
+    [new EventNotFoundError('e'), 'EventNotFoundError', 'EVENT_NOT_FOUND', [MixpanelDataError]],
+    [
+      new DateRangeTooLargeError('2024-01-01', '2024-06-01', 152),
+      'DateRangeTooLargeError',
+      'DATE_RANGE_TOO_LARGE',
+      [MixpanelDataError],
+    ],
+    [new ArgumentError('m'), 'ArgumentError', 'INVALID_ARGS', [MixpanelDataError]],
+    [new ValidationError('m'), 'ValidationError', 'VALIDATION_ERROR', [MixpanelDataError]],
+  ];
 
 describe('error catalogue', () => {
-  it.each(cases)('%s has its literal name, default code and parents', (error, name, code, parents) => {
-    expect(error.name).toBe(name);
-    expect(error.code).toBe(code);
-    expect(error).toBeInstanceOf(Error);
-    expect(error).toBeInstanceOf(MixpanelDataError);
-    for (const parent of parents) expect(error).toBeInstanceOf(parent);
-    expect(MixpanelDataError.isInstance(error)).toBe(true);
-    expect(String(error)).toBe(error.message);
-    expect(error.toJSON()).toMatchObject({ code, message: error.message, details: { ...error.details } });
-    expect(Object.isFrozen(error.details)).toBe(true);
-  });
+  it.each(cases)(
+    '%s has its literal name, default code and parents',
+    (error, name, code, parents) => {
+      expect(error.name).toBe(name);
+      expect(error.code).toBe(code);
+      expect(error).toBeInstanceOf(Error);
+      expect(error).toBeInstanceOf(MixpanelDataError);
+      for (const parent of parents) expect(error).toBeInstanceOf(parent);
+      expect(MixpanelDataError.isInstance(error)).toBe(true);
+      expect(String(error)).toBe(error.message);
+      expect(error.toJSON()).toMatchObject({
+        code,
+        message: error.message,
+        details: { ...error.details },
+      });
+      expect(Object.isFrozen(error.details)).toBe(true);
+    },
+  );
 
   it('isInstance follows the hierarchy and rejects look-alikes', () => {
     const inUse = new AccountInUseError('a', ['t']);
@@ -141,16 +149,21 @@ describe('error catalogue', () => {
       ['eu', 0, 'TypeError: fetch failed'],
     ]);
     expect(error.attempts[0]![2]).toHaveLength(4096);
-    error.attempts[0]![1] = 999 as never;
+    (error.attempts[0] as unknown as number[])[1] = 999;
     expect(error.attempts[0]![1]).toBe(401);
     expect(error.toJSON().attempts).toHaveLength(2);
     expect(error.details.attempts).toHaveLength(2);
   });
 
   it('inspects as class, code, message and details only', () => {
-    const error = new OAuthError('boom', 'OAUTH_REFRESH_ERROR', { account_name: 'me' }, {
-      cause: new Error('inner secret-ish'),
-    });
+    const error = new OAuthError(
+      'boom',
+      'OAUTH_REFRESH_ERROR',
+      { account_name: 'me' },
+      {
+        cause: new Error('inner secret-ish'),
+      },
+    );
     expect(inspect(error)).toBe('OAuthError [OAUTH_REFRESH_ERROR]: boom {"account_name":"me"}');
     expect(error.cause).toBeInstanceOf(Error);
     expect(JSON.stringify(error)).not.toContain('inner');
@@ -161,7 +174,9 @@ describe('redact', () => {
   it('masks secret-named keys at any depth, in any case, and Secret values', () => {
     const out = redact({
       Access_Token: 'a',
-      nested: [{ refresh_token: 'r', ok: 1, deeper: { Authorization: 'Basic x', code_verifier: 'v' } }],
+      nested: [
+        { refresh_token: 'r', ok: 1, deeper: { Authorization: 'Basic x', code_verifier: 'v' } },
+      ],
       password: 'p',
       client_secret: 'c',
       token: 't',

@@ -185,7 +185,9 @@ export class RateLimitError extends APIError {
   constructor(message: string, options: APIErrorOptions & { retryAfter?: number | null } = {}) {
     const { retryAfter = null, ...rest } = options;
     super(
-      retryAfter == null ? message : `${message.replace(/\.$/, '')}. Retry after ${retryAfter} seconds.`,
+      retryAfter == null
+        ? message
+        : `${message.replace(/\.$/, '')}. Retry after ${retryAfter} seconds.`,
       { statusCode: 429, ...rest },
       'RATE_LIMITED',
     );

@@ -21,9 +21,9 @@ export { type Bridge, bridgeFileSchema, parseBridge } from './bridge';
 export {
   activeBlockSchema,
   byCodePoint,
-  checkCustomHeader,
   type ConfigDocument,
   ConfigView,
+  checkCustomHeader,
   HEADER_NAME_PATTERN,
   LEGACY_ROOT_KEYS,
   targetBlockSchema,
@@ -69,7 +69,7 @@ export {
   type WorkspaceErrorCode,
   WorkspaceScopeError,
 } from './errors';
-export { type Problem } from './issues';
+export type { Problem } from './issues';
 export {
   type MeResponse,
   meResponseSchema,
@@ -118,8 +118,8 @@ export {
   PROJECT_SOURCES,
   type ProjectSource,
   type Provenance,
-  type ResolveParams,
   type Resolution,
+  type ResolveParams,
   type ResolveSources,
   resolveSession,
   toConfigView,

@@ -31,10 +31,14 @@ function describe(issue: v.BaseIssue<unknown>): string {
   }
   switch (type) {
     case 'strict_object':
-      return expected === 'never' ? 'Extra inputs are not permitted' : 'Field required';
     case 'object':
     case 'loose_object':
-      return 'Input should be an object';
+    case 'record':
+      return expected === 'never'
+        ? 'Extra inputs are not permitted'
+        : expected === 'Object'
+          ? 'Input should be an object'
+          : 'Field required';
     case 'string':
     case 'union':
     case 'custom':

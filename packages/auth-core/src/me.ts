@@ -75,9 +75,13 @@ function parseResponse<S extends v.GenericSchema>(schema: S, body: unknown, what
   const result = v.safeParse(schema, body);
   if (result.success) return result.output as v.InferOutput<S>;
   const problem = firstProblem(result.issues);
-  throw new ValidationError(`Unexpected ${what} response from Mixpanel: ${problemText(problem)}`, 'response', {
-    path: problem.field,
-  });
+  throw new ValidationError(
+    `Unexpected ${what} response from Mixpanel: ${problemText(problem)}`,
+    'response',
+    {
+      path: problem.field,
+    },
+  );
 }
 
 /** Validates a `/me` body (already unwrapped from `results`); ValidationError(source "response") names the field. */

@@ -11,8 +11,7 @@ import {
 import { toSnakeJSON } from './snake';
 import type { TokenResolver } from './token-resolver';
 
-const invalid = (message: string, path: string) =>
-  new ValidationError(message, 'input', { path });
+const invalid = (message: string, path: string) => new ValidationError(message, 'input', { path });
 
 export interface ProjectInit {
   id: string;
@@ -101,10 +100,7 @@ export class Session {
 
   constructor(init: SessionInit) {
     const { account, project, workspace = null } = init;
-    if (
-      workspace?.projectId != null &&
-      workspace.projectId !== project.id
-    ) {
+    if (workspace?.projectId != null && workspace.projectId !== project.id) {
       throw invalid(
         `Workspace ${workspace.id} belongs to project ${workspace.projectId}, not to the session's project ${project.id}. Re-resolve the workspace under project ${project.id}.`,
         'workspace',

@@ -25,7 +25,9 @@ export function parseTimestamp(text: unknown): Date | null {
     return null;
   }
   const offset =
-    zone.toUpperCase() === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (+zone.slice(1, 3) * 60 + +zone.slice(4)) * 60_000;
+    zone.toUpperCase() === 'Z'
+      ? 0
+      : (zone[0] === '-' ? -1 : 1) * (+zone.slice(1, 3) * 60 + +zone.slice(4)) * 60_000;
   return new Date(local - offset);
 }
 
@@ -122,7 +124,10 @@ export class OAuthTokens {
 
   /** Redacted snake_case form. */
   toJSON(): Record<string, string> {
-    const record: Record<string, string> = { ...this.toRecord(), access_token: this.accessToken.toJSON() };
+    const record: Record<string, string> = {
+      ...this.toRecord(),
+      access_token: this.accessToken.toJSON(),
+    };
     if (this.refreshToken) record.refresh_token = this.refreshToken.toJSON();
     return record;
   }
@@ -146,9 +151,7 @@ export class OAuthTokens {
 }
 
 /** tokens.json text or object → OAuthTokens, or `{problem}` with a message that holds no token value. */
-export function checkTokensRecord(
-  record: unknown,
-): { tokens: OAuthTokens } | { problem: string } {
+export function checkTokensRecord(record: unknown): { tokens: OAuthTokens } | { problem: string } {
   const result = v.safeParse(tokensFileSchema, record);
   if (!result.success) return { problem: problemText(firstProblem(result.issues)) };
   const data = result.output;
@@ -175,8 +178,7 @@ export function parseTokensFile(text: string, accountName: string, path: string)
   } catch {
     record = undefined;
   }
-  const outcome =
-    record === undefined ? { problem: 'not valid JSON' } : checkTokensRecord(record);
+  const outcome = record === undefined ? { problem: 'not valid JSON' } : checkTokensRecord(record);
   if ('tokens' in outcome) return outcome.tokens;
   throw new OAuthError(
     `OAuth tokens for account '${accountName}' are malformed or missing required fields (${outcome.problem}). Run \`mp account login ${accountName}\`.`,
@@ -220,4 +222,3 @@ export function parseClientRecord(record: unknown): OAuthClientInfo | null {
   };
   return Object.freeze(info);
 }
-

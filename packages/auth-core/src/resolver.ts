@@ -197,7 +197,9 @@ function rank<S extends string, V>(candidates: readonly (readonly [S, V | undefi
 
 function checkProject(id: string): string {
   if (!isProjectId(id)) {
-    throw new ConfigError(`Invalid project ID: '${id}'. Must match \`^\\d+$\`.`, { project_id: id });
+    throw new ConfigError(`Invalid project ID: '${id}'. Must match \`^\\d+$\`.`, {
+      project_id: id,
+    });
   }
   return id;
 }
@@ -226,7 +228,9 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
   const bridge = sources.bridge ?? null;
 
   // 1. Mutual exclusion (explicit params only).
-  const axes = (['account', 'project', 'workspace'] as const).filter((k) => params[k] !== undefined);
+  const axes = (['account', 'project', 'workspace'] as const).filter(
+    (k) => params[k] !== undefined,
+  );
   if (params.target !== undefined && axes.length) {
     throw new ArgumentError(
       '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
@@ -275,7 +279,9 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
     ['active', active.workspace],
   ]);
   const workspace =
-    workspaceAxis.value === null ? null : new WorkspaceRef({ id: checkWorkspace(workspaceAxis.value) });
+    workspaceAxis.value === null
+      ? null
+      : new WorkspaceRef({ id: checkWorkspace(workspaceAxis.value) });
 
   // 6. Headers: [settings].custom_header, then the bridge's headers over it.
   const header = config.getCustomHeader();
@@ -284,6 +290,10 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
   // 7. The Session and where each axis came from.
   return Object.freeze({
     session: new Session({ account, project, workspace, headers }),
-    provenance: Object.freeze({ account: accountAxis, project: projectAxis, workspace: workspaceAxis }),
+    provenance: Object.freeze({
+      account: accountAxis,
+      project: projectAxis,
+      workspace: workspaceAxis,
+    }),
   });
 }

@@ -72,7 +72,10 @@ export function createAccountTestResult(init: TestResultInit): AccountTestResult
     errorCode: init.errorCode ?? null,
     errorDetails: init.errorDetails ?? null,
   };
-  if (result.ok !== (result.error === null) || (result.ok && (result.errorCode || result.errorDetails))) {
+  if (
+    result.ok !== (result.error === null) ||
+    (result.ok && (result.errorCode || result.errorDetails))
+  ) {
     throw new ValidationError(
       'AccountTestResult: `ok` must be true exactly when `error` is null, and a passing result carries no error code or details.',
       'input',

@@ -1,0 +1,92 @@
+/**
+ * Tests of the built package as users get it: imported by name through its
+ * exports map (ESM and CJS, in real Node processes), free of Node built-ins,
+ * and bundled for the browser. Run after `pnpm build` (turbo does that).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const node = (args: string[]) =>
+  execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+
+/** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
+const FULL_BUDGET = 14_336;
+const RESOLVER_BUDGET = 10_240;
+
+describe('built package', () => {
+  it('imports by name as ESM and as CJS, with the same public API', () => {
+    const esm = node([
+      '--input-type=module',
+      '-e',
+      "import * as c from '@mixpanel-data/auth-core'; console.log(JSON.stringify(Object.keys(c).sort()))",
+    ]);
+    const cjs = node([
+      '-e',
+      "console.log(JSON.stringify(Object.keys(require('@mixpanel-data/auth-core')).sort()))",
+    ]);
+    expect(JSON.parse(esm)).toEqual(JSON.parse(cjs));
+    expect(JSON.parse(esm)).toEqual(
+      expect.arrayContaining(['resolveSession', 'Session', 'ConfigError', 'Secret']),
+    );
+  });
+
+  it('recognises an error thrown by the other copy (CJS vs ESM) through isInstance', () => {
+    const out = node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { createRequire } from 'node:module';",
+        "import * as esm from '@mixpanel-data/auth-core';",
+        'const cjs = createRequire(import.meta.url)("@mixpanel-data/auth-core");',
+        'let caught; try { cjs.resolveSession({}); } catch (e) { caught = e; }',
+        'console.log(JSON.stringify([caught instanceof esm.ConfigError, esm.ConfigError.isInstance(caught),',
+        ' esm.MixpanelDataError.isInstance(caught), esm.OAuthError.isInstance(caught), caught.name, caught.code]));',
+      ].join('\n'),
+    ]);
+    expect(JSON.parse(out)).toEqual([false, true, true, false, 'ConfigError', 'CONFIG_ERROR']);
+  });
+
+  it('has no import of a Node built-in in either build', () => {
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const specifiers = [
+        ...text.matchAll(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g),
+      ].map((match) => match[1]!);
+      expect(specifiers.filter((s) => builtins.has(s) || s.startsWith('node:'))).toEqual([]);
+      expect(text).not.toMatch(/\bprocess\.|\bBuffer\b/);
+    }
+  });
+
+  it('bundles for the browser platform within its size budget', async () => {
+    const size = async (contents: string) => {
+      const result = await build({
+        stdin: { contents, resolveDir: root, loader: 'js' },
+        bundle: true,
+        minify: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        logLevel: 'silent',
+      });
+      return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+    };
+    const full = await size("export * from '@mixpanel-data/auth-core';");
+    const resolver = await size(
+      "export { resolveSession, ConfigView, parseBridge, Session } from '@mixpanel-data/auth-core';",
+    );
+    console.log(
+      `auth-core browser bundle (min+gzip): whole API ${full} B, resolver path ${resolver} B`,
+    );
+    expect(full).toBeLessThanOrEqual(FULL_BUDGET);
+    expect(resolver).toBeLessThanOrEqual(RESOLVER_BUDGET);
+    expect(resolver).toBeLessThan(full);
+  });
+});
