@@ -1,0 +1,63 @@
+import { chmodSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type ConfigDocument, ConfigError, ConfigView } from '@mixpanel-data/auth-core';
+import { type LockOptions, withLock } from './lock';
+import type { Locations } from './paths';
+import { ensurePrivateDir, readPrivateFile, writePrivateFileAtomic } from './secure-file';
+import { parseToml, stringifyToml } from './toml';
+
+/** Reads config.toml under the credential-read rules; a missing file is empty. */
+export function readConfigText(where: Locations): string | null {
+  const path = where.configPath;
+  const text = readPrivateFile(path, { home: where.home });
+  if (text !== null && typeof text !== 'string') {
+    throw new ConfigError(`Could not parse config at ${path}: ${text.reason}`, { path });
+  }
+  return text;
+}
+
+/** The parsed, lazily validated config (spec 02 §3): every call reads the file again. */
+export function readConfig(where: Locations): ConfigView {
+  const text = readConfigText(where);
+  return new ConfigView(text ? parseToml(text, where.configPath) : {}, where.configPath);
+}
+
+/**
+ * One read-modify-write transaction (spec 02 §5): take the lock, read and
+ * parse the file, let `mutate` change a copy of the document, validate the
+ * whole file, then write it atomically — exactly once, and only if it
+ * changed. Any error leaves the file byte-for-byte as it was.
+ */
+export function transactConfig<T>(
+  where: Locations,
+  mutate: (document: ConfigDocument, view: ConfigView) => T,
+  lock: LockOptions = {},
+): T {
+  const path = where.configPath;
+  const parent = dirname(path);
+  if (!existsSync(parent)) ensurePrivateDir(parent);
+  else if (where.defaultRoot && parent === where.root) chmodSync(parent, 0o700);
+  return withLock(
+    path,
+    () => {
+      const before = readConfigText(where);
+      const document = before ? parseToml(before, path) : {};
+      const result = mutate(document, new ConfigView(document, path));
+      new ConfigView(document, path).assertWritable();
+      const after = stringifyToml(document);
+      if (after !== before) {
+        try {
+          writePrivateFileAtomic(path, after);
+        } catch (error) {
+          throw new ConfigError(
+            `Could not write config at ${path}: ${(error as Error).message}`,
+            { path },
+            { cause: error },
+          );
+        }
+      }
+      return result;
+    },
+    lock,
+  );
+}

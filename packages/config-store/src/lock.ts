@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { ConfigError } from '@mixpanel-data/auth-core';
+
+export interface LockOptions {
+  /** How long to wait for another holder before failing. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** A lock older than this is broken even if its holder still runs (hung or pid reused). Default 30 000 ms. */
+  staleMs?: number;
+  /** Pause between attempts. Default 25 ms. */
+  retryMs?: number;
+}
+
+export const LOCK_DEFAULTS = { timeoutMs: 10_000, staleMs: 30_000, retryMs: 25 } as const;
+
+/** A lock file's content: who holds it, since when, and a nonce that makes each holding unique. */
+interface Holder {
+  pid: number;
+  time: number;
+  nonce: string;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleepSync = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Tries once to take the lock `<target>.lock`. Returns the nonce on success,
+ * `null` when another live holder has it. A lock whose holder process is gone
+ * (crashed, killed) or that is older than `staleMs` is broken first.
+ */
+function tryAcquire(lockPath: string, staleMs: number): string | null {
+  const nonce = randomBytes(8).toString('hex');
+  try {
+    const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+    try {
+      writeSync(fd, JSON.stringify({ pid: process.pid, time: Date.now(), nonce } satisfies Holder));
+    } finally {
+      closeSync(fd);
+    }
+    return nonce;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const seen = readHolder(lockPath);
+  if (seen === undefined) return null; // released in between: try again at once next round
+  if (isStale(seen, lockPath, staleMs)) breakLock(lockPath, seen);
+  return null;
+}
+
+/** `undefined` when there is no lock file; `null` when it exists but is not (yet) readable. */
+function readHolder(lockPath: string): Holder | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lockPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const holder = JSON.parse(text) as Holder;
+    return Number.isInteger(holder.pid) && typeof holder.nonce === 'string' ? holder : null;
+  } catch {
+    return null;
+  }
+}
+
+function isStale(holder: Holder | null, lockPath: string, staleMs: number): boolean {
+  if (holder === null) {
+    // Created but not yet written by its holder — or written by a crashed one. Go by the file's age.
+    try {
+      return Date.now() - statSync(lockPath).mtimeMs > Math.min(staleMs, 2_000);
+    } catch {
+      return false;
+    }
+  }
+  return !isAlive(holder.pid) || Date.now() - holder.time > staleMs;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes a stale lock, but only the exact holding that was judged stale:
+ * breakers take a short second lock, re-read, and unlink only if the nonce is
+ * unchanged, so a fresh lock taken meanwhile by someone else survives.
+ */
+function breakLock(lockPath: string, seen: Holder | null): void {
+  const guard = `${lockPath}.break`;
+  let fd: number;
+  try {
+    fd = openSync(guard, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  } catch {
+    // Another process is breaking it; a guard left by a crashed breaker expires quickly.
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > 2_000) unlinkSync(guard);
+    } catch {
+      // gone already
+    }
+    return;
+  }
+  try {
+    const current = readHolder(lockPath);
+    const same = seen === null ? current === null : current?.nonce === seen.nonce;
+    if (same) unlinkSync(lockPath);
+  } catch {
+    // vanished: nothing to break
+  } finally {
+    closeSync(fd);
+    try {
+      unlinkSync(guard);
+    } catch {
+      // ignore
+    }
+  }
+}
+
+function release(lockPath: string, nonce: string): void {
+  // Only remove our own holding (a holder that overran staleMs may have been broken and replaced).
+  if (readHolder(lockPath)?.nonce === nonce) {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function timeoutError(target: string, timeoutMs: number): ConfigError {
+  return new ConfigError(
+    `Timed out waiting for lock ${target}.lock after ${timeoutMs} ms; another mp process is writing. Retry, or delete the .lock file if no mp process is running.`,
+    { path: `${target}.lock`, timeout_ms: timeoutMs },
+  );
+}
+
+/**
+ * Runs `task` while holding the cross-process lock of `target` (the file
+ * `<target>.lock`, spec 02 §5.3). Synchronous: waits in short sleeps up to
+ * `timeoutMs`, then throws ConfigError. A crashed holder's lock is broken at
+ * once; a live holder's only after `staleMs`.
+ */
+export function withLock<T>(target: string, task: () => T, options: LockOptions = {}): T {
+  const { timeoutMs, staleMs, retryMs } = { ...LOCK_DEFAULTS, ...options };
+  const lockPath = `${target}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  let nonce = tryAcquire(lockPath, staleMs);
+  while (nonce === null) {
+    if (Date.now() >= deadline) throw timeoutError(target, timeoutMs);
+    sleepSync(retryMs * (0.5 + Math.random()));
+    nonce = tryAcquire(lockPath, staleMs);
+  }
+  try {
+    return task();
+  } finally {
+    release(lockPath, nonce);
+  }
+}
+
+/** `withLock` for asynchronous work (a token refresh over the network): waits without blocking the event loop. */
+export async function withLockAsync<T>(
+  target: string,
+  task: () => T | Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const { timeoutMs, staleMs, retryMs } = { ...LOCK_DEFAULTS, ...options };
+  const lockPath = `${target}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  let nonce = tryAcquire(lockPath, staleMs);
+  while (nonce === null) {
+    if (Date.now() >= deadline) throw timeoutError(target, timeoutMs);
+    await sleep(retryMs * (0.5 + Math.random()));
+    nonce = tryAcquire(lockPath, staleMs);
+  }
+  try {
+    return await task();
+  } finally {
+    release(lockPath, nonce);
+  }
+}

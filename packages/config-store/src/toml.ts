@@ -1,0 +1,140 @@
+import TOML from '@iarna/toml';
+import { type ConfigDocument, ConfigError } from '@mixpanel-data/auth-core';
+
+/**
+ * Parses config.toml text into a plain document. A syntax error becomes a
+ * one-line ConfigError naming the file, line and column.
+ */
+export function parseToml(text: string, path: string): ConfigDocument {
+  try {
+    return plain(TOML.parse(text)) as ConfigDocument;
+  } catch (error) {
+    const raw = error instanceof Error ? error.message : String(error);
+    const first = raw.split('\n')[0]!.replace(/:$/, '');
+    const where = /at row (\d+), col (\d+)(, pos \d+)?/.exec(first);
+    const reason = where
+      ? `${first.slice(0, where.index).trim()} (line ${Number(where[1]) + 1}, column ${where[2]})`
+      : first;
+    throw new ConfigError(
+      `Could not parse config at ${path}: ${reason}. Fix the file, or move it away to start fresh.`,
+      {
+        path,
+        ...(where ? { line: Number(where[1]) + 1, column: Number(where[2]) } : {}),
+      },
+    );
+  }
+}
+
+/** Copies the parser's tagged objects into plain ones (dates stay Date objects). */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = plain(item);
+  return out;
+}
+
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+const isTable = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+export function tomlKey(key: string): string {
+  return BARE_KEY.test(key) ? key : tomlString(key);
+}
+
+export function tomlString(text: string): string {
+  let out = '"';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === '"') out += '\\"';
+    else if (char === '\\') out += '\\\\';
+    else if (char === '\n') out += '\\n';
+    else if (char === '\t') out += '\\t';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\b') out += '\\b';
+    else if (char === '\f') out += '\\f';
+    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+function tomlValue(value: unknown): string {
+  if (typeof value === 'string') return tomlString(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (
+      Number.isInteger(value) &&
+      Math.abs(value) <= Number.MAX_SAFE_INTEGER &&
+      !Object.is(value, -0)
+    ) {
+      return String(value); // plain digits: never `3_448_414`
+    }
+    if (Number.isNaN(value)) return 'nan';
+    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+    const text = String(value);
+    return /[.eE]/.test(text) ? text : `${text}.0`;
+  }
+  if (typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString(); // the parser's local dates/times print their own TOML form
+  if (Array.isArray(value)) return `[${value.map(tomlValue).join(', ')}]`;
+  if (isTable(value)) {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    return entries.length
+      ? `{ ${entries.map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`).join(', ')} }`
+      : '{}';
+  }
+  throw new ConfigError(`Cannot write a value of type ${typeof value} to TOML.`);
+}
+
+/** The blocks a person expects first, in this order; other tables follow in document order. */
+const BLOCK_ORDER = ['active', 'accounts', 'targets', 'settings'];
+/** Container tables written only through their sub-tables (`[accounts.NAME]`, never a bare `[accounts]`). */
+const CONTAINERS = new Set(['accounts', 'targets']);
+
+/**
+ * Serialises a config document the way a person (and the Python tool) would
+ * write it: root keys first, then `[active]`, `[accounts.NAME]…`,
+ * `[targets.NAME]…`, `[settings]` (with `[settings.custom_header]`), then any
+ * other table; strings double-quoted, integers bare, one blank line between
+ * tables, a trailing newline. Empty `[active]` tables are dropped.
+ */
+export function stringifyToml(document: ConfigDocument): string {
+  const sections: string[] = [];
+  const rootLines = Object.entries(document)
+    .filter(([, value]) => value !== undefined && !isTable(value))
+    .map(([key, value]) => `${tomlKey(key)} = ${tomlValue(value)}`);
+  if (rootLines.length) sections.push(rootLines.join('\n'));
+  const tableKeys = Object.keys(document).filter((key) => isTable(document[key]));
+  const ordered = [
+    ...BLOCK_ORDER.filter((key) => tableKeys.includes(key)),
+    ...tableKeys.filter((key) => !BLOCK_ORDER.includes(key)),
+  ];
+  for (const key of ordered) {
+    const table = document[key] as Record<string, unknown>;
+    if (key === 'active' && Object.values(table).every((v) => v === undefined)) continue;
+    emitTable([key], table, sections, CONTAINERS.has(key));
+  }
+  return sections.length ? `${sections.join('\n\n')}\n` : '';
+}
+
+function emitTable(
+  path: string[],
+  table: Record<string, unknown>,
+  sections: string[],
+  container: boolean,
+): void {
+  const entries = Object.entries(table).filter(([, value]) => value !== undefined);
+  const scalars = entries.filter(([, value]) => !isTable(value));
+  const tables = entries.filter(([, value]) => isTable(value));
+  const header = `[${path.map(tomlKey).join('.')}]`;
+  if (scalars.length || (!container && !tables.length)) {
+    sections.push(
+      [header, ...scalars.map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`)].join('\n'),
+    );
+  }
+  for (const [key, value] of tables) {
+    emitTable([...path, key], value as Record<string, unknown>, sections, false);
+  }
+}
