@@ -79,6 +79,16 @@ function table(document: ConfigDocument, key: string): Table {
   return document[key] as Table;
 }
 
+/** `target[key] = value` that also works for a key named `__proto__` (a valid account name). */
+function put(target: Table, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 function dropIfEmpty(document: ConfigDocument, key: string): void {
   const value = document[key];
   if (isTable(value) && Object.keys(value).length === 0) delete document[key];
@@ -235,7 +245,7 @@ export class ConfigStore {
       const account = buildAccount({ ...fields, name, region: fields.region ?? 'us' } as never);
       const accounts = table(document, 'accounts');
       const wasEmpty = Object.keys(accounts).length === 0;
-      accounts[name] = accountToRecord(account, false);
+      put(accounts, name, accountToRecord(account, false));
       if (wasEmpty) table(document, 'active').account = name;
       return this.#summary(view, account);
     });
@@ -287,7 +297,7 @@ export class ConfigStore {
         delete next.token;
       }
       const account = buildAccount(next as never);
-      table(document, 'accounts')[name] = accountToRecord(account, false);
+      put(table(document, 'accounts'), name, accountToRecord(account, false));
       return this.#summary(view, account);
     });
   }
@@ -403,7 +413,7 @@ export class ConfigStore {
           type: account.type,
           defaultProject: fields.project,
         } as never);
-        table(document, 'accounts')[owner] = accountToRecord(updated, false);
+        put(table(document, 'accounts'), owner, accountToRecord(updated, false));
       }
       dropIfEmpty(document, 'active');
     });
@@ -451,7 +461,7 @@ export class ConfigStore {
       }
       const block: Table = { account: fields.account, project: fields.project };
       if (fields.workspace !== undefined) block.workspace = fields.workspace;
-      table(document, 'targets')[name] = block;
+      put(table(document, 'targets'), name, block);
       return toTarget(name, block);
     });
   }
@@ -488,7 +498,7 @@ export class ConfigStore {
         type: account.type,
         defaultProject: target.project,
       } as never);
-      table(document, 'accounts')[target.account] = accountToRecord(updated, false);
+      put(table(document, 'accounts'), target.account, accountToRecord(updated, false));
       document.active =
         target.workspace === undefined
           ? { account: target.account }

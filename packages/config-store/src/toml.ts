@@ -1,5 +1,5 @@
-import TOML from '@iarna/toml';
 import { type ConfigDocument, ConfigError } from '@mixpanel-data/auth-core';
+import { parse } from 'smol-toml';
 
 /**
  * Parses config.toml text into a plain document. A syntax error becomes a
@@ -7,30 +7,36 @@ import { type ConfigDocument, ConfigError } from '@mixpanel-data/auth-core';
  */
 export function parseToml(text: string, path: string): ConfigDocument {
   try {
-    return plain(TOML.parse(text)) as ConfigDocument;
+    return plain(parse(text)) as ConfigDocument;
   } catch (error) {
-    const raw = error instanceof Error ? error.message : String(error);
-    const first = raw.split('\n')[0]!.replace(/:$/, '');
-    const where = /at row (\d+), col (\d+)(, pos \d+)?/.exec(first);
-    const reason = where
-      ? `${first.slice(0, where.index).trim()} (line ${Number(where[1]) + 1}, column ${where[2]})`
-      : first;
+    const {
+      message = String(error),
+      line,
+      column,
+    } = error as { message?: string; line?: number; column?: number };
+    const first = message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+    const where = typeof line === 'number' ? ` (line ${line}, column ${column})` : '';
     throw new ConfigError(
-      `Could not parse config at ${path}: ${reason}. Fix the file, or move it away to start fresh.`,
-      {
-        path,
-        ...(where ? { line: Number(where[1]) + 1, column: Number(where[2]) } : {}),
-      },
+      `Could not parse config at ${path}: ${first}${where}. Fix the file, or move it away to start fresh.`,
+      { path, ...(typeof line === 'number' ? { line, column } : {}) },
     );
   }
 }
 
-/** Copies the parser's tagged objects into plain ones (dates stay Date objects). */
+/** Copies the parser's objects into plain ones (dates stay Date objects). */
 function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = plain(item);
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty: a key named `__proto__` stays an ordinary key.
+    Object.defineProperty(out, key, {
+      value: plain(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 

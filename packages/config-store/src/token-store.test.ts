@@ -1,0 +1,178 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { OAuthError, OAuthTokens } from '@mixpanel-data/auth-core';
+import { describe, expect, it } from 'vitest';
+import { tempHome } from '../test/helpers';
+import { FileTokenStore, serializeTokensFile } from './token-store';
+
+const tokens = (refresh?: string) =>
+  new OAuthTokens({
+    accessToken: 'access-123',
+    refreshToken: refresh,
+    expiresAt: new Date('2026-05-01T10:00:00.123Z'),
+    scope: 'read projects',
+    tokenType: 'Bearer',
+  });
+const client = {
+  clientId: 'client-1',
+  region: 'us' as const,
+  redirectUri: 'http://localhost:19284/callback',
+  scope: 'projects',
+  createdAt: new Date('2026-04-21T12:00:00.123Z'),
+};
+
+describe('tokens.json', () => {
+  it('writes the reference format (one line, key order, +00:00, no null refresh token)', () => {
+    expect(serializeTokensFile(tokens('refresh-456'))).toBe(
+      '{"access_token": "access-123", "expires_at": "2026-05-01T10:00:00.123000+00:00", "token_type": "Bearer", "scope": "read projects", "refresh_token": "refresh-456"}',
+    );
+    expect(serializeTokensFile(tokens())).not.toContain('refresh_token');
+  });
+
+  it('round-trips through 0600 files in 0700 directories', () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r'));
+    const path = t.tokens.tokensPath('me');
+    expect(t.mode(path)).toBe(0o600);
+    expect(t.mode(dirname(path))).toBe(0o700);
+    expect(t.mode(join(t.home, '.mp', 'accounts'))).toBe(0o700);
+    expect(t.tokens.readTokens('me')?.equals(tokens('r'))).toBe(true);
+  });
+
+  it('reads a file written by the reference, Z or offset, unknown keys ignored', () => {
+    const t = tempHome();
+    const path = t.tokens.tokensPath('me');
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(
+      path,
+      '{"access_token": "a", "expires_at": "2026-04-22T12:00:00.123000+00:00", "token_type": "Bearer", "scope": "read", "project_id": "3"}',
+      { mode: 0o600 },
+    );
+    expect(t.tokens.readTokens('me')?.expiresAt.toISOString()).toBe('2026-04-22T12:00:00.123Z');
+  });
+
+  it('returns null for a missing file and refuses unsafe or malformed ones with OAUTH_TOKEN_ERROR', () => {
+    const t = tempHome();
+    expect(t.tokens.readTokens('me')).toBeNull();
+    const path = t.tokens.tokensPath('me');
+    t.tokens.writeTokens('me', tokens());
+    chmodSync(path, 0o644);
+    const lax = (() => {
+      try {
+        t.tokens.readTokens('me');
+      } catch (error) {
+        return error as OAuthError;
+      }
+    })();
+    expect(lax).toBeInstanceOf(OAuthError);
+    expect(lax?.code).toBe('OAUTH_TOKEN_ERROR');
+    expect(lax?.message).toContain(`chmod 600 ${path}`);
+    chmodSync(path, 0o600);
+    writeFileSync(path, '{"access_token": "a"}');
+    expect(() => t.tokens.readTokens('me')).toThrow(
+      /malformed or missing required fields.*mp account login me/,
+    );
+  });
+
+  it('refuses a symlinked tokens.json, live or dangling', () => {
+    const t = tempHome();
+    const path = t.tokens.tokensPath('me');
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    symlinkSync(join(t.home, 'nowhere'), path);
+    expect(() => t.tokens.readTokens('me')).toThrow(
+      /symlink.*Remove the link and run `mp account login me`/,
+    );
+  });
+
+  it('deletes tokens and says whether anything was there', () => {
+    const t = tempHome();
+    expect(t.tokens.deleteTokens('me')).toBe(false);
+    t.tokens.writeTokens('me', tokens());
+    expect(t.tokens.deleteTokens('me')).toBe(true);
+    expect(existsSync(t.tokens.tokensPath('me'))).toBe(false);
+  });
+
+  it('honours MP_OAUTH_STORAGE_DIR', () => {
+    const t = tempHome();
+    const store = new FileTokenStore({
+      env: { HOME: t.home, MP_OAUTH_STORAGE_DIR: join(t.home, 'state') },
+      home: t.home,
+    });
+    store.writeTokens('me', tokens());
+    expect(existsSync(join(t.home, 'state', 'accounts', 'me', 'tokens.json'))).toBe(true);
+  });
+});
+
+describe('client records', () => {
+  it('writes the per-region record and the per-account mirror', () => {
+    const t = tempHome();
+    t.tokens.writeClient(client, 'me');
+    const regional = t.tokens.clientPath('us');
+    expect(JSON.parse(readFileSync(regional, 'utf8'))).toEqual({
+      client_id: 'client-1',
+      region: 'us',
+      redirect_uri: 'http://localhost:19284/callback',
+      scope: 'projects',
+      created_at: '2026-04-21T12:00:00.123000+00:00',
+    });
+    expect(t.mode(regional)).toBe(0o600);
+    expect(t.mode(dirname(regional))).toBe(0o700);
+    expect(readFileSync(join(t.home, '.mp', 'accounts', 'me', 'client.json'), 'utf8')).toBe(
+      readFileSync(regional, 'utf8'),
+    );
+    expect(t.tokens.readClient('us')?.clientId).toBe('client-1');
+  });
+
+  it('repairs a lax mode instead of refusing', () => {
+    const t = tempHome();
+    t.tokens.writeClient(client);
+    chmodSync(t.tokens.clientPath('us'), 0o644);
+    expect(t.tokens.readClient('us')?.clientId).toBe('client-1');
+    expect(statSync(t.tokens.clientPath('us')).mode & 0o777).toBe(0o600);
+  });
+
+  it('treats a symlinked or broken record as absent, warns by file name, and falls back to the mirror', () => {
+    const warnings: string[] = [];
+    const t = tempHome();
+    const store = new FileTokenStore({
+      env: t.env,
+      home: t.home,
+      onWarning: (line) => warnings.push(line),
+    });
+    store.writeClient(client, 'me');
+    writeFileSync(store.clientPath('us'), '{not json');
+    expect(store.readClient('us')).toBeNull();
+    expect(store.readClient('us', 'me')?.clientId).toBe('client-1');
+    const outside = join(t.home, 'outside.json');
+    writeFileSync(outside, readFileSync(join(t.home, '.mp', 'accounts', 'me', 'client.json')), {
+      mode: 0o644,
+    });
+    const regional = store.clientPath('us');
+    unlinkSync(regional);
+    symlinkSync(outside, regional);
+    expect(store.readClient('us')).toBeNull();
+    expect(statSync(outside).mode & 0o777).toBe(0o644);
+    expect(warnings.join('\n')).toContain('client_us.json');
+    expect(warnings.join('\n')).not.toContain(t.home);
+  });
+});
+
+describe('withTokenLock', () => {
+  it('holds tokens.json.lock during the task', async () => {
+    const t = tempHome();
+    const seen = await t.tokens.withTokenLock('me', () =>
+      existsSync(`${t.tokens.tokensPath('me')}.lock`),
+    );
+    expect(seen).toBe(true);
+    expect(existsSync(`${t.tokens.tokensPath('me')}.lock`)).toBe(false);
+  });
+});
