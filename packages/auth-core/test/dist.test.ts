@@ -3,7 +3,6 @@
  * exports map (ESM and CJS, in real Node processes), free of Node built-ins,
  * and bundled for the browser. Run after `pnpm build` (turbo does that).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { exportedNames, nodeIn } from '../../../test-utils/package-checks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const node = (args: string[]) =>
-  execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+const node = (args: string[]) => nodeIn(root, args);
 
 /** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
 const FULL_BUDGET = 14_336;

@@ -11,7 +11,16 @@ export function readConfigText(where: Locations): string | null {
   const path = where.configPath;
   const text = readPrivateFile(path, { home: where.home });
   if (text !== null && typeof text !== 'string') {
-    throw new ConfigError(`Could not parse config at ${path}: ${text.reason}`, { path });
+    const fix =
+      text.kind === 'mode'
+        ? ` Run \`chmod 600 ${path}\`.`
+        : text.kind === 'symlink'
+          ? ' Replace the link with the file itself (mp refuses to follow symlinks to credentials).'
+          : '';
+    throw new ConfigError(`Could not parse config at ${path}: ${text.reason}.${fix}`, {
+      path,
+      refusal: text.kind,
+    });
   }
   return text;
 }

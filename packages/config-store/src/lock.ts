@@ -9,6 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { ConfigError } from '@mixpanel-data/auth-core';
+import { isProcessAlive } from './secure-file';
 
 export interface LockOptions {
   /** How long to wait for another holder before failing. Default 10 000 ms. */
@@ -81,17 +82,7 @@ function isStale(holder: Holder | null, lockPath: string, staleMs: number): bool
       return false;
     }
   }
-  return !isAlive(holder.pid) || Date.now() - holder.time > staleMs;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return !isProcessAlive(holder.pid) || Date.now() - holder.time > staleMs;
 }
 
 /**

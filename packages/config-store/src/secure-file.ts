@@ -7,12 +7,13 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { ArgumentError } from '@mixpanel-data/auth-core';
 
@@ -188,12 +189,49 @@ export function writePrivateFileAtomic(
     }
     renameSync(temp, path);
     renamed = true;
+    removeOrphanedTemps(path);
   } finally {
     if (!renamed) {
       try {
         unlinkSync(temp);
       } catch {
         // already gone
+      }
+    }
+  }
+}
+
+/** True while process `pid` runs (on this machine). */
+export function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files `<name>.tmp.<pid>.<thread>` next to `path` whose writer
+ * process no longer runs (it was killed mid-write): they may hold secrets.
+ */
+function removeOrphanedTemps(path: string): void {
+  const prefix = `${basename(path)}.tmp.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) {
+      try {
+        unlinkSync(`${dirname(path)}${sep}${name}`);
+      } catch {
+        // someone else removed it
       }
     }
   }

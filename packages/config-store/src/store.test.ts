@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   AccountInUseError,
@@ -604,5 +612,61 @@ describe('names that collide with Object.prototype', () => {
     expect(() => t.store.useAccount('constructor')).toThrow(
       "Cannot set active account: 'constructor' is not configured.",
     );
+  });
+});
+
+describe('refusals of an unsafe config.toml', () => {
+  const setup = () => {
+    const t = tempHome();
+    t.store.addAccount('a', { type: 'oauth_browser', region: 'us' });
+    return t;
+  };
+  const refusalOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('CONFIG_ERROR');
+      return error as ConfigError;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('a group/world-readable file, with the chmod fix', () => {
+    const t = setup();
+    chmodSync(t.configPath, 0o644);
+    const error = refusalOf(() => t.store.listAccounts());
+    expect(error.message).toBe(
+      `Could not parse config at ${t.configPath}: Refusing to read credential with mode 0o644 (group/world bits set): ${t.configPath}. Run \`chmod 600 ${t.configPath}\`.`,
+    );
+    expect(() => t.store.addAccount('b', { type: 'oauth_browser', region: 'us' })).toThrow(
+      'mode 0o644',
+    );
+    expect(t.mode(t.configPath)).toBe(0o644);
+  });
+
+  it.each(['live', 'dangling'])('a %s symlink in place of config.toml', (kind) => {
+    const t = setup();
+    const real = join(t.home, 'real.toml');
+    renameSync(t.configPath, real);
+    symlinkSync(kind === 'live' ? real : join(t.home, 'missing.toml'), t.configPath);
+    const error = refusalOf(() => t.store.listAccounts());
+    expect(error.message).toContain(`Refusing to read credential at symlink: ${t.configPath}`);
+    expect(error.message).toContain('Replace the link with the file itself');
+    refusalOf(() => t.store.addAccount('b', { type: 'oauth_browser', region: 'us' }));
+    expect(lstatSync(t.configPath).isSymbolicLink()).toBe(true);
+  });
+
+  it('a symlinked ~/.mp', () => {
+    const t = tempHome();
+    const elsewhere = join(t.home, 'dotfiles-mp');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    writeFileSync(
+      join(elsewhere, 'config.toml'),
+      '[accounts.a]\ntype = "oauth_browser"\nregion = "us"\n',
+      { mode: 0o600 },
+    );
+    symlinkSync(elsewhere, join(t.home, '.mp'));
+    expect(refusalOf(() => t.store.listAccounts()).message).toContain('symlinked directory');
   });
 });

@@ -13,7 +13,7 @@ afterEach(() => {
 export function tempHome(extraEnv: Record<string, string> = {}) {
   const home = realpathSync(mkdtempSync(join(tmpdir(), 'mp-home-')));
   made.push(home);
-  const env = { HOME: home, ...extraEnv };
+  const env: Record<string, string> = { HOME: home, ...extraEnv };
   const store = new ConfigStore({ env, home, lock: { timeoutMs: 20_000 } });
   const tokens = new FileTokenStore({ env, home });
   const configPath = env.MP_CONFIG_PATH ?? join(home, '.mp', 'config.toml');

@@ -1,0 +1,108 @@
+/**
+ * Interchangeability with the Python tool: its files read to the expected
+ * model, and the files we write read back through Python's tomllib to the
+ * same values.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveSession } from '@mixpanel-data/auth-core';
+import { describe, expect, it } from 'vitest';
+import { parseToml } from '../src/index';
+import { tempHome } from './helpers';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'python');
+
+/** Python's own reading of a TOML file, as JSON. */
+function tomllib(path: string): unknown {
+  const script =
+    'import json, sys, tomllib\nprint(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))';
+  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' }));
+}
+
+function homeWith(fixture: string) {
+  const t = tempHome();
+  mkdirSync(join(t.home, '.mp'), { mode: 0o700 });
+  copyFileSync(join(fixtures, fixture), t.configPath);
+  chmodSync(t.configPath, 0o600);
+  return t;
+}
+
+describe('files written by the Python tool', () => {
+  it('the spec example reads to the expected model and resolves', () => {
+    const t = homeWith('spec-example.toml');
+    expect(
+      t.store
+        .listAccounts()
+        .map((a) => [a.name, a.type, a.region, a.projectId, a.isActive, a.referencedByTargets]),
+    ).toEqual([
+      ['me', 'oauth_browser', 'us', '12001', false, ['sandbox']],
+      ['ops-sa', 'service_account', 'eu', '4400117', true, ['checkout']],
+      ['pipeline', 'oauth_token', 'in', null, false, []],
+    ]);
+    const sa = t.store.getAccount('ops-sa');
+    expect(sa.type === 'service_account' && [sa.username, sa.secret.reveal()]).toEqual([
+      'ops-bot.1a2b3c.mp-service-account',
+      'Zx81-not-a-real-secret',
+    ]);
+    expect(t.store.getCustomHeader()).toEqual({ name: 'X-Mixpanel-Cluster', value: 'canary-3' });
+    const { session } = resolveSession({ config: t.store.read() });
+    expect([session.account.name, session.projectId, session.workspaceId, session.headers]).toEqual(
+      ['ops-sa', '4400117', 777001, { 'X-Mixpanel-Cluster': 'canary-3' }],
+    );
+  });
+
+  it('a hand-edited file with an inline header and a quoted target key reads and survives a write', () => {
+    const t = homeWith('hand-edited.toml');
+    expect(t.store.getCustomHeader()).toEqual({ name: 'X-Team', value: 'data eng' });
+    expect(t.store.getTarget('a.b c')).toEqual({ name: 'a.b c', account: 'ci', project: '007' });
+    t.store.addAccount('me', { type: 'oauth_browser', region: 'eu' });
+    expect(t.store.getTarget('a.b c').project).toBe('007');
+    expect(t.store.read().getSettings()).toMatchObject({ theme: 'dark' });
+    expect(t.read()).not.toContain('# A file a person edited');
+  });
+
+  it('a v2 file keeps reading but refuses writes with the recovery hint', () => {
+    const t = homeWith('legacy-v2.toml');
+    expect(t.store.listAccounts()).toEqual([]);
+    expect(() => t.store.getActive()).toThrow(
+      /Invalid \[active\] block: Extra inputs are not permitted[\s\S]*older version/,
+    );
+    const before = t.read();
+    expect(() => t.store.addAccount('new', { type: 'oauth_browser', region: 'us' })).toThrow(
+      'older',
+    );
+    expect(t.read()).toBe(before);
+  });
+
+  it.each(['spec-example.toml', 'hand-edited.toml', 'legacy-v2.toml'])(
+    '%s parses to the same values as tomllib',
+    (name) => {
+      const path = join(fixtures, name);
+      expect(JSON.parse(JSON.stringify(parseToml(readFileSync(path, 'utf8'), path)))).toEqual(
+        tomllib(path),
+      );
+    },
+  );
+});
+
+describe('files we write', () => {
+  it('read back through tomllib to the same values', () => {
+    const t = homeWith('hand-edited.toml');
+    t.store.addAccount('ops-sa', {
+      type: 'service_account',
+      region: 'eu',
+      defaultProject: '4400117',
+      username: 'ops "bot"\\x',
+      secret: 'päss\tword\n',
+    });
+    t.store.addTarget('checkout', { account: 'ops-sa', project: '4400118', workspace: 3448414 });
+    t.store.setActive({ account: 'ops-sa', workspace: 2 ** 31 });
+    t.store.setCustomHeader({ name: 'X-Mixpanel-Cluster', value: 'canary "3" ✓' });
+    const ours = JSON.parse(JSON.stringify(t.store.read().document));
+    expect(tomllib(t.configPath)).toEqual(ours);
+    expect(t.read()).toContain('workspace = 3448414');
+    expect(t.read()).not.toMatch(/\d_\d/);
+  });
+});
