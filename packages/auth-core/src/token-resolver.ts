@@ -40,6 +40,8 @@ export interface TokenStore {
   readClient(region: Region, accountName?: string): OAuthClientInfo | null;
   /** Writes the per-region record and, with `accountName`, its per-account mirror. */
   writeClient(client: OAuthClientInfo, accountName?: string): void;
+  /** Forgets a client the server no longer knows: the per-region record and, with `accountName`, the mirror. */
+  deleteClient(region: Region, accountName?: string): void;
   /** Runs `task` while holding the account's cross-process token lock. */
   withTokenLock<T>(accountName: string, task: () => T | Promise<T>): Promise<T>;
 }

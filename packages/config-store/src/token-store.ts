@@ -183,6 +183,19 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
+  deleteClient(region: Region, accountName?: string): void {
+    const where = this.locations;
+    const paths = [where.clientPath(region)];
+    if (accountName !== undefined) paths.push(where.accountClientPath(accountName));
+    for (const path of paths) {
+      try {
+        unlinkSync(path);
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+  }
+
   /** Holds the account's cross-process token lock (`tokens.json.lock`) while `task` runs. */
   async withTokenLock<T>(accountName: string, task: () => T | Promise<T>): Promise<T> {
     const where = this.locations;

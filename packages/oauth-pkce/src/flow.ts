@@ -1,0 +1,197 @@
+import type { Readable, Writable } from 'node:stream';
+import {
+  buildUrl,
+  type Env,
+  isRegion,
+  type OAuthClientInfo,
+  OAuthError,
+  type OAuthTokens,
+  type Region,
+  resolveBaseUrlOverride,
+  type TokenStore,
+} from '@mixpanel-data/auth-core';
+import { createTokenStore } from '@mixpanel-data/config-store';
+import { type BrowserOpener, systemBrowserOpener } from './browser';
+import {
+  type AuthorizationResponse,
+  CALLBACK_PORTS,
+  findCallbackPort,
+  redirectUriFor,
+  startCallbackServer,
+} from './callback-server';
+import { createHttp } from './http';
+import { readPastedRedirect } from './paste';
+import { createPkce, createState } from './pkce';
+import { ensureClient } from './registration';
+import { exchangeCode } from './token-endpoint';
+
+export interface OAuthFlowOptions {
+  region: Region;
+  /** One origin for every Mixpanel host (or one per region); default `env.MP_BASE_URL`. */
+  baseUrl?: string | Readonly<Record<string, string>> | undefined;
+  /** Environment snapshot for MP_BASE_URL, BROWSER and the file locations. Default `process.env`. */
+  env?: Env | undefined;
+  /** Where client records live. Default: config-store's file store under `~/.mp`. */
+  tokenStore?: TokenStore | undefined;
+  /**
+   * `true` (default): launch the browser (an injected opener, else `$BROWSER`, else the
+   * platform's). `false`: print the URL and also accept the pasted redirect on `stdin`.
+   */
+  openBrowser?: boolean | undefined;
+  /** Replaces the system browser launcher (tests); throwing from it is OAUTH_BROWSER_ERROR. */
+  browserOpener?: BrowserOpener | undefined;
+  stdin?: Readable | undefined;
+  /** Instructions and notes go here, never to stdout. Default `process.stderr`. */
+  stderr?: Writable | undefined;
+  /** Default 19284–19287; `0` lets the OS pick (tests). */
+  callbackPorts?: readonly number[] | undefined;
+  /** Default 300 000 ms. */
+  callbackTimeoutMs?: number | undefined;
+  /** Per-request timeout for OAuth endpoints. Default 10 000 ms. */
+  httpTimeoutMs?: number | undefined;
+  fetch?: typeof fetch | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface OAuthLoginOutcome {
+  readonly tokens: OAuthTokens;
+  readonly client: OAuthClientInfo;
+  readonly redirectUri: string;
+  /** Whether this login registered a new client (false: the cached record was reused). */
+  readonly registered: boolean;
+}
+
+/** The authorize URL (spec 06 §6): parameters form-encoded in the reference's order, no scope. */
+export function buildAuthorizeUrl(
+  authorizeBase: string,
+  parameters: { clientId: string; redirectUri: string; state: string; challenge: string },
+): string {
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: parameters.clientId,
+    redirect_uri: parameters.redirectUri,
+    state: parameters.state,
+    code_challenge: parameters.challenge,
+    code_challenge_method: 'S256',
+  });
+  return `${authorizeBase}?${query}`;
+}
+
+/**
+ * One browser login with PKCE for a region (spec 06 §3–§8): choose a
+ * callback port, reuse or register the client, show the authorize URL,
+ * wait for the callback (or a pasted redirect), exchange the code. Tokens
+ * are returned in memory; persisting them is the caller's job (after its
+ * /me probe).
+ */
+export class OAuthFlow {
+  readonly region: Region;
+  readonly #options: OAuthFlowOptions;
+
+  constructor(options: OAuthFlowOptions) {
+    if (!isRegion(options.region)) {
+      throw new OAuthError(
+        `Unknown region '${String(options.region)}' for OAuth login; use us, eu or in.`,
+        'OAUTH_CONFIG_ERROR',
+        {
+          region: options.region,
+        },
+      );
+    }
+    this.region = options.region;
+    this.#options = options;
+  }
+
+  #url(path: string): string {
+    const env = this.#options.env ?? process.env;
+    return buildUrl('oauth', this.region, path, resolveBaseUrlOverride(this.#options.baseUrl, env));
+  }
+
+  async login(): Promise<OAuthLoginOutcome> {
+    const options = this.#options;
+    const env = options.env ?? process.env;
+    const stderr = options.stderr ?? process.stderr;
+    const say = (line: string) => stderr.write(`${line}\n`);
+    const store = options.tokenStore ?? createTokenStore({ env });
+    const http = createHttp({ timeoutMs: options.httpTimeoutMs, fetch: options.fetch });
+    const override = resolveBaseUrlOverride(options.baseUrl, env);
+
+    const pkce = await createPkce();
+    const state = createState();
+    const port = await findCallbackPort(options.callbackPorts ?? CALLBACK_PORTS);
+    const redirectUri = redirectUriFor(port);
+    const { client, registered } = await ensureClient(store, {
+      http,
+      region: this.region,
+      registerUrl: this.#url('mcp/register/'),
+      redirectUri,
+      oauthBaseUrl: override ? this.#url('') : undefined,
+    });
+    const server = await startCallbackServer({
+      state,
+      port,
+      timeoutMs: options.callbackTimeoutMs,
+      signal: options.signal,
+    });
+    const authorizeUrl = buildAuthorizeUrl(this.#url('authorize/'), {
+      clientId: client.clientId,
+      redirectUri: server.redirectUri,
+      state,
+      challenge: pkce.challenge,
+    });
+
+    let pasteReader: ReturnType<typeof readPastedRedirect> | undefined;
+    const explainPaste = () => {
+      say('Open this URL in your browser to authorize mixpanel-data:');
+      say('');
+      say(`  ${authorizeUrl}`);
+      say('');
+      say(`If the browser can reach ${server.redirectUri}, this command continues by itself.`);
+      say(
+        'Otherwise paste the URL the browser was redirected to (or just its code=...&state=... part) and press Enter.',
+      );
+      pasteReader = readPastedRedirect(options.stdin ?? process.stdin, state, (message) =>
+        say(`error: ${message}`),
+      );
+    };
+    try {
+      if (options.openBrowser === false) {
+        explainPaste();
+      } else {
+        say(
+          `Opening a browser to authorize mixpanel-data. If it does not open, visit:\n  ${authorizeUrl}`,
+        );
+        let launched: boolean;
+        try {
+          launched = await (options.browserOpener ?? systemBrowserOpener(env))(authorizeUrl);
+        } catch (error) {
+          if (options.browserOpener) {
+            throw new OAuthError(
+              `Could not open the browser: ${(error as Error).message}. Retry with --no-browser.`,
+              'OAUTH_BROWSER_ERROR',
+              { authorize_url: authorizeUrl },
+            );
+          }
+          launched = false;
+        }
+        if (!launched) explainPaste();
+      }
+      const response: AuthorizationResponse = await (pasteReader
+        ? Promise.race([server.result, pasteReader.result])
+        : server.result);
+      const tokens = await exchangeCode({
+        http,
+        tokenUrl: this.#url('token/'),
+        code: response.code,
+        redirectUri: server.redirectUri,
+        clientId: client.clientId,
+        verifier: pkce.verifier,
+        onInvalidClient: () => store.deleteClient(this.region),
+      });
+      return Object.freeze({ tokens, client, redirectUri: server.redirectUri, registered });
+    } finally {
+      server.close();
+      pasteReader?.stop();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import ky, { type KyInstance } from 'ky';
+
+/** Default timeout of one OAuth request (spec 06 §2.3). */
+export const OAUTH_HTTP_TIMEOUT_MS = 10_000;
+
+export interface HttpOptions {
+  /** Per-request timeout. Default 10 s. */
+  timeoutMs?: number | undefined;
+  /** Replaces the global `fetch` (tests). */
+  fetch?: typeof fetch | undefined;
+  /** Sent as `User-Agent`. */
+  userAgent?: string | undefined;
+}
+
+export const USER_AGENT = 'mixpanel-data-ts/oauth-pkce';
+
+/**
+ * The one place that talks to ky: absolute URLs only (no `prefixUrl`), no
+ * retries, redirects not followed, HTTP errors returned rather than thrown,
+ * so every caller classifies responses itself. A later ky upgrade touches
+ * only this module.
+ */
+export function createHttp(options: HttpOptions = {}): KyInstance {
+  return ky.create({
+    retry: 0,
+    throwHttpErrors: false,
+    redirect: 'manual',
+    timeout: options.timeoutMs ?? OAUTH_HTTP_TIMEOUT_MS,
+    headers: { 'User-Agent': options.userAgent ?? USER_AGENT },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/** A short, secret-free description of a transport failure (timeout, refused connection). */
+export function describeNetworkError(error: unknown): string {
+  const name = (error as Error | null)?.name;
+  if (name === 'TimeoutError') return 'the request timed out';
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  if (cause?.code)
+    return `${cause.code}${cause.message ? ` (${cause.message.split('\n')[0]})` : ''}`;
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+/** Response text, cut to `limit` characters, for error details. */
+export async function bodyText(response: Response, limit = 500): Promise<string> {
+  try {
+    return (await response.text()).slice(0, limit);
+  } catch {
+    return '';
+  }
+}

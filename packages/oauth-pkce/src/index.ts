@@ -1,0 +1,34 @@
+export { type BrowserOpener, systemBrowserOpener } from './browser';
+export {
+  type AuthorizationResponse,
+  CALLBACK_PORTS,
+  CALLBACK_TIMEOUT_MS,
+  type CallbackServer,
+  type CallbackServerOptions,
+  findCallbackPort,
+  redirectUriFor,
+  startCallbackServer,
+} from './callback-server';
+export {
+  buildAuthorizeUrl,
+  OAuthFlow,
+  type OAuthFlowOptions,
+  type OAuthLoginOutcome,
+} from './flow';
+export { createHttp, type HttpOptions, OAUTH_HTTP_TIMEOUT_MS } from './http';
+export { escapeHtml } from './pages';
+export { MAX_BAD_PASTES, type PasteReader, parsePastedRedirect, readPastedRedirect } from './paste';
+export { computeChallenge, createPkce, createState, type Pkce } from './pkce';
+export { ensureClient, OAUTH_SCOPE, type RegisterOptions, registerClient } from './registration';
+export {
+  exchangeCode,
+  judgeTokenResponse,
+  refreshAccessToken,
+  type TokenResponseOutcome,
+} from './token-endpoint';
+export {
+  createBearerResolver,
+  OnDiskTokenResolver,
+  REFRESH_LOCK_TIMEOUT_MS,
+  type TokenResolverOptions,
+} from './token-resolver';

@@ -1,0 +1,104 @@
+import {
+  type OAuthClientInfo,
+  OAuthError,
+  type Region,
+  type TokenStore,
+} from '@mixpanel-data/auth-core';
+import type { KyInstance } from 'ky';
+import { describeNetworkError } from './http';
+import { describeBody, safeBody } from './token-endpoint';
+
+/** The fixed scope string sent at registration (spec 06 §4.2). */
+export const OAUTH_SCOPE =
+  'projects analysis events insights segmentation retention data:read funnels flows data_definitions dashboard_reports bookmarks';
+
+export interface RegisterOptions {
+  http: KyInstance;
+  region: Region;
+  /** `{oauthBase}mcp/register/` */
+  registerUrl: string;
+  redirectUri: string;
+  /** Recorded in the client record when a base-URL override is active. */
+  oauthBaseUrl?: string | undefined;
+  now?: number | undefined;
+}
+
+/** Dynamic client registration (RFC 7591, spec 06 §4.2–4.3). Every failure is OAUTH_REGISTRATION_ERROR. */
+export async function registerClient(options: RegisterOptions): Promise<OAuthClientInfo> {
+  const { region, registerUrl: url } = options;
+  const fail = (message: string, details: Record<string, unknown>) =>
+    new OAuthError(message, 'OAUTH_REGISTRATION_ERROR', { region, ...details });
+  let response: Response;
+  try {
+    response = await options.http.post(url, {
+      json: {
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+        scope: OAUTH_SCOPE,
+      },
+    });
+  } catch (error) {
+    throw fail(
+      `OAuth client registration failed: ${describeNetworkError(error)}. Check the network and retry.`,
+      { url },
+    );
+  }
+  const text = await response.text().catch(() => '');
+  if (response.status === 429) {
+    throw fail(
+      'OAuth client registration was rate limited by Mixpanel; wait a minute and try again.',
+      {
+        status_code: 429,
+        retry_after: response.headers.get('retry-after'),
+      },
+    );
+  }
+  if (response.status < 200 || response.status > 299) {
+    throw fail(
+      `OAuth client registration failed with status ${response.status}: ${describeBody(text)}`,
+      {
+        status_code: response.status,
+        response_body: safeBody(text),
+      },
+    );
+  }
+  const body = safeBody(text) as { client_id?: unknown } | string;
+  const clientId = typeof body === 'object' && !Array.isArray(body) ? body.client_id : undefined;
+  if (clientId == null || clientId === '') {
+    throw fail('Invalid registration response from Mixpanel (no client_id). Retry later.', {
+      response_body: describeBody(text),
+    });
+  }
+  return Object.freeze({
+    clientId: String(clientId),
+    region,
+    redirectUri: options.redirectUri,
+    scope: OAUTH_SCOPE,
+    createdAt: new Date(options.now ?? Date.now()),
+    ...(options.oauthBaseUrl ? { oauthBaseUrl: options.oauthBaseUrl } : {}),
+  });
+}
+
+/**
+ * The cached client record when it can be reused for this login — same
+ * redirect URI and same override base (spec 06 §4.4) — else a new
+ * registration, written as the region's record.
+ */
+export async function ensureClient(
+  store: TokenStore,
+  options: RegisterOptions,
+): Promise<{ client: OAuthClientInfo; registered: boolean }> {
+  const cached = store.readClient(options.region);
+  if (
+    cached &&
+    cached.redirectUri === options.redirectUri &&
+    cached.oauthBaseUrl === options.oauthBaseUrl
+  ) {
+    return { client: cached, registered: false };
+  }
+  const client = await registerClient(options);
+  store.writeClient(client);
+  return { client, registered: true };
+}
