@@ -4,6 +4,8 @@ export { checkAccountDirName, type LocationOptions, type Locations, locations } 
 export {
   CredentialReadRefusal,
   ensurePrivateDir,
+  isMissing,
+  isProcessAlive,
   MAX_CREDENTIAL_BYTES,
   type ReadOptions,
   readPrivateFile,

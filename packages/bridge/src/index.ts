@@ -1,0 +1,4 @@
+export { findBridgePath, type LoadedBridge, loadBridge } from './load';
+export { type BridgeLocationOptions, bridgeCandidates, defaultBridgePaths } from './locate';
+export { materializeBridgeTokens } from './materialize';
+export { type BridgeContent, removeBridge, serializeBridge, writeBridge } from './write';

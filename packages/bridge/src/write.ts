@@ -1,0 +1,97 @@
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { accountToRecord, type Bridge, ConfigError } from '@mixpanel-data/auth-core';
+import { ensurePrivateDir, isMissing, writePrivateFileAtomic } from '@mixpanel-data/config-store';
+import { type BridgeLocationOptions, bridgeCandidates } from './locate';
+
+/** What a bridge file holds (the version is always 2). */
+export type BridgeContent = Omit<Bridge, 'version'>;
+
+/**
+ * The bridge file's JSON text (spec 04 §8.2): keys sorted at every level,
+ * 2-space indent, absent pins and a missing refresh token omitted, `headers`
+ * and `version` always present, `expires_at` in the `Z` form the reference
+ * writes. Two exports of the same state are byte-identical.
+ */
+export function serializeBridge(content: BridgeContent): string {
+  const document: Record<string, unknown> = {
+    version: 2,
+    account: accountToRecord(content.account, true),
+    headers: { ...content.headers },
+  };
+  if (content.account.type === 'oauth_browser' && content.tokens) {
+    const tokens = content.tokens.toRecord();
+    tokens.expires_at = content.tokens.expiresAt.toISOString().replace(/\.000Z$/, 'Z');
+    document.tokens = tokens;
+  }
+  if (content.project != null) document.project = content.project;
+  if (content.workspace != null) document.workspace = content.workspace;
+  return JSON.stringify(sortKeys(document), null, 2);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
+/**
+ * Writes a bridge file: 0600, atomically (a symlink at the destination is
+ * replaced, not followed); a missing parent directory is created 0700, an
+ * existing one is left as it is. Returns the path.
+ */
+export function writeBridge(path: string, content: BridgeContent): string {
+  if (content.account.type === 'oauth_browser' && !content.tokens) {
+    throw new ConfigError(
+      `A bridge with an oauth_browser account needs its tokens; log in first.`,
+      { path },
+    );
+  }
+  const parent = dirname(path);
+  try {
+    if (!existsSync(parent)) ensurePrivateDir(parent);
+    writePrivateFileAtomic(path, serializeBridge(content));
+  } catch (error) {
+    throw new ConfigError(
+      `Could not write bridge file at ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      { path },
+      { cause: error },
+    );
+  }
+  return path;
+}
+
+/**
+ * Removes the bridge file (spec 04 §10): `at`, else `MP_AUTH_FILE` (no
+ * fallback), else the first default location that exists. A dangling symlink
+ * is removed too; the parent directory never is. Returns whether anything
+ * was removed.
+ */
+export function removeBridge(at?: string, options: BridgeLocationOptions = {}): boolean {
+  for (const candidate of bridgeCandidates(at, options)) {
+    try {
+      lstatSync(candidate);
+    } catch (error) {
+      if (isMissing(error)) continue;
+      throw new ConfigError(
+        `Could not remove bridge file at ${candidate}: ${(error as NodeJS.ErrnoException).code}.`,
+        { path: candidate },
+      );
+    }
+    try {
+      unlinkSync(candidate);
+    } catch (error) {
+      throw new ConfigError(
+        `Could not remove bridge file at ${candidate}: ${(error as NodeJS.ErrnoException).code}.`,
+        { path: candidate },
+        { cause: error },
+      );
+    }
+    return true;
+  }
+  return false;
+}
