@@ -122,7 +122,9 @@ export {
   type ResolveParams,
   type ResolveSources,
   resolveSession,
+  resolveUse,
   toConfigView,
+  type UseOptions,
   WORKSPACE_SOURCES,
   type WorkspaceSource,
 } from './resolver';

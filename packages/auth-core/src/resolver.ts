@@ -297,3 +297,101 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
     }),
   });
 }
+
+/** What `Workspace.use()` may switch. */
+export interface UseOptions {
+  account?: string | undefined;
+  project?: string | undefined;
+  workspace?: number | undefined;
+  target?: string | undefined;
+}
+
+/**
+ * The session after an in-place switch (spec 03 §10.1), from the current
+ * resolution and the same kind of sources as `resolveSession`:
+ * - `{target}`: a full resolution with that target (env still wins);
+ * - `{account, project?, workspace?}`: the account from config (env
+ *   credentials are not applied); project `MP_PROJECT_ID` > `project` >
+ *   bridge project > the account's default; workspace `workspace` >
+ *   `MP_WORKSPACE_ID` > none — never the previous project or workspace;
+ * - `{project, workspace?}`: exactly that project; the workspace given, or none;
+ * - `{workspace}`: only the workspace;
+ * - `{}`: unchanged.
+ * Headers never change. Pure; throws before anything is decided.
+ */
+export function resolveUse(
+  current: Resolution,
+  options: UseOptions,
+  sources: ResolveSources = {},
+): Resolution {
+  const axes = (['account', 'project', 'workspace'] as const).filter(
+    (k) => options[k] !== undefined,
+  );
+  if (options.target !== undefined) {
+    if (axes.length) {
+      throw new ArgumentError(
+        '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
+        ['target', ...axes],
+      );
+    }
+    const next = resolveSession({ ...sources, params: { target: options.target } });
+    return Object.freeze({
+      session: next.session.replace({ headers: current.session.headers }),
+      provenance: next.provenance,
+    });
+  }
+  if (!axes.length) return current;
+  const env = sources.env ?? {};
+  const explicitWorkspace =
+    options.workspace === undefined ? undefined : checkWorkspace(options.workspace);
+  const explicitProject = options.project === undefined ? undefined : checkProject(options.project);
+  const param = <V>(value: V) =>
+    Object.freeze({ source: 'param' as const, value, shadowed: Object.freeze([]) });
+
+  if (options.account !== undefined) {
+    const config = toConfigView(sources.config);
+    const account = config.getAccount(options.account);
+    const bridge = sources.bridge ?? null;
+    const project = rank<ProjectSource, string>([
+      ['env', envProject(env)],
+      ['param', explicitProject],
+      ['bridge', bridge?.project ?? undefined],
+      ['default', account.defaultProject],
+    ]);
+    if (project.value === null) throw noProjectError(account.name);
+    const workspace = rank<WorkspaceSource, number>([
+      ['param', explicitWorkspace],
+      ['env', envWorkspace(env)],
+    ]);
+    return Object.freeze({
+      session: new Session({
+        account,
+        project: new Project({ id: checkProject(project.value) }),
+        workspace: workspace.value === null ? null : new WorkspaceRef({ id: workspace.value }),
+        headers: current.session.headers,
+      }),
+      provenance: Object.freeze({ account: param(account.name), project, workspace }),
+    });
+  }
+  const { session, provenance } = current;
+  const workspaceRef =
+    explicitWorkspace === undefined ? null : new WorkspaceRef({ id: explicitWorkspace });
+  const none = Object.freeze({ source: null, value: null, shadowed: Object.freeze([]) });
+  if (explicitProject !== undefined) {
+    return Object.freeze({
+      session: session.replace({
+        project: new Project({ id: explicitProject }),
+        workspace: workspaceRef,
+      }),
+      provenance: Object.freeze({
+        account: provenance.account,
+        project: param(explicitProject),
+        workspace: workspaceRef ? param(workspaceRef.id) : none,
+      }),
+    });
+  }
+  return Object.freeze({
+    session: session.replace({ workspace: workspaceRef }),
+    provenance: Object.freeze({ ...provenance, workspace: param(workspaceRef!.id) }),
+  });
+}
