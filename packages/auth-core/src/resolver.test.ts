@@ -204,6 +204,11 @@ Fix one of the following:
   - Use \`--target NAME\` per command (target supplies project)`);
   });
 
+  it('a fallback project (the /me placeholder) is used only when nothing else supplies one', () => {
+    expect(resolveSession({ config, params: { account: 'bare', fallbackProject: '0' } }).session.projectId).toBe('0');
+    expect(resolveSession({ config, params: { fallbackProject: '0' } }).session.projectId).toBe('1');
+  });
+
   it('validates MP_PROJECT_ID and explicit ids as ASCII digit strings', () => {
     const env = configError({ env: { MP_PROJECT_ID: 'abc' }, config });
     expect(env.message).toBe("MP_PROJECT_ID='abc' must be a digit string.");

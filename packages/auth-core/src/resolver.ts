@@ -14,6 +14,11 @@ export interface ResolveParams {
   project?: string | undefined;
   workspace?: number | undefined;
   target?: string | undefined;
+  /**
+   * A project to use when no source supplies one, instead of the "no project"
+   * error — the placeholder `"0"` for account-scoped calls such as `/me`.
+   */
+  fallbackProject?: string | undefined;
 }
 
 /** Everything the resolver looks at, passed in as data. */
@@ -265,7 +270,7 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
     ['param', params.project],
     ['target', target?.project],
     ['bridge', bridge?.project ?? undefined],
-    ['default', account.defaultProject],
+    ['default', account.defaultProject ?? params.fallbackProject],
   ]);
   if (projectAxis.value === null) throw noProjectError(account.name);
   const project = new Project({ id: checkProject(projectAxis.value) });

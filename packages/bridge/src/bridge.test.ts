@@ -294,7 +294,7 @@ describe('materializeBridgeTokens (spec 04 §6, newer wins)', () => {
         } as never),
       ),
     );
-    expect(await materializeBridgeTokens(bridge, store)).toBe(true);
+    expect(materializeBridgeTokens(bridge, store)).toBe(true);
     expect(store.readTokens('me')?.scope).toBe('read');
   });
 
@@ -310,13 +310,13 @@ describe('materializeBridgeTokens (spec 04 §6, newer wins)', () => {
       ),
     );
     store.writeTokens('me', tokens('2031-01-01T00:00:00Z', 'refreshed-locally'));
-    expect(await materializeBridgeTokens(bridge, store)).toBe(false);
+    expect(materializeBridgeTokens(bridge, store)).toBe(false);
     expect(store.readTokens('me')?.accessToken.reveal()).toBe('refreshed-locally');
     store.writeTokens('me', tokens('2029-01-01T00:00:00Z', 'stale'));
-    expect(await materializeBridgeTokens(bridge, store)).toBe(true);
+    expect(materializeBridgeTokens(bridge, store)).toBe(true);
     expect(store.readTokens('me')?.accessToken.reveal()).toBe('from-bridge');
     writeFileSync(store.tokensPath('me'), '{oops', { mode: 0o600 });
-    expect(await materializeBridgeTokens(bridge, store)).toBe(true);
+    expect(materializeBridgeTokens(bridge, store)).toBe(true);
     expect(store.readTokens('me')?.accessToken.reveal()).toBe('from-bridge');
   });
 

@@ -1,0 +1,31 @@
+export * from '@mixpanel-data/auth-core';
+export { bodyError, captureBody, errorForStatus } from './error-mapping';
+export { ME_CACHE_TTL_SECONDS, MeDiskCache } from './me-service';
+export {
+  accounts,
+  createAccounts,
+  createSession,
+  createTargets,
+  type LoginOptions,
+  type NamespaceOptions,
+  regionOfDomain,
+  session,
+  targets,
+} from './namespaces';
+export {
+  localDate,
+  normalizeOn,
+  type SegmentationResult,
+  type SegmentationUnit,
+} from './segmentation';
+export { Context, type ContextOptions, type Sources } from './sources';
+export {
+  backoffMs,
+  type CallOptions,
+  type Family,
+  MixpanelApiClient,
+  parseRetryAfter,
+  type TransportOptions,
+} from './transport';
+export { QUERY_ORIGIN, userAgent, VERSION } from './version';
+export { type Explanation, type UseSwitch, Workspace, type WorkspaceOptions } from './workspace';

@@ -1,0 +1,140 @@
+import { rmSync } from 'node:fs';
+import {
+  type Account,
+  AuthenticationError,
+  ConfigError,
+  ENV_OAUTH_TOKEN,
+  ENV_SERVICE_ACCOUNT,
+  type MeResponse,
+  parseMeResponse,
+  QueryError,
+} from '@mixpanel-data/auth-core';
+import {
+  ensureAccountDir,
+  type Locations,
+  readPrivateFile,
+  writePrivateFileAtomic,
+} from '@mixpanel-data/config-store';
+
+/** A cached /me older than this is stale. */
+export const ME_CACHE_TTL_SECONDS = 86_400;
+
+export interface MeCacheOptions {
+  locations: () => Locations;
+  /** The override origin in force, if any: a cache written under one is reused only under the same one. */
+  baseOrigin: string | null;
+  now?: (() => number) | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/** Removes the workspaces' member lists (they can be tens of MB) before a /me payload is cached. */
+function stripMembers(me: MeResponse): MeResponse {
+  const workspaces: Record<string, unknown> = {};
+  for (const [id, workspace] of Object.entries(me.workspaces ?? {})) {
+    const {
+      member_list: _a,
+      unified_member_list: _b,
+      ...rest
+    } = workspace as Record<string, unknown>;
+    workspaces[id] = rest;
+  }
+  return { ...me, workspaces } as MeResponse;
+}
+
+/**
+ * The on-disk `/me` cache, `<root>/accounts/NAME/me.json` (spec 07 §9.3):
+ * 24 h, member lists stripped, 0600 in a 0700 directory; anything unsafe,
+ * unreadable, stale or no longer matching the model is a miss (never fatal).
+ * Accounts synthesised from environment variables are never cached on disk.
+ */
+export class MeDiskCache {
+  readonly #options: MeCacheOptions;
+  constructor(options: MeCacheOptions) {
+    this.#options = options;
+  }
+
+  #usable(account: Account): boolean {
+    return account.name !== ENV_SERVICE_ACCOUNT && account.name !== ENV_OAUTH_TOKEN;
+  }
+
+  get(account: Account): MeResponse | null {
+    if (!this.#usable(account)) return null;
+    const where = this.#options.locations();
+    const path = where.mePath(account.name);
+    const text = readPrivateFile(path, { home: where.home });
+    if (text === null) return null;
+    if (typeof text !== 'string') {
+      this.#options.onWarning?.(
+        `Ignoring the /me cache me.json of account '${account.name}': ${text.kind === 'mode' ? 'its permissions are too open' : `refused (${text.kind})`}.`,
+      );
+      return null;
+    }
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    const cachedAt = record.cached_at;
+    const now = (this.#options.now ?? Date.now)() / 1000;
+    if (typeof cachedAt !== 'number' || now - cachedAt > ME_CACHE_TTL_SECONDS) return null;
+    if ((record.cached_base_url ?? null) !== this.#options.baseOrigin) return null;
+    const { cached_at: _c, cached_region: _r, cached_base_url: _b, ...payload } = record;
+    try {
+      return parseMeResponse(payload);
+    } catch {
+      this.#options.onWarning?.(
+        `The /me cache of account '${account.name}' no longer matches the expected shape; it was deleted.`,
+      );
+      rmSync(path, { force: true });
+      return null;
+    }
+  }
+
+  put(account: Account, me: MeResponse): void {
+    if (!this.#usable(account)) return;
+    const where = this.#options.locations();
+    try {
+      ensureAccountDir(where, account.name);
+    } catch (error) {
+      throw new ConfigError(
+        `Cannot enforce 0700 on cache directory ${where.accountDir(account.name)}: ${(error as Error).message}`,
+        {
+          path: where.accountDir(account.name),
+        },
+      );
+    }
+    const record: Record<string, unknown> = {
+      user_id: null,
+      user_email: null,
+      user_name: null,
+      ...stripMembers(me),
+      cached_at: (this.#options.now ?? Date.now)() / 1000,
+      cached_region: null,
+    };
+    if (this.#options.baseOrigin) record.cached_base_url = this.#options.baseOrigin;
+    writePrivateFileAtomic(where.mePath(account.name), JSON.stringify(record, null, 2));
+  }
+}
+
+/** Maps a /me failure to the errors of spec 07 §9.4 (401/403 become ConfigError with the fix). */
+export function meFailure(error: unknown, account: Account): unknown {
+  const name = account.name;
+  if (AuthenticationError.isInstance(error)) {
+    return new ConfigError(
+      `Credentials for account '${name}' are invalid (401). Run \`mp account test ${name}\`${account.type === 'oauth_browser' ? ` or \`mp account login ${name}\`` : ''}.`,
+      { status_code: 401, account_name: name },
+      { cause: error },
+    );
+  }
+  if (QueryError.isInstance(error) && (error as QueryError).statusCode === 403) {
+    return new ConfigError(
+      account.type === 'service_account'
+        ? `Service account '${name}' cannot read /me (403): it lacks the user_details scope. Re-create the service account in Mixpanel's service-account settings with that scope, or pass --project ID to skip the /me lookup.`
+        : `Account '${name}' lacks permission to read /me (403). Pass --project explicitly, or use credentials with /me scope.`,
+      { status_code: 403, account_name: name },
+      { cause: error },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,62 @@
+/** The time bucket of a segmentation. */
+export type SegmentationUnit = 'day' | 'week' | 'month';
+
+/** What `ws.segmentation()` returns (spec 07 §12); `toJSON()` uses snake_case keys. */
+export interface SegmentationResult {
+  readonly event: string;
+  readonly fromDate: string;
+  readonly toDate: string;
+  readonly unit: SegmentationUnit;
+  /** The caller's `on` as given (not the normalised expression), or null. */
+  readonly segmentProperty: string | null;
+  /** The sum of every number in `series`. */
+  readonly total: number;
+  /** segment → date → value. */
+  readonly series: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** `Source` → `properties["Source"]`; an expression that already names properties/user/event is kept. */
+export function normalizeOn(on: string): string {
+  if (/(properties|user|event)\["/.test(on)) return on;
+  return `properties["${on.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
+}
+
+export function segmentationResult(
+  request: Omit<SegmentationResult, 'total' | 'series'>,
+  body: unknown,
+): SegmentationResult {
+  const values = (body as { data?: { values?: unknown } } | null)?.data?.values;
+  const series: Record<string, Record<string, number>> = {};
+  let total = 0;
+  if (values && typeof values === 'object') {
+    for (const [segment, byDate] of Object.entries(values as Record<string, unknown>)) {
+      const row: Record<string, number> = {};
+      for (const [date, value] of Object.entries((byDate ?? {}) as Record<string, unknown>)) {
+        if (typeof value === 'number') {
+          row[date] = value;
+          total += value;
+        }
+      }
+      series[segment] = row;
+    }
+  }
+  const result = { ...request, total, series };
+  Object.defineProperty(result, 'toJSON', {
+    value: () => ({
+      event: result.event,
+      from_date: result.fromDate,
+      to_date: result.toDate,
+      unit: result.unit,
+      segment_property: result.segmentProperty,
+      total: result.total,
+      series: result.series,
+    }),
+  });
+  return Object.freeze(result);
+}
+
+/** Today (or `date`) as a local `YYYY-MM-DD`. */
+export function localDate(date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}

@@ -1,0 +1,346 @@
+import {
+  ArgumentError,
+  type BaseUrlOverride,
+  basicAuthHeader,
+  buildUrl,
+  type Env,
+  MixpanelDataError,
+  RateLimitError,
+  regionBaseUrl,
+  rewriteUrl,
+  ServerError,
+  type Session,
+  type TokenResolver,
+} from '@mixpanel-data/auth-core';
+import ky, { type KyInstance } from 'ky';
+import { captureBody, errorForStatus } from './error-mapping';
+import { QUERY_ORIGIN, userAgent } from './version';
+
+export type Family = 'query' | 'app' | 'export' | 'engage';
+export type Params = Record<string, string | number | boolean | undefined>;
+
+export interface TransportOptions {
+  /** Whole-request timeout. Default 120 000 ms. */
+  timeoutMs?: number | undefined;
+  /** Retries for 429 (any method) and 502/503/504 (GET). Default 3. */
+  maxRetries?: number | undefined;
+  /** A `Retry-After` above this fails at once instead of sleeping. Default 60. */
+  maxRetryAfterSeconds?: number | undefined;
+  fetch?: typeof fetch | undefined;
+  /** `lib` (default) or `cli`, for the User-Agent. */
+  entry?: 'lib' | 'cli' | undefined;
+  /** Receives retry notices ("rate limited, retrying in …"). The library never prints. */
+  onWarning?: ((message: string) => void) | undefined;
+  /** Replaces the sleep between retries (tests). */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+}
+
+export interface CallOptions {
+  params?: Params | undefined;
+  json?: unknown;
+  form?: Record<string, string> | undefined;
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}
+
+const RETRYABLE_GET = new Set([502, 503, 504]);
+
+const abortableSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** `min(1 s × 2^attempt, 60 s)` plus up to 10 % jitter (spec 07 §7.1), in ms. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(1000 * 2 ** attempt, 60_000);
+  return base + Math.random() * base * 0.1;
+}
+
+/** A `Retry-After` that is a non-negative integer number of seconds, else null. */
+export function parseRetryAfter(value: string | null): number | null {
+  return value !== null && /^\s*\d+\s*$/.test(value) ? Number(value) : null;
+}
+
+/** Sets `name: value` in `headers`, replacing any case-variant of `name`. */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  for (const key of Object.keys(headers))
+    if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
+  headers[name] = value;
+}
+
+/**
+ * The HTTP transport of a Workspace (spec 07 §2–§8): one ky instance for its
+ * whole life (so `use()` never rebuilds it), auth and custom headers composed
+ * per request, project parameters per family, 429 and GET-5xx retries with
+ * Retry-After, one reactive refresh on 401 for browser accounts, and every
+ * failure mapped to our error classes. ky's HTTPError is never kept.
+ */
+export class MixpanelApiClient {
+  /** The ky instance; the same object across every session swap. */
+  readonly transport: KyInstance;
+  #session: Session;
+  #basic: string | null = null;
+  readonly #resolver: TokenResolver;
+  readonly #override: BaseUrlOverride | null;
+  readonly #env: () => Env;
+  readonly #options: TransportOptions;
+
+  constructor(
+    options: TransportOptions & {
+      session: Session;
+      tokenResolver: TokenResolver;
+      override: BaseUrlOverride | null;
+      env?: (() => Env) | undefined;
+    },
+  ) {
+    this.#options = options;
+    this.#resolver = options.tokenResolver;
+    this.#override = options.override;
+    this.#env = options.env ?? (() => process.env);
+    this.transport = ky.create({
+      retry: 0,
+      throwHttpErrors: false,
+      redirect: 'manual',
+      timeout: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.#session = options.session;
+    this.setSession(options.session);
+  }
+
+  get session(): Session {
+    return this.#session;
+  }
+
+  /** Swaps the session (the caller has checked its credentials); the transport stays. */
+  setSession(session: Session): void {
+    if (session.account !== this.#session?.account || this.#basic === null) {
+      this.#basic =
+        session.account.type === 'service_account' ? basicAuthHeader(session.account) : null;
+    }
+    this.#session = session;
+  }
+
+  /** The `Authorization` value the next request would send (OAuth tokens resolved now). Never log it. */
+  async currentAuthHeader(): Promise<string> {
+    return this.#basic ?? this.#session.authHeader(this.#resolver);
+  }
+
+  /** Base URL of a family for the session's account region (or the override). */
+  baseUrl(family: Family): string {
+    return buildUrl(family, this.#session.region, '', this.#override).replace(/\/$/, '');
+  }
+
+  /** A query-family call: adds `project_id` and `query_origin`. */
+  query(method: string, path: string, options: CallOptions = {}): Promise<unknown> {
+    return this.#send(
+      'query',
+      method,
+      buildUrl('query', this.#session.region, path, this.#override),
+      {
+        ...options,
+        params: {
+          ...options.params,
+          project_id: this.#session.projectId,
+          query_origin: QUERY_ORIGIN,
+        },
+      },
+    );
+  }
+
+  /** An App-API call: no project parameters; `{results}` unwrapped unless `raw`; 204 → `{status: "ok"}`. */
+  async app(
+    method: string,
+    path: string,
+    options: CallOptions & { raw?: boolean } = {},
+  ): Promise<unknown> {
+    if (options.json !== undefined && options.form !== undefined) {
+      throw new ArgumentError('Pass either a JSON body or a form body, not both.', [
+        'json',
+        'form',
+      ]);
+    }
+    const body = await this.#send(
+      'app',
+      method,
+      buildUrl('app', this.#session.region, path, this.#override),
+      options,
+    );
+    if (
+      !options.raw &&
+      body &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      'results' in body
+    ) {
+      return (body as { results: unknown }).results;
+    }
+    return body;
+  }
+
+  /**
+   * The escape hatch (spec 07 §5.3): any Mixpanel URL (a path starting with
+   * `/` is taken relative to the region's main origin); adds `query_origin`,
+   * not `project_id`; the caller's headers go last, so it can replace
+   * `Authorization` deliberately.
+   */
+  request(method: string, url: string, options: CallOptions = {}): Promise<unknown> {
+    const absolute = url.startsWith('/')
+      ? (this.#override?.[this.#session.region] ??
+          new URL(regionBaseUrl('app', this.#session.region)).origin) + url
+      : rewriteUrl(url, this.#session.region, this.#override);
+    return this.#send('escape', method, absolute, {
+      ...options,
+      params: { ...options.params, query_origin: QUERY_ORIGIN },
+    });
+  }
+
+  async #authorization(): Promise<string> {
+    return this.#basic ?? this.#session.authHeader(this.#resolver);
+  }
+
+  #headers(
+    authorization: string,
+    callerHeaders: Record<string, string> = {},
+    callerLast = false,
+  ): Record<string, string> {
+    const headers: Record<string, string> = {
+      'User-Agent': userAgent(this.#options.entry ?? 'lib'),
+    };
+    const env = this.#env();
+    if (env.MP_CUSTOM_HEADER_NAME && env.MP_CUSTOM_HEADER_VALUE) {
+      setHeader(headers, env.MP_CUSTOM_HEADER_NAME, env.MP_CUSTOM_HEADER_VALUE);
+    }
+    for (const [name, value] of Object.entries(this.#session.headers))
+      setHeader(headers, name, value);
+    if (callerLast) {
+      setHeader(headers, 'Authorization', authorization);
+      for (const [name, value] of Object.entries(callerHeaders)) setHeader(headers, name, value);
+    } else {
+      for (const [name, value] of Object.entries(callerHeaders)) setHeader(headers, name, value);
+      setHeader(headers, 'Authorization', authorization);
+    }
+    return headers;
+  }
+
+  async #send(
+    family: Family | 'escape',
+    method: string,
+    url: string,
+    options: CallOptions,
+  ): Promise<unknown> {
+    const session = this.#session;
+    const { account } = session;
+    const maxRetries = this.#options.maxRetries ?? 3;
+    const cap = this.#options.maxRetryAfterSeconds ?? 60;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 120_000;
+    const sleep = this.#options.sleep ?? abortableSleep;
+    const params = Object.fromEntries(
+      Object.entries(options.params ?? {})
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [key, String(value)]),
+    );
+    const upper = method.toUpperCase();
+    const info = {
+      requestMethod: upper,
+      requestUrl: url,
+      ...(Object.keys(params).length ? { requestParams: params } : {}),
+      ...(options.json !== undefined ? { requestBody: options.json } : {}),
+    };
+    let authorization = await this.#authorization();
+    let refreshed = false;
+    for (let attempt = 0; ; ) {
+      let response: Response;
+      try {
+        response = await this.transport(url, {
+          method: upper,
+          searchParams: params,
+          headers: this.#headers(authorization, options.headers, family === 'escape'),
+          timeout: timeoutMs,
+          ...(options.json !== undefined ? { json: options.json } : {}),
+          ...(options.form !== undefined ? { body: new URLSearchParams(options.form) } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        if ((error as Error)?.name === 'AbortError' && options.signal?.aborted) throw error;
+        const reason =
+          (error as Error)?.name === 'TimeoutError'
+            ? `the request timed out after ${timeoutMs} ms`
+            : ((error as { cause?: { code?: string } }).cause?.code ??
+              (error as Error).message ??
+              String(error));
+        throw new MixpanelDataError(
+          `HTTP error: ${reason} (${upper} ${url.split('?')[0]}).`,
+          'HTTP_ERROR',
+          {
+            details: {
+              error: reason,
+              request_method: upper,
+              request_url: url,
+              request_params: params,
+            },
+          },
+        );
+      }
+      const { status } = response;
+      if (status === 401 && account.type === 'oauth_browser' && !refreshed) {
+        refreshed = true;
+        await response.body?.cancel();
+        const rejected = authorization.replace(/^Bearer /, '');
+        authorization = `Bearer ${await this.#resolver.forceRefresh(account.name, account.region, rejected)}`;
+        continue;
+      }
+      const retryable = status === 429 || (upper === 'GET' && RETRYABLE_GET.has(status));
+      if (retryable) {
+        const text = await response.text().catch(() => '');
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        const tooLong = retryAfter !== null && retryAfter > cap;
+        if (attempt >= maxRetries || tooLong) {
+          const failure = { ...info, statusCode: status, responseBody: captureBody(text) };
+          if (status === 429)
+            throw new RateLimitError('Rate limited by Mixpanel', { ...failure, retryAfter });
+          throw new ServerError(`Server error: ${status}`, failure);
+        }
+        const waitMs = retryAfter !== null ? retryAfter * 1000 : backoffMs(attempt);
+        attempt += 1;
+        this.#options.onWarning?.(
+          `${status === 429 ? 'rate limited' : `server answered ${status}`}, retrying in ${(waitMs / 1000).toFixed(1)}s (attempt ${attempt}/${maxRetries})`,
+        );
+        await sleep(waitMs, options.signal);
+        continue;
+      }
+      const text = await response.text().catch(() => '');
+      if (status >= 200 && status < 300) {
+        if (status === 204 || text === '') return family === 'app' ? { status: 'ok' } : null;
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new MixpanelDataError(
+            `Non-JSON response from ${upper} ${url.split('?')[0]} (status ${status}): ${text.slice(0, 500)}`,
+            'INVALID_RESPONSE',
+            { details: { request_method: upper, request_url: url, status_code: status } },
+          );
+        }
+      }
+      throw errorForStatus({
+        ...info,
+        statusCode: status,
+        responseBody: captureBody(text),
+        accountType: account.type,
+        accountName: account.name,
+        family: family === 'escape' ? 'escape' : family,
+        location: response.headers.get('location'),
+      });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+declare const __MP_VERSION__: string | undefined;
+
+/** This package's version, baked in at build time. */
+export const VERSION: string = typeof __MP_VERSION__ === 'string' ? __MP_VERSION__ : '0.0.0-dev';
+
+/** The value every request sends as `query_origin` on query-family calls. */
+export const QUERY_ORIGIN = 'mixpanel-data-ts';
+
+/** `mixpanel-data-ts/<version> (entry=<lib|cli>; node/<major>.<minor>)`. */
+export function userAgent(entry: 'lib' | 'cli'): string {
+  const [major, minor] = process.versions.node.split('.');
+  return `mixpanel-data-ts/${VERSION} (entry=${entry}; node/${major}.${minor})`;
+}

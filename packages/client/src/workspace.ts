@@ -1,0 +1,453 @@
+import {
+  type Account,
+  type ActiveSession,
+  ArgumentError,
+  basicAuthHeader,
+  ConfigError,
+  type MeResponse,
+  Project,
+  type PublicWorkspace,
+  parseMeResponse,
+  parsePublicWorkspaces,
+  QueryError,
+  type Resolution,
+  resolveBaseUrlOverride,
+  resolveSession,
+  resolveUse,
+  type Session,
+  type TokenResolver,
+  type UseOptions,
+  WorkspaceRef,
+  WorkspaceScopeError,
+} from '@mixpanel-data/auth-core';
+import { materializeBridgeTokens } from '@mixpanel-data/bridge';
+import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
+import { MeDiskCache, meFailure } from './me-service';
+import {
+  localDate,
+  normalizeOn,
+  type SegmentationResult,
+  type SegmentationUnit,
+  segmentationResult,
+} from './segmentation';
+import { Context, type ContextOptions } from './sources';
+import { type CallOptions, MixpanelApiClient, type TransportOptions } from './transport';
+
+export interface WorkspaceOptions extends ContextOptions, TransportOptions {
+  account?: string | undefined;
+  project?: string | undefined;
+  workspace?: number | undefined;
+  target?: string | undefined;
+  /** A ready Session: every other source is ignored (no config, no bridge). */
+  session?: Session | undefined;
+  /** One origin for every Mixpanel host (or `{us, eu, in}`); default `MP_BASE_URL`. */
+  baseUrl?: string | Readonly<Record<string, string>> | undefined;
+  /** Default: tokens.json on disk, refreshed as needed. */
+  tokenResolver?: TokenResolver | undefined;
+  /** Use this project when nothing else supplies one (e.g. `"0"` for account-level calls like `/me`). */
+  fallbackProject?: string | undefined;
+}
+
+export interface UseSwitch extends UseOptions {
+  /** Also write the result to config.toml (before switching; on failure nothing changes). */
+  persist?: boolean | undefined;
+}
+
+/** For each axis, where its value came from and what it shadowed, plus the bridge file in effect. */
+export interface Explanation {
+  readonly provenance: Resolution['provenance'];
+  readonly bridgePath: string | null;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * A Mixpanel workspace for a program: one resolved Session (account,
+ * project, workspace), switched in place with `use()`, and the calls made
+ * with it. Construction and switching are synchronous and do no network I/O.
+ */
+export class Workspace {
+  readonly #context: Context;
+  readonly #client: MixpanelApiClient;
+  readonly #resolver: TokenResolver;
+  readonly #meDisk: MeDiskCache;
+  #resolution: Resolution;
+  #bridgePath: string | null = null;
+  #bypass: boolean;
+  #me: { account: string; value: MeResponse; raw: MeResponse } | null = null;
+  #resolvedWorkspace: WorkspaceRef | null = null;
+  #events = new Map<string, string[]>();
+
+  constructor(options: WorkspaceOptions = {}) {
+    const axes = (['account', 'project', 'workspace'] as const).filter(
+      (key) => options[key] !== undefined,
+    );
+    if (options.target !== undefined && axes.length) {
+      throw new ArgumentError(
+        '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
+        ['target', ...axes],
+      );
+    }
+    this.#context = new Context(options);
+    const env = this.#context.env;
+    const override = resolveBaseUrlOverride(options.baseUrl, env);
+    this.#resolver =
+      options.tokenResolver ??
+      new OnDiskTokenResolver({
+        env,
+        baseUrl: options.baseUrl,
+        fetch: options.fetch,
+        tokenStore: undefined,
+      });
+    this.#bypass = options.session !== undefined;
+    if (options.session) {
+      this.#resolution = Object.freeze({
+        session: options.session,
+        provenance: Object.freeze({
+          account: { source: 'param', value: options.session.account.name, shadowed: [] },
+          project: { source: 'param', value: options.session.projectId, shadowed: [] },
+          workspace: options.session.workspace
+            ? { source: 'param', value: options.session.workspace.id, shadowed: [] }
+            : { source: null, value: null, shadowed: [] },
+        }),
+      }) as Resolution;
+    } else {
+      const sources = this.#context.sources();
+      this.#bridgePath = sources.bridge?.path ?? null;
+      this.#resolution = resolveSession({
+        env,
+        config: sources.config,
+        bridge: sources.bridge?.bridge ?? null,
+        params: {
+          account: options.account,
+          project: options.project,
+          workspace: options.workspace,
+          target: options.target,
+          fallbackProject: options.fallbackProject,
+        },
+      });
+      if (sources.bridge && this.#resolution.provenance.account.source === 'bridge') {
+        materializeBridgeTokens(sources.bridge.bridge, this.#context.tokenStore);
+      }
+    }
+    this.#client = new MixpanelApiClient({
+      ...options,
+      session: this.#resolution.session,
+      tokenResolver: this.#resolver,
+      override,
+      env: () => this.#context.env,
+    });
+    this.#meDisk = new MeDiskCache({
+      locations: () => this.#context.configStore.locations,
+      baseOrigin: override?.us ?? null,
+      onWarning: options.onWarning,
+    });
+  }
+
+  get session(): Session {
+    return this.#resolution.session;
+  }
+  get account(): Account {
+    return this.session.account;
+  }
+  get project(): Project {
+    return this.session.project;
+  }
+  /** The pinned workspace, or null (a lazily resolved one is not written here). */
+  get workspace(): WorkspaceRef | null {
+    return this.session.workspace;
+  }
+  /** The HTTP transport; the same object for the life of this Workspace. */
+  get transport(): MixpanelApiClient['transport'] {
+    return this.#client.transport;
+  }
+  /** The API client (for calls this class does not wrap). */
+  get client(): MixpanelApiClient {
+    return this.#client;
+  }
+
+  /** Where each axis came from, what it shadowed, and notes worth showing a person. */
+  explain(): Explanation {
+    const { provenance } = this.#resolution;
+    const warnings: string[] = [];
+    const shadowedNames = provenance.account.shadowed.map(
+      (entry) => `${entry.value} (${entry.source})`,
+    );
+    if (provenance.account.source === 'env' && shadowedNames.length) {
+      warnings.push(
+        `Environment credentials (${provenance.account.value}) override ${shadowedNames.join(', ')}.`,
+      );
+    }
+    if (provenance.account.source === 'bridge' && this.#bridgePath) {
+      warnings.push(
+        `A bridge file at ${this.#bridgePath} overrides the active account; see \`mp session --bridge\`.`,
+      );
+    }
+    return Object.freeze({
+      provenance,
+      bridgePath: this.#bridgePath,
+      warnings: Object.freeze(warnings),
+    });
+  }
+
+  /**
+   * Switches axes in place and returns this Workspace (spec 03 §10): the new
+   * account's credentials are checked locally first, `persist` writes first,
+   * and on any error nothing changes. The transport is kept.
+   */
+  use(options: UseSwitch = {}): this {
+    const { persist = false, ...axes } = options;
+    const needsSources = axes.account !== undefined || axes.target !== undefined;
+    const sources = needsSources ? this.#context.sources() : { env: this.#context.env };
+    const next = resolveUse(this.#resolution, axes, {
+      env: sources.env,
+      ...('config' in sources
+        ? { config: sources.config, bridge: sources.bridge?.bridge ?? null }
+        : {}),
+    });
+    const accountChanged =
+      next.session.account !== this.session.account &&
+      !next.session.account.equals(this.session.account);
+    if (accountChanged) this.#checkCredentials(next.session.account);
+    if (persist) this.#persist(next.session);
+    const projectChanged = accountChanged || next.session.projectId !== this.session.projectId;
+    this.#resolution = next;
+    this.#client.setSession(next.session);
+    this.#events.clear();
+    if (accountChanged) this.#me = null;
+    if (projectChanged) this.#resolvedWorkspace = null;
+    if (next.session.workspace) this.#resolvedWorkspace = next.session.workspace;
+    return this;
+  }
+
+  /** The local-only credential check of spec 03 §10.2 (no network). */
+  #checkCredentials(account: Account): void {
+    if (account.type === 'service_account') basicAuthHeader(account);
+    else if (account.type === 'oauth_token') this.#resolver.getStaticToken(account);
+    else this.#resolver.assertBrowserTokenAvailable(account.name, account.region);
+  }
+
+  #persist(session: Session): void {
+    const store = this.#context.configStore;
+    if (!store.read().hasAccount(session.account.name)) {
+      throw new ConfigError(
+        `Cannot set active account: '${session.account.name}' is not configured.`,
+        {
+          account_name: session.account.name,
+        },
+      );
+    }
+    store.applySession({
+      account: session.account.name,
+      project: session.projectId,
+      ...(session.workspace ? { workspace: session.workspace.id } : { clearWorkspace: true }),
+    });
+  }
+
+  // ---------------------------------------------------------------- /me
+
+  /** The `/me` payload: memory, then the 24 h disk cache, then the network (spec 07 §9.4). */
+  async me(options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<MeResponse> {
+    const account = this.account;
+    if (!options.forceRefresh) {
+      if (this.#me?.account === account.name) return this.#me.value;
+      const cached = this.#meDisk.get(account);
+      if (cached) {
+        this.#me = { account: account.name, value: cached, raw: cached };
+        return cached;
+      }
+    }
+    let raw: unknown;
+    try {
+      raw = await this.#client.app('GET', '/me', { signal: options.signal });
+    } catch (error) {
+      throw meFailure(error, account);
+    }
+    const parsed = parseMeResponse(
+      raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
+    );
+    this.#meDisk.put(account, parsed);
+    this.#me = { account: account.name, value: parsed, raw: parsed };
+    return parsed;
+  }
+
+  /** The projects the account can see, sorted by name (case-insensitive), then id. */
+  async projects(options: { refresh?: boolean } = {}): Promise<Project[]> {
+    const me = await this.me({ forceRefresh: options.refresh ?? false });
+    return Object.entries(me.projects ?? {})
+      .map(
+        ([id, project]) =>
+          new Project({
+            id,
+            name: project.name,
+            organizationId: project.organization_id,
+            timezone: project.timezone ?? null,
+          }),
+      )
+      .sort(byNameThenId);
+  }
+
+  /** The workspaces of a project (default: the session's) from `/me`, sorted by name, then id. */
+  async workspaces(
+    options: { projectId?: string; refresh?: boolean } = {},
+  ): Promise<WorkspaceRef[]> {
+    const projectId = options.projectId ?? this.session.projectId;
+    if (!/^[0-9]+$/.test(projectId)) {
+      throw new ConfigError(`Project ID must be numeric, got '${projectId}'.`, {
+        project_id: projectId,
+      });
+    }
+    const me = await this.me({ forceRefresh: options.refresh ?? false });
+    return Object.values(me.workspaces ?? {})
+      .filter((workspace) => workspace.project_id === Number(projectId))
+      .map(
+        (workspace) =>
+          new WorkspaceRef({
+            id: workspace.id,
+            name: workspace.name,
+            isDefault: workspace.is_default ?? null,
+          }),
+      )
+      .sort((a, b) =>
+        byNameThenId({ name: a.name, id: String(a.id) }, { name: b.name, id: String(b.id) }),
+      );
+  }
+
+  // --------------------------------------------------------- workspaces
+
+  /** `GET /projects/{pid}/workspaces/public`, in server order. */
+  async listWorkspaces(options: { signal?: AbortSignal } = {}): Promise<PublicWorkspace[]> {
+    const body = await this.#client.app(
+      'GET',
+      `/projects/${this.session.projectId}/workspaces/public`,
+      options,
+    );
+    return parsePublicWorkspaces(body);
+  }
+
+  /** The pinned workspace, else the cached resolution, else the project's default (one request). */
+  async resolveWorkspace(options: { signal?: AbortSignal } = {}): Promise<WorkspaceRef> {
+    if (this.session.workspace) return this.session.workspace;
+    if (this.#resolvedWorkspace) return this.#resolvedWorkspace;
+    const projectId = this.session.projectId;
+    const items = await this.listWorkspaces(options);
+    const chosen = items.find((item) => item.is_default === true) ?? items[0];
+    if (!chosen) {
+      throw new WorkspaceScopeError(
+        `No workspaces found for project '${projectId}'; make sure you can access at least one, or pass --workspace ID.`,
+        'NO_WORKSPACES',
+        { project_id: projectId },
+      );
+    }
+    if (this.session.projectId === projectId) {
+      this.#resolvedWorkspace = new WorkspaceRef({
+        id: chosen.id,
+        name: chosen.name,
+        isDefault: chosen.is_default,
+      });
+    }
+    return new WorkspaceRef({ id: chosen.id, name: chosen.name, isDefault: chosen.is_default });
+  }
+
+  async resolveWorkspaceId(options: { signal?: AbortSignal } = {}): Promise<number> {
+    return (await this.resolveWorkspace(options)).id;
+  }
+
+  // ------------------------------------------------------------ queries
+
+  /**
+   * Event names of the project, sorted by code point (spec 07 §11). Defaults:
+   * limit 5000, from 2000-01-01, to today (local). A 403 "exceeds N days"
+   * without an explicit `fromDate` is retried once from today − N days.
+   */
+  async events(
+    options: { limit?: number; fromDate?: string; toDate?: string; signal?: AbortSignal } = {},
+  ): Promise<string[]> {
+    const key = JSON.stringify([options.limit, options.fromDate, options.toDate]);
+    const cached = this.#events.get(key);
+    if (cached) return [...cached];
+    const now = new Date();
+    const params = {
+      type: 'general',
+      limit: options.limit ?? 5000,
+      from_date: options.fromDate ?? '2000-01-01',
+      to_date: options.toDate ?? localDate(now),
+    };
+    let body: unknown;
+    try {
+      body = await this.#client.query('GET', '/events/names', { params, signal: options.signal });
+    } catch (error) {
+      const days = QueryError.isInstance(error)
+        ? /exceeds\s+(\d+)\s+days/.exec((error as QueryError).message)
+        : null;
+      if (!days || (error as QueryError).statusCode !== 403 || options.fromDate !== undefined)
+        throw error;
+      const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - Number(days[1]));
+      body = await this.#client.query('GET', '/events/names', {
+        params: { ...params, from_date: localDate(from) },
+        signal: options.signal,
+      });
+    }
+    const names = (Array.isArray(body) ? body.map(String) : []).sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    this.#events.set(key, names);
+    return [...names];
+  }
+
+  /** Counts of one event over time, optionally split by a property (spec 07 §12). */
+  async segmentation(
+    event: string,
+    options: {
+      fromDate: string;
+      toDate: string;
+      on?: string;
+      unit?: SegmentationUnit;
+      where?: string;
+      signal?: AbortSignal;
+    },
+  ): Promise<SegmentationResult> {
+    const unit = options.unit ?? 'day';
+    const body = await this.#client.query('GET', '/segmentation', {
+      params: {
+        event,
+        from_date: options.fromDate,
+        to_date: options.toDate,
+        unit,
+        type: 'general',
+        on: options.on ? normalizeOn(options.on) : undefined,
+        where: options.where || undefined,
+      },
+      signal: options.signal,
+    });
+    return segmentationResult(
+      {
+        event,
+        fromDate: options.fromDate,
+        toDate: options.toDate,
+        unit,
+        segmentProperty: options.on || null,
+      },
+      body,
+    );
+  }
+
+  /** An authenticated call to any Mixpanel URL (a path is taken relative to the region's origin). */
+  request(method: string, url: string, options: CallOptions = {}): Promise<unknown> {
+    return this.#client.request(method, url, options);
+  }
+
+  /** The persisted `[active]` block this Workspace was built from (null for a Session bypass). */
+  activeSession(): ActiveSession | null {
+    return this.#bypass ? null : this.#context.config().getActive();
+  }
+}
+
+function byNameThenId(
+  a: { name: string | null; id: string },
+  b: { name: string | null; id: string },
+): number {
+  const an = (a.name ?? '').toLowerCase();
+  const bn = (b.name ?? '').toLowerCase();
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

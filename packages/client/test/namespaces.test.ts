@@ -1,0 +1,212 @@
+/** The accounts, session and targets namespaces against the mock and real files (specs 02 §8, 06 §10, §14, 08 §5). */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import type { startMockMixpanel } from '@mixpanel-data/testkit';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  createAccounts,
+  createSession,
+  createTargets,
+  OAuthError,
+  ValidationError,
+} from '../src/index';
+import { setup } from './helpers';
+
+describe('accounts.test — never throws', () => {
+  it('ok: user and project count', async () => {
+    const t = await setup();
+    const result = await t.accounts.test('team');
+    expect(JSON.parse(JSON.stringify(result))).toEqual({
+      account_name: 'team',
+      ok: true,
+      user: { id: 42, email: 'alice@example.com' },
+      accessible_project_count: 2,
+      error: null,
+      error_code: null,
+      error_details: null,
+    });
+  });
+
+  it('uses the active account; reports a missing one, none active, and a broken config without throwing', async () => {
+    const t = await setup();
+    expect((await t.accounts.test()).accountName).toBe('team');
+    expect(await t.accounts.test('ghost')).toMatchObject({
+      accountName: 'ghost',
+      ok: false,
+      error: "Account 'ghost' not found.",
+      errorCode: null,
+    });
+    t.store.clearActive({ account: true });
+    expect(await t.accounts.test()).toMatchObject({
+      accountName: '(none)',
+      ok: false,
+      error: 'No active account configured.',
+    });
+    writeFileSync(t.store.path, '[broken');
+    expect((await t.accounts.test('team')).ok).toBe(false);
+  });
+
+  it('a wrong secret is AUTH_FAILED and the secret appears nowhere', async () => {
+    const t = await setup();
+    t.store.updateAccount('team', { secret: 'wrong-secret-zz' });
+    const result = await t.accounts.test('team');
+    expect(result).toMatchObject({ ok: false, errorCode: 'AUTH_FAILED' });
+    expect(result.error).toMatch(/^\/me probe failed: /);
+    expect(JSON.stringify(result) + inspect(result)).not.toContain('wrong-secret-zz');
+  });
+
+  it('a browser account without tokens is OAUTH_TOKEN_ERROR; a network failure has no code', async () => {
+    const t = await setup();
+    expect(await t.accounts.test('personal')).toMatchObject({
+      ok: false,
+      errorCode: 'OAUTH_TOKEN_ERROR',
+    });
+    const offline = createAccounts({
+      ...t.base,
+      env: { ...t.env, MP_BASE_URL: 'http://127.0.0.1:9' },
+    });
+    expect(await offline.test('team')).toMatchObject({ ok: false, errorCode: 'HTTP_ERROR' });
+  });
+});
+
+describe('accounts.login (spec 06 §10)', () => {
+  it('writes tokens.json (0600), backfills the smallest project id, writes me.json, returns the user', async () => {
+    const t = await setup();
+    const result = await t.login();
+    expect(result.user).toEqual({ id: 42, email: 'alice@example.com' });
+    expect(result.tokensPath).toBe(join(t.home, '.mp', 'accounts', 'personal', 'tokens.json'));
+    expect(result.clientPath).toBe(join(t.home, '.mp', 'oauth', 'client_us.json'));
+    expect(result.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(statSync(result.tokensPath).mode & 0o777).toBe(0o600);
+    expect(t.store.getAccount('personal').defaultProject).toBe('3018488');
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'me.json'))).toBe(true);
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'client.json'))).toBe(true);
+    expect(JSON.stringify(result)).not.toMatch(/mock-at-|mock-rt-/);
+  });
+
+  it('refuses a non-browser account and a missing one', async () => {
+    const t = await setup();
+    await expect(t.accounts.login('team')).rejects.toThrow(/only for oauth_browser/);
+    await expect(t.accounts.login('ghost')).rejects.toThrow("Account 'ghost' not found.");
+  });
+
+  it('an EU project with US auth is the E-2 ConfigError and writes no tokens', async () => {
+    const fixture = (await import('@mixpanel-data/testkit')).defaultFixture();
+    fixture.projects.find((p) => p.id === '3018488')!.domain = 'eu.mixpanel.com';
+    const t = await setup({ fixture } as Parameters<typeof startMockMixpanel>[0]);
+    const error = await t.login().then(
+      () => expect.unreachable(),
+      (e) => e as ConfigError,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain('mp login --region eu');
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'tokens.json'))).toBe(false);
+  });
+
+  it('a failed /me probe persists nothing', async () => {
+    const t = await setup();
+    t.mock.failWith('/api/app/me', 500, { times: 1 });
+    const error = await t.login().then(
+      () => expect.unreachable(),
+      (e) => e as OAuthError,
+    );
+    expect(error.code).toBe('OAUTH_TOKEN_ERROR');
+    expect(error.message).toContain('Login succeeded but the /me probe failed');
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'tokens.json'))).toBe(false);
+  });
+});
+
+describe('logout, token', () => {
+  it('logout removes only tokens.json; test then reports OAUTH_TOKEN_ERROR', async () => {
+    const t = await setup();
+    await t.login();
+    expect(t.accounts.logout('personal')).toBe(true);
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'tokens.json'))).toBe(false);
+    expect(existsSync(join(t.home, '.mp', 'oauth', 'client_us.json'))).toBe(true);
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'me.json'))).toBe(true);
+    expect(t.accounts.logout('personal')).toBe(false);
+    expect(t.accounts.logout('team')).toBe(false);
+    expect(() => t.accounts.logout('ghost')).toThrow(ConfigError);
+    expect(await t.accounts.test('personal')).toMatchObject({ errorCode: 'OAUTH_TOKEN_ERROR' });
+  });
+
+  it('token: null for a service account, the bearer otherwise', async () => {
+    const t = await setup();
+    expect(await t.accounts.token('team')).toBeNull();
+    await t.login();
+    expect(await t.accounts.token('personal')).toMatch(/^mock-at-/);
+    t.store.addAccount('ci', { type: 'oauth_token', region: 'us', tokenEnv: 'CI_TOKEN' });
+    await expect(t.accounts.token('ci')).rejects.toThrow(OAuthError);
+  });
+});
+
+describe('bridge export and removal (spec 04 §8, §10)', () => {
+  it('exports a browser account with its tokens, the settings header and pins; identical bytes twice', async () => {
+    const t = await setup();
+    await t.login();
+    t.store.setCustomHeader({ name: 'X-Mixpanel-Cluster', value: 'canary-3' });
+    const to = join(t.home, '.claude', 'mixpanel', 'auth.json');
+    expect(
+      t.accounts.exportBridge({ to, account: 'personal', project: '3713224', workspace: 3448414 }),
+    ).toBe(to);
+    const first = readFileSync(to);
+    t.accounts.exportBridge({ to, account: 'personal', project: '3713224', workspace: 3448414 });
+    expect(readFileSync(to).equals(first)).toBe(true);
+    const document = JSON.parse(first.toString());
+    expect(document).toMatchObject({
+      version: 2,
+      project: '3713224',
+      workspace: 3448414,
+      headers: { 'X-Mixpanel-Cluster': 'canary-3' },
+    });
+    expect(document.tokens.access_token).toMatch(/^mock-at-/);
+    expect(statSync(to).mode & 0o777).toBe(0o600);
+    expect(t.accounts.removeBridge({ at: to })).toBe(true);
+    expect(t.accounts.removeBridge({ at: to })).toBe(false);
+  });
+
+  it('refuses bad pins, an unknown account, and a browser account without tokens', async () => {
+    const t = await setup();
+    const to = join(t.home, 'b.json');
+    expect(() => t.accounts.exportBridge({ to, project: 'abc' })).toThrow(ValidationError);
+    expect(() => t.accounts.exportBridge({ to, workspace: 0 })).toThrow('Invalid --workspace 0');
+    expect(() => t.accounts.exportBridge({ to, account: 'ghost' })).toThrow(
+      "Account 'ghost' not found.",
+    );
+    expect(() => t.accounts.exportBridge({ to, account: 'personal' })).toThrow(
+      /mp account login personal/,
+    );
+    expect(existsSync(to)).toBe(false);
+  });
+});
+
+describe('session and targets namespaces', () => {
+  it('show, use, and the target operations go through the store', async () => {
+    const t = await setup();
+    const session = createSession(t.base);
+    const targets = createTargets(t.base);
+    expect(session.show()).toEqual({ account: 'team' });
+    targets.add('ecom', { account: 'team', project: '3018488', workspace: 3448420 });
+    expect(targets.list().map((target) => target.name)).toEqual(['ecom']);
+    expect(targets.show('ecom').workspace).toBe(3448420);
+    targets.use('ecom');
+    expect(session.show()).toEqual({ account: 'team', workspace: 3448420 });
+    session.use({ account: 'personal' });
+    expect(session.show()).toEqual({ account: 'personal' });
+    targets.remove('ecom');
+    expect(() => targets.show('ecom')).toThrow("Target 'ecom' not found.");
+  });
+
+  it('accounts list/add/update/remove/use/show are synchronous and return summaries', async () => {
+    const t = await setup();
+    expect(t.accounts.list().map((a) => a.name)).toEqual(['personal', 'team']);
+    const added = t.accounts.add('ci', { type: 'oauth_token', region: 'us', tokenEnv: 'CI' });
+    expect(added).toMatchObject({ name: 'ci', isActive: false });
+    expect(t.accounts.update('ci', { region: 'eu' }).region).toBe('eu');
+    t.accounts.use('ci');
+    expect(t.accounts.show().name).toBe('ci');
+    expect(t.accounts.remove('ci')).toEqual([]);
+  });
+});

@@ -1,0 +1,419 @@
+/** The Workspace against the mock Mixpanel: construction, switching, and the calls (specs 03, 07). */
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fnv1a32 } from '@mixpanel-data/testkit';
+import { describe, expect, it } from 'vitest';
+import {
+  ArgumentError,
+  AuthenticationError,
+  ConfigError,
+  type MixpanelDataError,
+  OAuthError,
+  Project,
+  QueryError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  Workspace,
+  WorkspaceScopeError,
+} from '../src/index';
+import { setup } from './helpers';
+
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable(),
+    (error) => error as MixpanelDataError,
+  );
+
+describe('construction (spec 03 §9)', () => {
+  it('uses [active] when nothing else is given, and per-axis overrides', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    expect([ws.account.name, ws.project.id, ws.workspace]).toEqual(['team', '3713224', null]);
+    const other = t.workspace({ project: '3018488', workspace: 3448420 });
+    expect([other.account.name, other.project.id, other.workspace?.id]).toEqual([
+      'team',
+      '3018488',
+      3448420,
+    ]);
+    expect(other.explain().provenance.project.source).toBe('param');
+  });
+
+  it('a target applies all three axes; a target with an axis is an ArgumentError', async () => {
+    const t = await setup();
+    t.store.addTarget('ecom', { account: 'team', project: '3018488', workspace: 3448420 });
+    const ws = t.workspace({ target: 'ecom' });
+    expect([ws.project.id, ws.workspace?.id]).toEqual(['3018488', 3448420]);
+    expect(() => t.workspace({ target: 'ecom', project: '1' })).toThrow(ArgumentError);
+  });
+
+  it('a session bypasses config and bridge entirely (even a broken config)', async () => {
+    const t = await setup();
+    const session = t.workspace().session.replace({ project: new Project({ id: '3018488' }) });
+    writeFileSync(t.store.path, 'not [valid toml');
+    const ws = t.workspace({ session });
+    expect(ws.session).toBe(session);
+    expect(await ws.events()).toEqual(['Add to Cart', 'Checkout']);
+    expect(() => t.workspace()).toThrow(ConfigError);
+  });
+
+  it('properties are read-only', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    expect(() => {
+      (ws as unknown as { account: unknown }).account = null;
+    }).toThrow(TypeError);
+  });
+
+  it('a browser account without tokens constructs fine and fails on the first request', async () => {
+    const t = await setup();
+    const ws = t.workspace({ account: 'personal', project: '3713224' });
+    const error = await errorOf(ws.events());
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error.message).toContain('mp account login personal');
+  });
+});
+
+describe('use() (spec 03 §10, 07 §13)', () => {
+  it('switches workspace, project and account in place, keeping the transport', async () => {
+    const t = await setup();
+    await t.login();
+    const ws = t.workspace();
+    const transport = ws.transport;
+    expect(ws.use({ workspace: 3448414 })).toBe(ws);
+    expect(ws.workspace?.id).toBe(3448414);
+    ws.use({ project: '3018488' });
+    expect([ws.project.id, ws.workspace]).toEqual(['3018488', null]);
+    ws.use({ account: 'personal' });
+    expect([ws.account.name, ws.project.id]).toEqual(['personal', '3018488']);
+    expect(ws.transport).toBe(transport);
+    expect(await ws.events()).toEqual(['Add to Cart', 'Checkout']);
+  });
+
+  it('each account swap installs a new Authorization header', async () => {
+    const t = await setup();
+    await t.login();
+    const ws = t.workspace();
+    await ws.events();
+    ws.use({ account: 'personal', project: '3713224' });
+    await ws.events();
+    const auth = t.mock
+      .requests({ path: '/api/query/events/names' })
+      .map((r) => r.headers.authorization!.split(' ')[0]);
+    expect(auth).toEqual(['Basic', 'Bearer']);
+  });
+
+  it('is atomic: a browser account without tokens leaves everything as it was', async () => {
+    const t = await setup();
+    const ws = t.workspace({ workspace: 3448414 });
+    const before = ws.session;
+    expect(() => ws.use({ account: 'personal', project: '1' })).toThrow(OAuthError);
+    expect(ws.session).toBe(before);
+    expect(() => ws.use({ project: 'abc' })).toThrow(ConfigError);
+    expect(() => ws.use({ target: 'x', project: '1' })).toThrow(ArgumentError);
+    expect(ws.session).toBe(before);
+  });
+
+  it('persist writes account, the default project and the workspace pin — and drops a stale pin', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    ws.use({ project: '3018488', workspace: 3448420, persist: true });
+    expect(t.store.getActive()).toEqual({ account: 'team', workspace: 3448420 });
+    expect(t.store.getAccount('team').defaultProject).toBe('3018488');
+    ws.use({ project: '3713224', persist: true });
+    expect(t.store.getActive()).toEqual({ account: 'team' });
+  });
+
+  it('persist of an env account fails before switching', async () => {
+    const t = await setup(
+      {},
+      { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '3713224', MP_REGION: 'us' },
+    );
+    const ws = t.workspace();
+    expect(ws.account.name).toBe('env-service-account');
+    expect(() => ws.use({ workspace: 5, persist: true })).toThrow(
+      "Cannot set active account: 'env-service-account' is not configured.",
+    );
+    expect(ws.workspace).toBeNull();
+  });
+
+  it('a loop over projects() makes one /me request in total', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    for (const project of await ws.projects()) {
+      ws.use({ project: project.id });
+      await ws.events();
+    }
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(1);
+  });
+
+  it('parallel snapshots: replaced sessions each get their own Workspace', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    const snapshots = (await ws.projects()).map((p) =>
+      ws.session.replace({ project: new Project({ id: p.id }) }),
+    );
+    const counts = await Promise.all(
+      snapshots.map(async (s) => (await t.workspace({ session: s }).events()).length),
+    );
+    expect(counts).toEqual([4, 2]);
+  });
+});
+
+describe('headers and routing (spec 07 §4)', () => {
+  it('a custom header from settings and the env pair reach every call; Authorization cannot be replaced', async () => {
+    const t = await setup(
+      {},
+      { MP_CUSTOM_HEADER_NAME: 'X-Env', MP_CUSTOM_HEADER_VALUE: 'from-env' },
+    );
+    t.store.setCustomHeader({ name: 'X-Mixpanel-Cluster', value: 'canary-3' });
+    const ws = t.workspace();
+    await ws.events();
+    await ws.me();
+    await ws.listWorkspaces();
+    for (const request of t.mock.requests()) {
+      expect(request.headers['x-mixpanel-cluster']).toBe('canary-3');
+      expect(request.headers['x-env']).toBe('from-env');
+      expect(request.headers['user-agent']).toMatch(
+        /^mixpanel-data-ts\/\S+ \(entry=lib; node\/\d+\.\d+\)$/,
+      );
+      expect(request.headers.authorization).toBe(
+        `Basic ${Buffer.from('team-sa:s3cret-sa').toString('base64')}`,
+      );
+    }
+  });
+
+  it('project_id and query_origin go on query calls only; request() adds query_origin', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    await ws.events();
+    await ws.me();
+    await ws.request('GET', '/api/query/events/names', {
+      params: { project_id: '3713224', type: 'general', query_origin: 'mine' },
+    });
+    const [events, me, escapeHatch] = t.mock.requests();
+    expect(events!.query).toMatchObject({
+      project_id: '3713224',
+      query_origin: 'mixpanel-data-ts',
+      type: 'general',
+      limit: '5000',
+      from_date: '2000-01-01',
+    });
+    expect(me!.query).toEqual({});
+    expect(escapeHatch!.query.query_origin).toBe('mixpanel-data-ts');
+  });
+});
+
+describe('retries and errors (spec 07 §7–8)', () => {
+  it('429 with Retry-After 1 is retried and succeeds', async () => {
+    const t = await setup();
+    t.mock.rateLimit('/api/query/events/names', { times: 1, retryAfter: '1' });
+    const started = Date.now();
+    const ws = t.workspace({ sleep: undefined });
+    expect(await ws.events()).toHaveLength(4);
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('429 past the budget is RateLimitError; a Retry-After above the cap fails at once', async () => {
+    const t = await setup();
+    t.mock.rateLimit('/api/query/events/names', { times: null as never, retryAfter: '0' });
+    const error = await errorOf(t.workspace({ maxRetries: 1 }).events());
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBe(0);
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(2);
+    t.mock.clearFaults();
+    t.mock.clearRequests();
+    t.mock.rateLimit('/api/query/events/names', { times: 1, retryAfter: '120' });
+    const capped = await errorOf(t.workspace().events({ limit: 1 }));
+    expect((capped as RateLimitError).retryAfter).toBe(120);
+    expect(capped.message).toContain('Retry after 120 seconds.');
+    expect(t.mock.countRequests()).toBe(1);
+  });
+
+  it('503 on GET is retried; 500 is not; 500 on POST is not', async () => {
+    const t = await setup();
+    t.mock.failWith('/api/query/events/names', 503, { times: 1, text: 'busy' });
+    expect(await t.workspace().events()).toHaveLength(4);
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(2);
+    t.mock.failWith('/api/query/events/names', 500, { times: 1, json: { error: 'kaboom' } });
+    const error = await errorOf(t.workspace().events({ limit: 2 }));
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error.message).toBe('Server error: kaboom');
+    t.mock.clearRequests();
+    t.mock.failWith('/api/app/me', 500, { times: 1, method: 'POST' });
+    await errorOf(t.workspace().request('POST', '/api/app/me'));
+    expect(t.mock.countRequests()).toBe(1);
+  });
+
+  it('401 on a browser account: one refresh, then success', async () => {
+    const t = await setup();
+    await t.login();
+    t.mock.tokens.expire('all');
+    const ws = t.workspace({ account: 'personal', project: '3713224' });
+    expect(await ws.events()).toHaveLength(4);
+    const statuses = t.mock
+      .requests()
+      .filter((r) => r.path !== '/oauth/authorize/')
+      .slice(-3)
+      .map((r) => [r.path, r.status]);
+    expect(statuses).toEqual([
+      ['/api/query/events/names', 401],
+      ['/oauth/token/', 200],
+      ['/api/query/events/names', 200],
+    ]);
+  });
+
+  it('401 on a service account is AuthenticationError without the username or secret', async () => {
+    const t = await setup();
+    t.store.updateAccount('team', { secret: 'wrong-secret' });
+    const error = await errorOf(t.workspace().events());
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).not.toMatch(/team-sa|wrong-secret/);
+  });
+
+  it('maps 400/403/404 to QueryError with the body error, and a timeout to HTTP_ERROR', async () => {
+    const t = await setup();
+    const error = await errorOf(t.workspace().events({ fromDate: '1999-01-01' }));
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error.message).toBe('invalid date, bad year');
+    t.mock.slow('/api/query/events/names', 2000);
+    const timeout = await errorOf(t.workspace({ timeoutMs: 200 }).events({ limit: 3 }));
+    expect(timeout.code).toBe('HTTP_ERROR');
+    expect(timeout.message).toContain('timed out after 200 ms');
+  });
+});
+
+describe('events() and segmentation() (spec 07 §11–12)', () => {
+  it('retries a 90-day project once from today − 90 and caches the sorted result', async () => {
+    const t = await setup();
+    const ws = t.workspace({ project: '3018488' });
+    expect(await ws.events()).toEqual(['Add to Cart', 'Checkout']);
+    const requests = t.mock.requests({ path: '/api/query/events/names' });
+    expect(requests.map((r) => r.status)).toEqual([403, 200]);
+    const d = new Date();
+    const expected = new Date(d.getFullYear(), d.getMonth(), d.getDate() - 90);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    expect(requests[1]!.query.from_date).toBe(
+      `${expected.getFullYear()}-${pad(expected.getMonth() + 1)}-${pad(expected.getDate())}`,
+    );
+    await ws.events();
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(2);
+    const explicit = await errorOf(ws.events({ fromDate: '2001-01-01' }));
+    expect((explicit as QueryError).statusCode).toBe(403);
+  });
+
+  it('segments by a property with the normalised expression and sums the series', async () => {
+    const t = await setup();
+    const result = await t
+      .workspace()
+      .segmentation('Sign Up', { fromDate: '2024-01-01', toDate: '2024-01-03', on: 'country' });
+    expect(t.mock.requests({ path: '/api/query/segmentation' })[0]!.query.on).toBe(
+      'properties["country"]',
+    );
+    expect(Object.keys(result.series).sort()).toEqual(['CA', 'US']);
+    let total = 0;
+    for (const segment of ['US', 'CA'])
+      for (const day of ['2024-01-01', '2024-01-02', '2024-01-03'])
+        total += fnv1a32(`Sign Up|${segment}|${day}`) % 1000;
+    expect(result.total).toBe(total);
+    expect(result.segmentProperty).toBe('country');
+    expect(Object.keys(JSON.parse(JSON.stringify(result)))).toEqual([
+      'event',
+      'from_date',
+      'to_date',
+      'unit',
+      'segment_property',
+      'total',
+      'series',
+    ]);
+  });
+});
+
+describe('/me, projects, workspaces (spec 07 §9–10)', () => {
+  it('caches /me in memory and on disk (0600, member lists stripped), refreshes on request', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    await ws.me();
+    await ws.me();
+    await t.workspace().me();
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(1);
+    await ws.me({ forceRefresh: true });
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(2);
+    const file = join(t.home, '.mp', 'accounts', 'team', 'me.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const cached = JSON.parse(readFileSync(file, 'utf8'));
+    expect(cached.workspaces['3448413'].member_list).toBeUndefined();
+    expect(cached.demo_account).toBe(false);
+    expect(typeof cached.cached_at).toBe('number');
+  });
+
+  it('sorts projects and filters workspaces; a service account without /me scope gets a clear ConfigError', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    expect((await ws.projects()).map((p) => [p.id, p.name])).toEqual([
+      ['3713224', 'AI Demo'],
+      ['3018488', 'E-Commerce'],
+    ]);
+    expect((await ws.workspaces()).map((w) => [w.id, w.name, w.isDefault])).toEqual([
+      [3448413, 'Default', true],
+      [3448414, 'Staging', false],
+    ]);
+    expect(await ws.workspaces({ projectId: '999' })).toEqual([]);
+    await expect(ws.workspaces({ projectId: 'x' })).rejects.toThrow('must be numeric');
+    const fixture = (await import('@mixpanel-data/testkit')).defaultFixture();
+    fixture.service_accounts[0]!.me_scope = false;
+    const limited = await setup({ fixture });
+    const error = await errorOf(limited.workspace().me());
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain('user_details');
+  });
+
+  it('a /me payload that breaks the model is a response ValidationError', async () => {
+    const t = await setup({ config: { me_variant: 'bad_schema' } });
+    const error = await errorOf(t.workspace().me());
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).source).toBe('response');
+  });
+
+  it('resolves the default workspace lazily, once; none default → the first; empty → NO_WORKSPACES', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    expect(await ws.resolveWorkspaceId()).toBe(3448413);
+    expect(await ws.resolveWorkspaceId()).toBe(3448413);
+    expect(ws.workspace).toBeNull();
+    expect(t.mock.countRequests({ path: '/api/app/projects/3713224/workspaces/public' })).toBe(1);
+    t.mock.configure({ workspaces_variant: 'no_default' });
+    ws.use({ project: '3713224' });
+    expect(await ws.resolveWorkspaceId()).toBe(3448413);
+    t.mock.configure({ workspaces_variant: 'empty' });
+    ws.use({ project: '3018488' });
+    const error = await errorOf(ws.resolveWorkspaceId());
+    expect(error).toBeInstanceOf(WorkspaceScopeError);
+    expect(error.code).toBe('NO_WORKSPACES');
+    expect(error.details).toEqual({ project_id: '3018488' });
+  });
+});
+
+describe('a machine with only a bridge file', () => {
+  it('resolves from the bridge and calls /me with its credentials and headers', async () => {
+    const t = await setup();
+    const bridgePath = join(t.home, 'auth.json');
+    t.store.setCustomHeader({ name: 'X-Team', value: 'data' });
+    t.accounts.exportBridge({ to: bridgePath, account: 'team', project: '3018488' });
+    const bare = await setup({}, {});
+    rmSync(bare.store.path);
+    const ws = new Workspace({
+      ...bare.base,
+      env: { ...bare.env, MP_BASE_URL: t.mock.origin, MP_AUTH_FILE: bridgePath },
+    });
+    expect(existsSync(bare.store.path)).toBe(false);
+    expect([ws.account.name, ws.project.id, ws.explain().provenance.account.source]).toEqual([
+      'team',
+      '3018488',
+      'bridge',
+    ]);
+    expect((await ws.me()).user_email).toBe('alice@example.com');
+    expect(t.mock.requests({ path: '/api/app/me' }).at(-1)!.headers['x-team']).toBe('data');
+  });
+});

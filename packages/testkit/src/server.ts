@@ -1,0 +1,279 @@
+/** `startMockMixpanel`: the HTTP server, its routing, fault handling and shutdown (spec 09 §1, §3). */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { ADMIN_PREFIX, handleAdmin } from './admin';
+import { handleMe, handleWorkspaces } from './app-routes';
+import type { MockClock } from './clock';
+import type { MockConfig } from './config';
+import {
+  dropConnectionRule,
+  type FailWithOptions,
+  type FaultResponse,
+  type FaultRule,
+  type FaultTimesOptions,
+  failWithRule,
+  hangRule,
+  type RateLimitOptions,
+  rateLimitRule,
+  slowRule,
+} from './faults';
+import { defaultFixture, type Fixture, validateFixture } from './fixture';
+import {
+  appError,
+  type Outcome,
+  type ParsedRequest,
+  parseRequest,
+  type Reply,
+  readBody,
+} from './http-io';
+import { handleAuthorize, handleDecision, handleRegister, handleToken } from './oauth-routes';
+import { handleEventNames, handleSegmentation } from './query-routes';
+import type { RequestFilter, RequestRecord } from './request-log';
+import { MockState, type Region } from './state';
+import type { MockTokens } from './tokens';
+
+export interface MockOptions {
+  /** Default: `defaultFixture()` (§2.1). Validated at start-up. */
+  fixture?: Fixture;
+  /** Default 0: the OS picks a free port. */
+  port?: number;
+  /** A label for logs and `/__mock/state`. Default `"us"`. */
+  region?: Region;
+  /** Overrides of the default `MockConfig` (§7.1); `reset()` returns to these. */
+  config?: Partial<MockConfig>;
+}
+
+/** A running mock. */
+export interface MockMixpanel {
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
+  /** `{ MP_BASE_URL: origin }`, to merge into a child process's environment. */
+  env(): { MP_BASE_URL: string };
+  /** Copies of the logged requests, oldest first, optionally filtered. */
+  requests(filter?: RequestFilter): RequestRecord[];
+  countRequests(filter?: RequestFilter): number;
+  clearRequests(): void;
+  /** Adds a fault rule (§7.2) and returns its id; throws on an invalid rule. */
+  inject(rule: FaultRule): number;
+  /** 429 with `Retry-After` (default `"0"`), once by default. */
+  rateLimit(path: string, options?: RateLimitOptions): number;
+  /** Answer `status` with `json` or `text`, once by default; `method` narrows the match. */
+  failWith(path: string, status: number, options?: FailWithOptions): number;
+  /** Delay by `ms`, then answer normally; forever by default. */
+  slow(path: string, ms: number, options?: FaultTimesOptions): number;
+  /** Never answer (until the client gives up or the mock closes), once by default. */
+  hang(path: string, options?: FaultTimesOptions): number;
+  /** Destroy the connection without an answer, once by default. */
+  dropConnection(path: string, options?: FaultTimesOptions): number;
+  clearFaults(): void;
+  /** Applies a partial config and returns the whole new one; throws on an unknown key or bad value. */
+  configure(patch: Partial<MockConfig>): MockConfig;
+  readonly tokens: MockTokens;
+  readonly clock: MockClock;
+  /** Back to the initial fixture and config, empty log, no faults, clients, codes or tokens. */
+  reset(): void;
+  /** Stops listening and destroys every connection, hanging ones included. */
+  close(): Promise<void>;
+}
+
+/** Internal observers; the `mp-mock-mixpanel --verbose` bin uses them. */
+export interface MockHooks {
+  /** Called once per logged request when it is answered (status `null` for hang/reset). */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+type RouteHandler = (state: MockState, request: ParsedRequest) => Outcome;
+
+const ROUTES: Record<string, Partial<Record<string, RouteHandler>>> = {
+  '/oauth/mcp/register/': { POST: handleRegister },
+  '/oauth/authorize/': { GET: handleAuthorize },
+  '/oauth/authorize/decision': { POST: handleDecision },
+  '/oauth/token/': { POST: handleToken },
+  '/api/app/me': { GET: handleMe },
+  '/api/query/events/names': { GET: handleEventNames },
+  '/api/query/segmentation': { GET: handleSegmentation },
+};
+
+const WORKSPACES_PATH = /^\/api\/app\/projects\/([^/]+)\/workspaces\/public$/;
+
+/** Exact path matching (trailing slashes included); 404 for unknown paths, 405 for other methods. */
+function route(state: MockState, request: ParsedRequest): Outcome {
+  const workspaces = WORKSPACES_PATH.exec(request.path);
+  const methods: Partial<Record<string, RouteHandler>> | undefined = workspaces
+    ? { GET: (current, parsed) => handleWorkspaces(current, parsed, workspaces[1]!) }
+    : Object.hasOwn(ROUTES, request.path)
+      ? ROUTES[request.path]
+      : undefined;
+  if (!methods) return appError(404, `mock: no route for ${request.method} ${request.path}`);
+  const handler = methods[request.method];
+  if (!handler) {
+    const reply = appError(405, `mock: ${request.method} is not allowed on ${request.path}`);
+    return { ...reply, headers: { ...reply.headers, Allow: Object.keys(methods).join(', ') } };
+  }
+  return handler(state, request);
+}
+
+function faultReply(response: FaultResponse): Reply {
+  const headers: Record<string, string> = {};
+  let body = '';
+  if (response.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(response.json);
+  } else if (response.text !== undefined) {
+    headers['content-type'] = 'text/plain; charset=utf-8';
+    body = response.text;
+  }
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    headers[name.toLowerCase()] = value;
+  }
+  return { status: response.status, headers, body };
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  if (response.destroyed || response.writableEnded) return;
+  const body = Buffer.from(reply.body, 'utf8');
+  response.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
+  response.end(body);
+}
+
+function checkOptions(options: MockOptions): { port: number; region: Region } {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  }
+  const region = options.region ?? 'us';
+  if (region !== 'us' && region !== 'eu' && region !== 'in') {
+    throw new RangeError(`region must be us, eu or in, got ${JSON.stringify(region)}`);
+  }
+  return { port, region };
+}
+
+/** `startMockMixpanel` with internal hooks. */
+export async function startMockServer(
+  options: MockOptions = {},
+  hooks: MockHooks = {},
+): Promise<MockMixpanel> {
+  const { port, region } = checkOptions(options);
+  const fixture = validateFixture(options.fixture ?? defaultFixture());
+  const state = new MockState(fixture, options.config ?? {}, region);
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing: Promise<void> | undefined;
+
+  const wait = (milliseconds: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, milliseconds);
+      timers.add(timer);
+    });
+
+  const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
+    const rawBody = await readBody(incoming);
+    if (closing) return;
+    const request = parseRequest(incoming, rawBody);
+    if (request.path.startsWith(ADMIN_PREFIX)) {
+      send(outgoing, handleAdmin(state, request));
+      return;
+    }
+    const record = state.log.add(request);
+    const finish = (outcome: Outcome | 'reset') => {
+      if (outcome === 'reset') incoming.socket.destroy();
+      else if (outcome !== 'hang') {
+        record.status = outcome.status;
+        send(outgoing, outcome);
+      }
+      hooks.onRequest?.(structuredClone(record));
+    };
+
+    const rule = state.faults.select(request);
+    if (rule) {
+      record.faultId = rule.id;
+      if (rule.delay_ms > 0) await wait(rule.delay_ms);
+      if (rule.action === 'respond') return finish(faultReply(rule.response!));
+      if (rule.action === 'hang') return finish('hang');
+      if (rule.action === 'reset') return finish('reset');
+    }
+    let outcome: Outcome;
+    try {
+      outcome = route(state, request);
+    } catch (error) {
+      outcome = appError(500, `mock: internal error: ${(error as Error).message}`);
+    }
+    finish(outcome);
+  };
+
+  const server = createServer((incoming, outgoing) => {
+    handle(incoming, outgoing).catch(() => {
+      // The client went away while the body was read; nothing to answer.
+      incoming.socket.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('mock: no TCP address');
+  const origin = `http://127.0.0.1:${address.port}`;
+
+  const addRule = (rule: FaultRule) => state.faults.add(rule);
+
+  return {
+    origin,
+    env: () => ({ MP_BASE_URL: origin }),
+    requests: (filter) => state.log.find(filter),
+    countRequests: (filter) => state.log.count(filter),
+    clearRequests: () => state.log.clear(),
+    inject: addRule,
+    rateLimit: (path, rateOptions) => addRule(rateLimitRule(path, rateOptions)),
+    failWith: (path, status, failOptions) => addRule(failWithRule(path, status, failOptions)),
+    slow: (path, milliseconds, slowOptions) => addRule(slowRule(path, milliseconds, slowOptions)),
+    hang: (path, hangOptions) => addRule(hangRule(path, hangOptions)),
+    dropConnection: (path, dropOptions) => addRule(dropConnectionRule(path, dropOptions)),
+    clearFaults: () => state.faults.clear(),
+    configure: (patch) => state.configure(patch),
+    tokens: {
+      expire: (accessToken) => state.tokens.expire(accessToken),
+      revoke: (selector) => state.tokens.revoke(selector),
+      list: () => state.tokens.list(),
+    },
+    clock: {
+      advance: (seconds) => state.clock.advance(seconds),
+      get offsetSeconds() {
+        return state.clock.offsetSeconds;
+      },
+      set offsetSeconds(seconds: number) {
+        state.clock.offsetSeconds = seconds;
+      },
+    },
+    reset: () => state.reset(),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * Starts a mock Mixpanel on 127.0.0.1 (spec 09 §1.1). Resolves once the
+ * socket is listening; throws on an invalid fixture, config, port or region.
+ */
+export function startMockMixpanel(options: MockOptions = {}): Promise<MockMixpanel> {
+  return startMockServer(options);
+}
