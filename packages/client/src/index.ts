@@ -1,5 +1,21 @@
 export * from '@mixpanel-data/auth-core';
 export { bodyError, captureBody, errorForStatus } from './error-mapping';
+export {
+  addAccountDiscovering,
+  chooseProject,
+  deriveAccountName,
+  detectAuthType,
+  type LoginUnifiedOptions,
+  type LoginUnifiedResult,
+  loginUnified,
+  organizationsInOrder,
+  type ProbeCredential,
+  type ProbeOptions,
+  type ProjectChoice,
+  probeRegion,
+  projectChoices,
+  slugify,
+} from './guided';
 export { ME_CACHE_TTL_SECONDS, MeDiskCache } from './me-service';
 export {
   accounts,
@@ -12,6 +28,7 @@ export {
   session,
   targets,
 } from './namespaces';
+export { keysInOrder } from './ordered-json';
 export {
   localDate,
   normalizeOn,

@@ -35,6 +35,12 @@ import {
   OAuthFlow,
   OnDiskTokenResolver,
 } from '@mixpanel-data/oauth-pkce';
+import {
+  addAccountDiscovering,
+  type LoginUnifiedOptions,
+  type LoginUnifiedResult,
+  loginUnified,
+} from './guided';
 import { MeDiskCache } from './me-service';
 import { Context, type ContextOptions } from './sources';
 import { MixpanelApiClient, type TransportOptions } from './transport';
@@ -323,6 +329,20 @@ export function createAccounts(options: NamespaceOptions = {}) {
         workspace: (exportOptions.workspace ?? null) as never,
         headers: header ? { [header.name]: header.value } : {},
       });
+    },
+
+    /** The guided `mp login` (spec 05 §6): refresh or create an account, pick its project and name, activate it. */
+    loginUnified(loginOptions: LoginUnifiedOptions): Promise<LoginUnifiedResult> {
+      return loginUnified(options, loginOptions);
+    },
+
+    /** `add` that probes the region and derives the name from /me when they are not given (spec 05 §5.2). */
+    addDiscovering(
+      name: string | undefined,
+      fields: AddAccountFields,
+      discoveryOptions: Parameters<typeof addAccountDiscovering>[3] = {},
+    ): Promise<AccountSummary> {
+      return addAccountDiscovering(options, name, fields, discoveryOptions);
     },
 
     /** Removes the bridge file (`at`, else MP_AUTH_FILE, else the first default that exists). */

@@ -42,6 +42,8 @@ export interface CallOptions {
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+  /** Receives the raw text of a successful response (to read key order JSON.parse loses). */
+  onText?: ((text: string) => void) | undefined;
 }
 
 const RETRYABLE_GET = new Set([502, 503, 504]);
@@ -321,6 +323,7 @@ export class MixpanelApiClient {
       }
       const text = await response.text().catch(() => '');
       if (status >= 200 && status < 300) {
+        options.onText?.(text);
         if (status === 204 || text === '') return family === 'app' ? { status: 'ok' } : null;
         try {
           return JSON.parse(text);

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, get, login, postJson, prepareAuthorize, SERVICE_ACCOUNT_AUTH } from '../test/helpers';
+import {
+  bearer,
+  get,
+  login,
+  postJson,
+  prepareAuthorize,
+  SERVICE_ACCOUNT_AUTH,
+} from '../test/helpers';
 import { type MockMixpanel, startMockMixpanel } from './server';
 
 let mock: MockMixpanel;
@@ -18,7 +25,9 @@ const remove = async (path: string) => {
   return { status: response.status, body: await response.json() };
 };
 const me = (token?: string) =>
-  get(`${mock.origin}/api/app/me`, { Authorization: token === undefined ? SERVICE_ACCOUNT_AUTH : bearer(token) });
+  get(`${mock.origin}/api/app/me`, {
+    Authorization: token === undefined ? SERVICE_ACCOUNT_AUTH : bearer(token),
+  });
 
 describe('admin HTTP API', () => {
   it('GET /__mock/requests reads the log (optionally by path and method); DELETE clears it', async () => {
@@ -47,7 +56,14 @@ describe('admin HTTP API', () => {
     expect((await me()).status).toBe(503);
     const listed = await get(admin('faults'));
     expect(listed.body).toEqual([
-      expect.objectContaining({ id: 1, times: null, action: 'respond', matched: 1, applied: 1, retired: false }),
+      expect.objectContaining({
+        id: 1,
+        times: null,
+        action: 'respond',
+        matched: 1,
+        applied: 1,
+        retired: false,
+      }),
     ]);
     await postJson(admin('faults'), { match: { path: '/x' }, action: 'hang' });
     expect((await remove('faults/1')).status).toBe(200);
@@ -69,7 +85,11 @@ describe('admin HTTP API', () => {
   it('POST /__mock/config applies a partial config and returns the whole one', async () => {
     const response = await postJson(admin('config'), { approval: 'deny', me_variant: 'no_email' });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ approval: 'deny', me_variant: 'no_email', access_token_ttl_seconds: 3600 });
+    expect(response.body).toMatchObject({
+      approval: 'deny',
+      me_variant: 'no_email',
+      access_token_ttl_seconds: 3600,
+    });
     expect((await me()).body).not.toHaveProperty('results.user_email');
     const bad = await postJson(admin('config'), { approval: 'sometimes' });
     expect(bad.status).toBe(400);
@@ -90,11 +110,15 @@ describe('admin HTTP API', () => {
 
   it('POST /__mock/tokens/revoke revokes by access token, refresh token, user or all', async () => {
     const session = await login(mock);
-    expect((await postJson(admin('tokens/revoke'), { access_token: session.accessToken })).body).toEqual({
+    expect(
+      (await postJson(admin('tokens/revoke'), { access_token: session.accessToken })).body,
+    ).toEqual({
       revoked: 1,
     });
     expect((await me(session.accessToken)).status).toBe(401);
-    expect((await postJson(admin('tokens/revoke'), { refresh_token: session.refreshToken })).body).toEqual({
+    expect(
+      (await postJson(admin('tokens/revoke'), { refresh_token: session.refreshToken })).body,
+    ).toEqual({
       revoked: 1,
     });
     await login(mock);
@@ -108,10 +132,16 @@ describe('admin HTTP API', () => {
   });
 
   it('POST /__mock/clock advances or sets the offset', async () => {
-    expect((await postJson(admin('clock'), { advance_seconds: 30 })).body).toEqual({ offset_seconds: 30 });
-    expect((await postJson(admin('clock'), { advance_seconds: 15 })).body).toEqual({ offset_seconds: 45 });
+    expect((await postJson(admin('clock'), { advance_seconds: 30 })).body).toEqual({
+      offset_seconds: 30,
+    });
+    expect((await postJson(admin('clock'), { advance_seconds: 15 })).body).toEqual({
+      offset_seconds: 45,
+    });
     expect(mock.clock.offsetSeconds).toBe(45);
-    expect((await postJson(admin('clock'), { offset_seconds: -5 })).body).toEqual({ offset_seconds: -5 });
+    expect((await postJson(admin('clock'), { offset_seconds: -5 })).body).toEqual({
+      offset_seconds: -5,
+    });
     expect((await postJson(admin('clock'), { advance_seconds: 'soon' })).status).toBe(400);
   });
 
@@ -120,7 +150,14 @@ describe('admin HTTP API', () => {
     mock.configure({ approval: 'wrong_state' });
     mock.rateLimit('/api/app/me');
     const state = (await get(admin('state'))).body as Record<string, unknown>;
-    expect(Object.keys(state).sort()).toEqual(['clients', 'codes_outstanding', 'config', 'faults', 'region', 'tokens']);
+    expect(Object.keys(state).sort()).toEqual([
+      'clients',
+      'codes_outstanding',
+      'config',
+      'faults',
+      'region',
+      'tokens',
+    ]);
     expect(state.region).toBe('in');
     expect(state.clients).toEqual([expect.objectContaining({ client_id: 'mock-client-1' })]);
     expect(state.codes_outstanding).toBe(0);
@@ -132,9 +169,13 @@ describe('admin HTTP API', () => {
   it('counts outstanding codes until they are used or expire', async () => {
     const setup = await prepareAuthorize(mock);
     await fetch(setup.url, { redirect: 'manual' });
-    expect(((await get(admin('state'))).body as { codes_outstanding: number }).codes_outstanding).toBe(1);
+    expect(
+      ((await get(admin('state'))).body as { codes_outstanding: number }).codes_outstanding,
+    ).toBe(1);
     mock.clock.advance(601);
-    expect(((await get(admin('state'))).body as { codes_outstanding: number }).codes_outstanding).toBe(0);
+    expect(
+      ((await get(admin('state'))).body as { codes_outstanding: number }).codes_outstanding,
+    ).toBe(0);
   });
 
   it('POST /__mock/reset resets the mock', async () => {

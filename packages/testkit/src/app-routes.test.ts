@@ -65,7 +65,10 @@ const SPEC_ME = {
 };
 
 const me = (authorization?: string) =>
-  get(`${mock.origin}/api/app/me`, authorization === undefined ? {} : { Authorization: authorization });
+  get(
+    `${mock.origin}/api/app/me`,
+    authorization === undefined ? {} : { Authorization: authorization },
+  );
 
 /** A second user who sees only project 3018488 (of a second organisation), with a service account. */
 function twoUserFixture(): Fixture {
@@ -88,7 +91,11 @@ describe('authentication on API routes', () => {
     ['no Authorization', undefined, /missing credentials/],
     ['an unknown service account', basic('ghost', 'x'), /unknown service account/],
     ['a wrong secret', basic('team-sa', 'wrong'), /unknown service account/],
-    ['a Basic value without a colon', `Basic ${Buffer.from('team-sa').toString('base64')}`, /unknown service account/],
+    [
+      'a Basic value without a colon',
+      `Basic ${Buffer.from('team-sa').toString('base64')}`,
+      /unknown service account/,
+    ],
     ['an unknown Bearer token', bearer('mock-at-1-forged'), /invalid or expired access token/],
     ['an unknown scheme', 'Digest abc', /missing credentials/],
   ])('answers 401 with an App error body for %s', async (_name, authorization, message) => {
@@ -142,7 +149,10 @@ describe('GET /api/app/me', () => {
     expect(Object.keys(results.projects!)).toEqual(['5550001']);
     expect(Object.keys(results.organizations!)).toEqual(['200']);
     expect(Object.keys(results.workspaces!)).toEqual(['9000001']);
-    expect(results.workspaces!['9000001']).toMatchObject({ creator_name: 'Bob', member_list: [{ id: 7 }] });
+    expect(results.workspaces!['9000001']).toMatchObject({
+      creator_name: 'Bob',
+      member_list: [{ id: 7 }],
+    });
   });
 
   it('me_variant no_results_wrapper answers the results object without the envelope', async () => {
@@ -152,7 +162,10 @@ describe('GET /api/app/me', () => {
 
   it('me_variant list_results answers results as an array', async () => {
     mock.configure({ me_variant: 'list_results' });
-    expect((await me(SERVICE_ACCOUNT_AUTH)).body).toStrictEqual({ status: 'ok', results: [SPEC_ME.results] });
+    expect((await me(SERVICE_ACCOUNT_AUTH)).body).toStrictEqual({
+      status: 'ok',
+      results: [SPEC_ME.results],
+    });
   });
 
   it('me_variant bad_schema drops organization_id from a project', async () => {
@@ -262,7 +275,9 @@ describe('GET /api/app/projects/{pid}/workspaces/public', () => {
     mock.configure({ workspaces_variant: 'empty' });
     expect((await workspaces('3713224')).body).toEqual({ status: 'ok', results: [] });
     mock.configure({ workspaces_variant: 'no_default' });
-    const noDefault = (await workspaces('3713224')).body as { results: Array<{ is_default: boolean; id: number }> };
+    const noDefault = (await workspaces('3713224')).body as {
+      results: Array<{ is_default: boolean; id: number }>;
+    };
     expect(noDefault.results.map((item) => [item.id, item.is_default])).toEqual([
       [3448413, false],
       [3448414, false],

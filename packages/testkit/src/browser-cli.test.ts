@@ -18,13 +18,13 @@ afterEach(async () => {
 });
 
 function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
+  const output: string[] = [];
+  const errors: string[] = [];
   return {
-    out,
-    err,
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
+    output,
+    errors,
+    stdout: { write: (text: string) => output.push(text) },
+    stderr: { write: (text: string) => errors.push(text) },
   };
 }
 
@@ -34,15 +34,15 @@ describe('runMockBrowser', () => {
     const io = captureIo();
     expect(await runMockBrowser([setup.url], io)).toBe(0);
     expect(callback.requests).toHaveLength(1);
-    expect(io.out).toEqual([]);
-    expect(io.err).toEqual([]);
+    expect(io.output).toEqual([]);
+    expect(io.errors).toEqual([]);
   });
 
   it('prints the result as JSON to stderr with --verbose and skips the callback with --no-follow', async () => {
     const setup = await prepareAuthorize(mock, {}, redirectUri);
     const io = captureIo();
     expect(await runMockBrowser(['--verbose', '--no-follow', setup.url], io)).toBe(0);
-    expect(JSON.parse(io.err[0]!)).toMatchObject({ authorizeStatus: 302 });
+    expect(JSON.parse(io.errors[0]!)).toMatchObject({ authorizeStatus: 302 });
     expect(callback.requests).toEqual([]);
   });
 
@@ -50,12 +50,12 @@ describe('runMockBrowser', () => {
     const unknown = await prepareAuthorize(mock, { client_id: 'nobody' }, redirectUri);
     const io = captureIo();
     expect(await runMockBrowser([unknown.url], io)).toBe(1);
-    expect(io.err.join('')).toMatch(/answered 400/);
+    expect(io.errors.join('')).toMatch(/answered 400/);
     const origin = mock.origin;
     await mock.close();
     const failed = captureIo();
     expect(await runMockBrowser([`${origin}/oauth/authorize/`], failed)).toBe(1);
-    expect(failed.err.join('')).toMatch(/authorize request failed/);
+    expect(failed.errors.join('')).toMatch(/authorize request failed/);
   });
 
   it('returns 0 but reports a failed callback request', async () => {
@@ -63,7 +63,7 @@ describe('runMockBrowser', () => {
     await callback.close();
     const io = captureIo();
     expect(await runMockBrowser([setup.url], io)).toBe(0);
-    expect(io.err.join('')).toMatch(/callback request failed/);
+    expect(io.errors.join('')).toMatch(/callback request failed/);
   });
 
   it('returns 2 without exactly one URL', async () => {

@@ -24,7 +24,9 @@ describe('simulateBrowser', () => {
     const setup = await prepareAuthorize(mock, {}, redirectUri);
     const result = await simulateBrowser(setup.url);
     expect(result.authorizeStatus).toBe(302);
-    expect(result.location).toMatch(new RegExp(`^${redirectUri}\\?code=[A-Za-z0-9_-]{32}&state=${setup.state}$`));
+    expect(result.location).toMatch(
+      new RegExp(`^${redirectUri}\\?code=[A-Za-z0-9_-]{32}&state=${setup.state}$`),
+    );
     expect(result).toMatchObject({
       authorizeBody: '',
       callbackStatus: 200,
@@ -33,7 +35,11 @@ describe('simulateBrowser', () => {
     });
     // the callback server listens on 127.0.0.1 only, and saw the browser's Host header
     expect(callback.requests).toEqual([
-      { method: 'GET', url: new URL(result.location!).pathname + new URL(result.location!).search, host: `localhost:${callback.port}` },
+      {
+        method: 'GET',
+        url: new URL(result.location!).pathname + new URL(result.location!).search,
+        host: `localhost:${callback.port}`,
+      },
     ]);
   });
 
@@ -75,7 +81,9 @@ describe('simulateBrowser', () => {
   it('reports denied, error and form pages without a callback where there is no Location', async () => {
     mock.configure({ approval: 'error_html' });
     const errored = await simulateBrowser((await prepareAuthorize(mock, {}, redirectUri)).url);
-    expect(new URL(errored.location!).searchParams.get('error_description')).toBe('<script>alert(1)</script>');
+    expect(new URL(errored.location!).searchParams.get('error_description')).toBe(
+      '<script>alert(1)</script>',
+    );
     expect(errored.callbackStatus).toBe(200);
 
     mock.configure({ approval: 'form' });
@@ -110,7 +118,9 @@ describe('simulateBrowser', () => {
   });
 
   it('only speaks http', async () => {
-    await expect(simulateBrowser('https://127.0.0.1:1/oauth/authorize/')).rejects.toThrow(/only speaks http/);
+    await expect(simulateBrowser('https://127.0.0.1:1/oauth/authorize/')).rejects.toThrow(
+      /only speaks http/,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { get, login, postForm, refreshForm, SERVICE_ACCOUNT_AUTH } from '../test/helpers';
-import type { FaultRule } from './faults';
+import type { FaultMatch, FaultRule } from './faults';
 import { type MockMixpanel, startMockMixpanel } from './server';
 
 let mock: MockMixpanel;
@@ -17,7 +17,7 @@ const NAMES = '/api/query/events/names';
 const namesUrl = (extra = '') => `${mock.origin}${NAMES}?project_id=3713224&type=general${extra}`;
 const names = (extra = '') => get(namesUrl(extra), { Authorization: SERVICE_ACCOUNT_AUTH });
 const me = () => get(`${mock.origin}/api/app/me`, { Authorization: SERVICE_ACCOUNT_AUTH });
-const teapot = (match: FaultRule['match'], extra: Partial<FaultRule> = {}): FaultRule => ({
+const teapot = (match: FaultMatch, extra: Omit<FaultRule, 'match'> = {}): FaultRule => ({
   match,
   response: { status: 418, json: { error: 'teapot' } },
   ...extra,
@@ -53,7 +53,10 @@ describe('fault rule matching', () => {
       times: null,
       response: { status: 503, text: 'maintenance' },
     });
-    const refresh = await postForm(`${mock.origin}/oauth/token/`, refreshForm(session.clientId, session.refreshToken));
+    const refresh = await postForm(
+      `${mock.origin}/oauth/token/`,
+      refreshForm(session.clientId, session.refreshToken),
+    );
     expect(refresh.status).toBe(503);
     expect(refresh.text).toBe('maintenance');
     expect(refresh.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -80,7 +83,9 @@ describe('fault rule matching', () => {
 
   it('times retires a rule after that many applications; null keeps it forever', async () => {
     mock.inject(teapot({ path: NAMES }, { times: 2 }));
-    expect([(await names()).status, (await names()).status, (await names()).status]).toEqual([418, 418, 200]);
+    expect([(await names()).status, (await names()).status, (await names()).status]).toEqual([
+      418, 418, 200,
+    ]);
     mock.inject(teapot({ path: '/api/app/me' }, { times: null }));
     for (let index = 0; index < 3; index += 1) expect((await me()).status).toBe(418);
   });
@@ -97,7 +102,11 @@ describe('fault actions', () => {
   it('respond sends the status, headers and JSON body', async () => {
     mock.inject({
       match: { path: NAMES },
-      response: { status: 429, headers: { 'Retry-After': '7', 'X-Extra': 'yes' }, json: { error: 'slow down' } },
+      response: {
+        status: 429,
+        headers: { 'Retry-After': '7', 'X-Extra': 'yes' },
+        json: { error: 'slow down' },
+      },
     });
     const response = await names();
     expect(response.status).toBe(429);
@@ -186,7 +195,9 @@ describe('fault helpers', () => {
 
   it('hang and dropConnection apply once by default', async () => {
     mock.hang(NAMES);
-    const hung = await fetch(namesUrl(), { signal: AbortSignal.timeout(150) }).catch((error: Error) => error);
+    const hung = await fetch(namesUrl(), { signal: AbortSignal.timeout(150) }).catch(
+      (error: Error) => error,
+    );
     expect(hung).toBeInstanceOf(Error);
     mock.dropConnection(NAMES);
     await expect(names()).rejects.toThrow();
@@ -194,7 +205,13 @@ describe('fault helpers', () => {
   });
 
   it('returns increasing ids and clearFaults removes every rule', async () => {
-    const ids = [mock.rateLimit(NAMES), mock.failWith(NAMES, 500), mock.slow(NAMES, 1), mock.hang(NAMES), mock.dropConnection(NAMES)];
+    const ids = [
+      mock.rateLimit(NAMES),
+      mock.failWith(NAMES, 500),
+      mock.slow(NAMES, 1),
+      mock.hang(NAMES),
+      mock.dropConnection(NAMES),
+    ];
     expect(ids).toEqual([1, 2, 3, 4, 5]);
     mock.clearFaults();
     expect((await names()).status).toBe(200);

@@ -268,11 +268,15 @@ export function failWithRule(
 }
 
 /** `mock.slow`: wait `ms` then answer normally, forever by default. */
-export function slowRule(path: string, ms: number, options: FaultTimesOptions = {}): FaultRule {
+export function slowRule(
+  path: string,
+  milliseconds: number,
+  options: FaultTimesOptions = {},
+): FaultRule {
   return {
     match: { path },
     times: options.times === undefined ? null : options.times,
-    delay_ms: ms,
+    delay_ms: milliseconds,
     action: 'pass',
   };
 }

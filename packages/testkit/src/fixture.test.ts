@@ -79,7 +79,11 @@ describe('validateFixture', () => {
   });
 
   it.each([
-    ['a duplicate user id', (f: Fixture) => f.users.push({ ...f.users[0]! }), /users\[1\]\.id duplicates 42/],
+    [
+      'a duplicate user id',
+      (f: Fixture) => f.users.push({ ...f.users[0]! }),
+      /users\[1\]\.id duplicates 42/,
+    ],
     [
       'a duplicate project id',
       (f: Fixture) => f.projects.push({ ...f.projects[0]! }),

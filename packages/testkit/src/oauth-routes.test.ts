@@ -104,7 +104,10 @@ describe('POST /oauth/mcp/register/', () => {
   });
 
   it.each([
-    ['token_endpoint_auth_method client_secret_basic', { token_endpoint_auth_method: 'client_secret_basic' }],
+    [
+      'token_endpoint_auth_method client_secret_basic',
+      { token_endpoint_auth_method: 'client_secret_basic' },
+    ],
     ['a missing token_endpoint_auth_method', { token_endpoint_auth_method: undefined }],
     ['grant_types without authorization_code', { grant_types: ['refresh_token'] }],
     ['a missing grant_types', { grant_types: undefined }],
@@ -258,7 +261,11 @@ describe('approval form and POST /oauth/authorize/decision', () => {
     mock.configure({ approval: 'form' });
   });
 
-  async function consent(): Promise<{ requestId: string; html: string; setup: Awaited<ReturnType<typeof prepareAuthorize>> }> {
+  async function consent(): Promise<{
+    requestId: string;
+    html: string;
+    setup: Awaited<ReturnType<typeof prepareAuthorize>>;
+  }> {
     const setup = await prepareAuthorize(mock);
     const page = await get(setup.url);
     expect(page.status).toBe(200);
@@ -325,7 +332,11 @@ describe('POST /oauth/token/ grant_type=authorization_code', () => {
     return (await authorizeRedirect(setup.url)).searchParams.get('code')!;
   }
 
-  function exchange(setup: Awaited<ReturnType<typeof prepareAuthorize>>, code: string, overrides = {}) {
+  function exchange(
+    setup: Awaited<ReturnType<typeof prepareAuthorize>>,
+    code: string,
+    overrides = {},
+  ) {
     return postForm(tokenUrl(), {
       grant_type: 'authorization_code',
       code,
@@ -354,7 +365,7 @@ describe('POST /oauth/token/ grant_type=authorization_code', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('pragma')).toBe('no-cache');
     expect(response.headers.get('content-type')).toBe('application/json');
-    const body = await response.json();
+    const body = (await response.json()) as { access_token: string };
     expect(body).toEqual({
       access_token: expect.stringMatching(/^mock-at-1-[A-Za-z0-9_-]+$/),
       token_type: 'Bearer',
@@ -370,7 +381,10 @@ describe('POST /oauth/token/ grant_type=authorization_code', () => {
     const code = await codeFor(setup);
     const wrong = await exchange(setup, code, { code_verifier: pkcePair().verifier });
     expect(wrong.status).toBe(400);
-    expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'PKCE verification failed' });
+    expect(wrong.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'PKCE verification failed',
+    });
     // the code survives a failed verification; the right verifier still works
     expect((await exchange(setup, code)).status).toBe(200);
   });
@@ -389,7 +403,9 @@ describe('POST /oauth/token/ grant_type=authorization_code', () => {
     const verifier = `${'A'.repeat(39)}._~-`;
     const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url');
     const setup = await prepareAuthorize(mock, { code_challenge: challenge });
-    expect((await exchange(setup, await codeFor(setup), { code_verifier: verifier })).status).toBe(200);
+    expect((await exchange(setup, await codeFor(setup), { code_verifier: verifier })).status).toBe(
+      200,
+    );
   });
 
   it.each(['code', 'redirect_uri', 'client_id', 'code_verifier'])(
@@ -447,7 +463,10 @@ describe('POST /oauth/token/ grant_type=authorization_code', () => {
     const setup = await prepareAuthorize(mock);
     const code = await codeFor(setup);
     const first = await exchange(setup, code);
-    const { access_token: accessToken, refresh_token: refreshToken } = first.body as Record<string, string>;
+    const { access_token: accessToken, refresh_token: refreshToken } = first.body as Record<
+      string,
+      string
+    >;
     expect(await meStatus(accessToken!)).toBe(200);
     const second = await exchange(setup, code);
     expect(second.status).toBe(400);
@@ -472,7 +491,10 @@ describe('POST /oauth/token/ grant_type=authorization_code', () => {
 describe('POST /oauth/token/ grant_type=refresh_token', () => {
   it('rotates by default: a new refresh token, and the presented one stops working', async () => {
     const session = await login(mock);
-    const response = await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken));
+    const response = await postForm(
+      tokenUrl(),
+      refreshForm(session.clientId, session.refreshToken),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = response.body as Record<string, string>;
@@ -485,8 +507,9 @@ describe('POST /oauth/token/ grant_type=refresh_token', () => {
 
   it('reuse of a rotated refresh token answers invalid_grant and revokes the whole family', async () => {
     const session = await login(mock);
-    const rotated = (await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken)))
-      .body as Record<string, string>;
+    const rotated = (
+      await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken))
+    ).body as Record<string, string>;
     const reuse = await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken));
     expect(reuse.status).toBe(400);
     expect(reuse.body).toMatchObject({ error: 'invalid_grant' });
@@ -500,8 +523,9 @@ describe('POST /oauth/token/ grant_type=refresh_token', () => {
   it('reuse without revoke_family_on_reuse fails but leaves the family alive', async () => {
     mock.configure({ revoke_family_on_reuse: false });
     const session = await login(mock);
-    const rotated = (await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken)))
-      .body as Record<string, string>;
+    const rotated = (
+      await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken))
+    ).body as Record<string, string>;
     const reuse = await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken));
     expect(reuse.body).toMatchObject({ error: 'invalid_grant' });
     expect(await meStatus(rotated.access_token!)).toBe(200);
@@ -511,7 +535,10 @@ describe('POST /oauth/token/ grant_type=refresh_token', () => {
     mock.configure({ rotate_refresh_tokens: false });
     const session = await login(mock);
     for (let round = 0; round < 2; round += 1) {
-      const response = await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken));
+      const response = await postForm(
+        tokenUrl(),
+        refreshForm(session.clientId, session.refreshToken),
+      );
       expect(response.status).toBe(200);
       expect((response.body as Record<string, string>).refresh_token).toBe(session.refreshToken);
     }
@@ -541,7 +568,10 @@ describe('POST /oauth/token/ grant_type=refresh_token', () => {
   it('answers invalid_grant for a revoked refresh token and for another client', async () => {
     const session = await login(mock);
     const other = await prepareAuthorize(mock);
-    const wrongClient = await postForm(tokenUrl(), refreshForm(other.clientId, session.refreshToken));
+    const wrongClient = await postForm(
+      tokenUrl(),
+      refreshForm(other.clientId, session.refreshToken),
+    );
     expect(wrongClient.body).toMatchObject({ error: 'invalid_grant' });
     expect(mock.tokens.revoke({ refreshToken: session.refreshToken })).toBe(1);
     const revoked = await postForm(tokenUrl(), refreshForm(session.clientId, session.refreshToken));
@@ -551,13 +581,22 @@ describe('POST /oauth/token/ grant_type=refresh_token', () => {
 
   it('answers 401 invalid_client for an unknown client and invalid_request for a missing field', async () => {
     const session = await login(mock);
-    const unknownClient = await postForm(tokenUrl(), refreshForm('mock-client-77', session.refreshToken));
+    const unknownClient = await postForm(
+      tokenUrl(),
+      refreshForm('mock-client-77', session.refreshToken),
+    );
     expect(unknownClient.status).toBe(401);
     expect(unknownClient.body).toMatchObject({ error: 'invalid_client' });
-    const missing = await postForm(tokenUrl(), { grant_type: 'refresh_token', client_id: session.clientId });
+    const missing = await postForm(tokenUrl(), {
+      grant_type: 'refresh_token',
+      client_id: session.clientId,
+    });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ error: 'invalid_request' });
-    const noClient = await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: session.refreshToken });
+    const noClient = await postForm(tokenUrl(), {
+      grant_type: 'refresh_token',
+      refresh_token: session.refreshToken,
+    });
     expect(noClient.body).toMatchObject({ error: 'invalid_request' });
   });
 });
@@ -580,7 +619,10 @@ describe('POST /oauth/token/ request checks', () => {
   it('matches the path exactly: /oauth/token without the slash is a 404', async () => {
     const response = await postForm(`${mock.origin}/oauth/token`, { grant_type: 'refresh_token' });
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ status: 'error', error: 'mock: no route for POST /oauth/token' });
+    expect(response.body).toEqual({
+      status: 'error',
+      error: 'mock: no route for POST /oauth/token',
+    });
   });
 });
 
@@ -610,7 +652,11 @@ describe('token_response knobs', () => {
       client_id: setup.clientId,
       code_verifier: setup.verifier,
     });
-    expect(Object.keys(exchange.body as object).sort()).toEqual(['expires_in', 'refresh_token', 'scope']);
+    expect(Object.keys(exchange.body as object).sort()).toEqual([
+      'expires_in',
+      'refresh_token',
+      'scope',
+    ]);
   });
 
   it('non_json answers 200 with an HTML body', async () => {
@@ -637,6 +683,8 @@ describe('token_response knobs', () => {
     expect(created.body).toHaveProperty('access_token');
     mock.configure({ token_response: { status: 500 } });
     const refreshToken = (created.body as Record<string, string>).refresh_token!;
-    expect((await postForm(tokenUrl(), refreshForm(session.clientId, refreshToken))).status).toBe(500);
+    expect((await postForm(tokenUrl(), refreshForm(session.clientId, refreshToken))).status).toBe(
+      500,
+    );
   });
 });

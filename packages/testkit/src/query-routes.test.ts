@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 
 function query(path: string, params: Record<string, string>, authorization = SERVICE_ACCOUNT_AUTH) {
-  return get(`${mock.origin}${path}?${new URLSearchParams(params)}`, { Authorization: authorization });
+  return get(`${mock.origin}${path}?${new URLSearchParams(params)}`, {
+    Authorization: authorization,
+  });
 }
 
 const names = (params: Record<string, string>) =>
@@ -36,7 +38,12 @@ const daily = (event: string, segment: string, date: string) =>
 
 describe('project_id rules (both Query routes)', () => {
   it.each(['/api/query/events/names', '/api/query/segmentation'])('%s', async (path) => {
-    const base = { type: 'general', event: 'Login', from_date: '2024-01-01', to_date: '2024-01-01' };
+    const base = {
+      type: 'general',
+      event: 'Login',
+      from_date: '2024-01-01',
+      to_date: '2024-01-01',
+    };
     const missing = await query(path, base);
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual({
@@ -99,7 +106,11 @@ describe('GET /api/query/events/names', () => {
     ['a malformed date', { to_date: '2024/01/01' }, 'invalid date'],
     ['an empty from_date', { from_date: '' }, 'invalid date'],
     ['a year before 2000', { from_date: '1999-12-31' }, 'invalid date, bad year'],
-    ['from_date after to_date', { from_date: '2024-01-02', to_date: '2024-01-01' }, 'from_date is after to_date'],
+    [
+      'from_date after to_date',
+      { from_date: '2024-01-02', to_date: '2024-01-01' },
+      'from_date is after to_date',
+    ],
   ])('answers 400 for %s', async (_name, params, error) => {
     const response = await names(params);
     expect(response.status).toBe(400);
@@ -110,7 +121,9 @@ describe('GET /api/query/events/names', () => {
     const project = { project_id: '3018488' };
     const tripped = await names({ ...project, from_date: localDate(-92), to_date: localDate() });
     expect(tripped.status).toBe(403);
-    expect((tripped.body as { error: string }).error).toBe('Date range exceeds 90 days into the past');
+    expect((tripped.body as { error: string }).error).toBe(
+      'Date range exceeds 90 days into the past',
+    );
     expect((await names({ ...project, from_date: '2000-01-01' })).status).toBe(403);
     // one day of slack: today − N − 1 and the client's retry value today − N both pass
     const slack = await names({ ...project, from_date: localDate(-91), to_date: localDate() });
@@ -144,7 +157,10 @@ describe('GET /api/query/segmentation', () => {
 
   it('segments by the fixture values of properties["X"]', async () => {
     const response = await segmentation({ on: 'properties["country"]' });
-    const body = response.body as { data: { values: Record<string, Record<string, number>> }; legend_size: number };
+    const body = response.body as {
+      data: { values: Record<string, Record<string, number>> };
+      legend_size: number;
+    };
     expect(body.legend_size).toBe(2);
     expect(Object.keys(body.data.values).sort()).toEqual(['CA', 'US']);
     for (const country of ['US', 'CA']) {
@@ -157,7 +173,10 @@ describe('GET /api/query/segmentation', () => {
 
   it('uses the single segment "undefined" for a property the fixture lacks', async () => {
     for (const on of ['properties["browser"]', 'properties["toString"]']) {
-      const body = (await segmentation({ on })).body as { data: { values: object }; legend_size: number };
+      const body = (await segmentation({ on })).body as {
+        data: { values: object };
+        legend_size: number;
+      };
       expect(Object.keys(body.data.values)).toEqual(['undefined']);
       expect(body.legend_size).toBe(1);
     }
@@ -188,20 +207,31 @@ describe('GET /api/query/segmentation', () => {
   });
 
   it('buckets weeks by the Monday on or before each date and sums the days', async () => {
-    const body = (await segmentation({ from_date: '2024-01-03', to_date: '2024-01-15', unit: 'week' }))
-      .body as { data: { series: string[]; values: Record<string, Record<string, number>> } };
+    const body = (
+      await segmentation({ from_date: '2024-01-03', to_date: '2024-01-15', unit: 'week' })
+    ).body as { data: { series: string[]; values: Record<string, Record<string, number>> } };
     expect(body.data.series).toEqual(['2024-01-01', '2024-01-08', '2024-01-15']);
-    const sum = (dates: string[]) => dates.reduce((total, date) => total + daily('Sign Up', 'Sign Up', date), 0);
+    const sum = (dates: string[]) =>
+      dates.reduce((total, date) => total + daily('Sign Up', 'Sign Up', date), 0);
     expect(body.data.values['Sign Up']).toEqual({
       '2024-01-01': sum(['2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06', '2024-01-07']),
-      '2024-01-08': sum(['2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11', '2024-01-12', '2024-01-13', '2024-01-14']),
+      '2024-01-08': sum([
+        '2024-01-08',
+        '2024-01-09',
+        '2024-01-10',
+        '2024-01-11',
+        '2024-01-12',
+        '2024-01-13',
+        '2024-01-14',
+      ]),
       '2024-01-15': sum(['2024-01-15']),
     });
   });
 
   it('buckets months by their first day', async () => {
-    const body = (await segmentation({ from_date: '2024-01-30', to_date: '2024-02-01', unit: 'month' }))
-      .body as { data: { series: string[]; values: Record<string, Record<string, number>> } };
+    const body = (
+      await segmentation({ from_date: '2024-01-30', to_date: '2024-02-01', unit: 'month' })
+    ).body as { data: { series: string[]; values: Record<string, Record<string, number>> } };
     expect(body.data.series).toEqual(['2024-01-01', '2024-02-01']);
     expect(body.data.values['Sign Up']!['2024-01-01']).toBe(
       daily('Sign Up', 'Sign Up', '2024-01-30') + daily('Sign Up', 'Sign Up', '2024-01-31'),
@@ -211,9 +241,11 @@ describe('GET /api/query/segmentation', () => {
   it('applies type unique (floor half), average (tenth) and the where halving', async () => {
     const base = daily('Sign Up', 'Sign Up', '2024-01-01');
     const value = async (params: Record<string, string>) =>
-      ((await segmentation({ to_date: '2024-01-01', ...params })).body as {
-        data: { values: Record<string, Record<string, number>> };
-      }).data.values['Sign Up']!['2024-01-01'];
+      (
+        (await segmentation({ to_date: '2024-01-01', ...params })).body as {
+          data: { values: Record<string, Record<string, number>> };
+        }
+      ).data.values['Sign Up']!['2024-01-01'];
     expect(await value({})).toBe(base);
     expect(await value({ type: 'unique' })).toBe(Math.floor(base / 2));
     expect(await value({ type: 'average' })).toBe(base / 10);

@@ -30,7 +30,9 @@ describe('startMockMixpanel', () => {
     await get(`${us!.origin}/api/app/me`);
     expect(us!.countRequests()).toBe(1);
     expect(eu!.countRequests()).toBe(0);
-    expect(((await get(`${eu!.origin}/__mock/state`)).body as { region: string }).region).toBe('eu');
+    expect(((await get(`${eu!.origin}/__mock/state`)).body as { region: string }).region).toBe(
+      'eu',
+    );
   });
 
   it('listens on a requested port', async () => {
@@ -43,7 +45,9 @@ describe('startMockMixpanel', () => {
 
   it('rejects a bad port, region or config', async () => {
     await expect(startMockMixpanel({ port: 70000 })).rejects.toThrow(/port must be an integer/);
-    await expect(startMockMixpanel({ region: 'us-east' as 'us' })).rejects.toThrow(/region must be us, eu or in/);
+    await expect(startMockMixpanel({ region: 'us-east' as 'us' })).rejects.toThrow(
+      /region must be us, eu or in/,
+    );
     await expect(startMockMixpanel({ config: { approval: 'never' as 'auto' } })).rejects.toThrow(
       /invalid mock config: approval/,
     );
@@ -51,7 +55,9 @@ describe('startMockMixpanel', () => {
 
   it('rejects a port already in use', async () => {
     const first = await start();
-    await expect(startMockMixpanel({ port: Number(new URL(first.origin).port) })).rejects.toThrow(/EADDRINUSE/);
+    await expect(startMockMixpanel({ port: Number(new URL(first.origin).port) })).rejects.toThrow(
+      /EADDRINUSE/,
+    );
   });
 });
 
@@ -65,12 +71,16 @@ describe('routing', () => {
       status: 'error',
       error: 'mock: no route for GET /api/app/projects/3713224/dashboards',
     });
-    expect(mock.requests()).toMatchObject([{ path: '/api/app/projects/3713224/dashboards', status: 404 }]);
+    expect(mock.requests()).toMatchObject([
+      { path: '/api/app/projects/3713224/dashboards', status: 404 },
+    ]);
   });
 
   it('matches trailing slashes exactly', async () => {
     const mock = await start();
-    expect((await get(`${mock.origin}/api/app/me/`, { Authorization: SERVICE_ACCOUNT_AUTH })).status).toBe(404);
+    expect(
+      (await get(`${mock.origin}/api/app/me/`, { Authorization: SERVICE_ACCOUNT_AUTH })).status,
+    ).toBe(404);
     expect((await get(`${mock.origin}/oauth/authorize`)).status).toBe(404);
     expect((await postJson(`${mock.origin}/oauth/mcp/register`, {})).status).toBe(404);
   });
@@ -87,18 +97,33 @@ describe('routing', () => {
 describe('request log', () => {
   it('records every non-admin request with parsed query, headers and body', async () => {
     const mock = await start();
-    await get(`${mock.origin}/api/query/events/names?project_id=3713224&type=general&type=unique&query_origin=mixpanel-data-ts`, {
-      Authorization: SERVICE_ACCOUNT_AUTH,
-      'User-Agent': 'mixpanel-data-ts/0.1.0 (entry=test)',
-      'X-Custom': 'Yes',
-    });
+    await get(
+      `${mock.origin}/api/query/events/names?project_id=3713224&type=general&type=unique&query_origin=mixpanel-data-ts`,
+      {
+        Authorization: SERVICE_ACCOUNT_AUTH,
+        'User-Agent': 'mixpanel-data-ts/0.1.0 (entry=test)',
+        'X-Custom': 'Yes',
+      },
+    );
     await postJson(`${mock.origin}/oauth/mcp/register/`, { redirect_uris: [] });
-    await fetch(`${mock.origin}/oauth/token/`, { method: 'POST', body: new URLSearchParams('a=1&a=2&b=') });
-    await fetch(`${mock.origin}/oauth/token/`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' });
+    await fetch(`${mock.origin}/oauth/token/`, {
+      method: 'POST',
+      body: new URLSearchParams('a=1&a=2&b='),
+    });
+    await fetch(`${mock.origin}/oauth/token/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'hello',
+    });
     await get(`${mock.origin}/__mock/state`);
     const records = mock.requests();
     expect(records).toHaveLength(4);
-    const [names, register, form, text] = records as [RequestRecord, RequestRecord, RequestRecord, RequestRecord];
+    const [names, register, form, text] = records as [
+      RequestRecord,
+      RequestRecord,
+      RequestRecord,
+      RequestRecord,
+    ];
     expect(names).toMatchObject({
       id: 1,
       method: 'GET',
@@ -113,7 +138,12 @@ describe('request log', () => {
     expect(names.headers.authorization).toBe(SERVICE_ACCOUNT_AUTH);
     expect(names.headers['x-custom']).toBe('Yes');
     expect(Object.keys(names.headers).every((name) => name === name.toLowerCase())).toBe(true);
-    expect(register).toMatchObject({ id: 2, method: 'POST', body: { redirect_uris: [] }, status: 400 });
+    expect(register).toMatchObject({
+      id: 2,
+      method: 'POST',
+      body: { redirect_uris: [] },
+      status: 400,
+    });
     expect(form.body).toEqual({ a: '1', b: '' });
     expect(text.body).toBe('hello');
   });
@@ -181,11 +211,13 @@ describe('reset', () => {
   });
 });
 
-/** Rejects if `promise` does not settle within `ms` (so a close() that hangs fails fast). */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** Rejects if `promise` does not settle within `milliseconds` (so a close() that hangs fails fast). */
+function within<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms)),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`not settled within ${milliseconds} ms`)), milliseconds),
+    ),
   ]);
 }
 
@@ -212,10 +244,13 @@ describe('close', () => {
 
     // An idle keep-alive connection: one finished request, socket kept by the agent.
     await new Promise<void>((resolve, reject) => {
-      httpRequest({ host: origin.hostname, port: origin.port, path: '/api/app/me', agent }, (response) => {
-        response.resume();
-        response.on('end', resolve);
-      })
+      httpRequest(
+        { host: origin.hostname, port: origin.port, path: '/api/app/me', agent },
+        (response) => {
+          response.resume();
+          response.on('end', resolve);
+        },
+      )
         .on('error', reject)
         .end();
     });
@@ -223,8 +258,9 @@ describe('close', () => {
     // A hanging request.
     mock.hang('/api/app/me');
     const hanging = new Promise<string>((resolve) => {
-      httpRequest({ host: origin.hostname, port: origin.port, path: '/api/app/me', agent: false }, () =>
-        resolve('answered'),
+      httpRequest(
+        { host: origin.hostname, port: origin.port, path: '/api/app/me', agent: false },
+        () => resolve('answered'),
       )
         .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
         .end();

@@ -59,8 +59,8 @@ export interface MockMixpanel {
   rateLimit(path: string, options?: RateLimitOptions): number;
   /** Answer `status` with `json` or `text`, once by default; `method` narrows the match. */
   failWith(path: string, status: number, options?: FailWithOptions): number;
-  /** Delay by `ms`, then answer normally; forever by default. */
-  slow(path: string, ms: number, options?: FaultTimesOptions): number;
+  /** Delay by `milliseconds`, then answer normally; forever by default. */
+  slow(path: string, milliseconds: number, options?: FaultTimesOptions): number;
   /** Never answer (until the client gives up or the mock closes), once by default. */
   hang(path: string, options?: FaultTimesOptions): number;
   /** Destroy the connection without an answer, once by default. */

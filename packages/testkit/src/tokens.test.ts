@@ -25,7 +25,10 @@ describe('mock.clock', () => {
     expect(mock.clock.offsetSeconds).toBe(3600);
     expect(await meStatus(session.accessToken)).toBe(401);
     // the refresh token does not expire
-    const refreshed = await postForm(`${mock.origin}/oauth/token/`, refreshForm(session.clientId, session.refreshToken));
+    const refreshed = await postForm(
+      `${mock.origin}/oauth/token/`,
+      refreshForm(session.clientId, session.refreshToken),
+    );
     expect(refreshed.status).toBe(200);
   });
 
@@ -56,7 +59,12 @@ describe('mock.tokens', () => {
       rotated: false,
     });
     expect(Date.parse(access!.expiresAt!) - Date.parse(access!.issuedAt)).toBe(3_600_000);
-    expect(refresh).toMatchObject({ type: 'refresh', token: session.refreshToken, expiresAt: null, rotated: false });
+    expect(refresh).toMatchObject({
+      type: 'refresh',
+      token: session.refreshToken,
+      expiresAt: null,
+      rotated: false,
+    });
   });
 
   it('expire(token) makes one access token fail with 401 from now on; expire("all") every one', async () => {
@@ -76,7 +84,10 @@ describe('mock.tokens', () => {
     expect(mock.tokens.revoke({ accessToken: session.accessToken })).toBe(1);
     expect(await meStatus(session.accessToken)).toBe(401);
     expect(mock.tokens.revoke({ refreshToken: session.refreshToken })).toBe(1);
-    const refresh = await postForm(`${mock.origin}/oauth/token/`, refreshForm(session.clientId, session.refreshToken));
+    const refresh = await postForm(
+      `${mock.origin}/oauth/token/`,
+      refreshForm(session.clientId, session.refreshToken),
+    );
     expect(refresh.body).toMatchObject({ error: 'invalid_grant' });
 
     expect(mock.tokens.revoke({ accessToken: 'static-token-abc' })).toBe(1);

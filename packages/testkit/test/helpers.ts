@@ -17,7 +17,10 @@ export function bearer(token: string): string {
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(64).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier, 'ascii').digest('base64url') };
+  return {
+    verifier,
+    challenge: createHash('sha256').update(verifier, 'ascii').digest('base64url'),
+  };
 }
 
 export interface JsonResponse {
@@ -38,7 +41,10 @@ async function toJsonResponse(response: Response): Promise<JsonResponse> {
   return { status: response.status, headers: response.headers, text, body };
 }
 
-export async function get(url: string, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   return toJsonResponse(await fetch(url, { headers, redirect: 'manual' }));
 }
 
@@ -78,7 +84,10 @@ export async function registerClient(mock: MockMixpanel, redirectUri = CALLBACK)
   return (response.body as { client_id: string }).client_id;
 }
 
-export function authorizeUrl(mock: MockMixpanel, params: Record<string, string | undefined>): string {
+export function authorizeUrl(
+  mock: MockMixpanel,
+  params: Record<string, string | undefined>,
+): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, value);
   return `${mock.origin}/oauth/authorize/?${query}`;
