@@ -50,7 +50,7 @@ export function slugify(name: string | null | undefined): string {
   if (!name) return '';
   const ascii = name
     .normalize('NFKD')
-    .replace(/[^\x00-\x7f]/g, '')
+    .replace(/[\u0080-\uffff]/g, '')
     .toLowerCase();
   const slug = ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return slug.slice(0, 32).replace(/-+$/, '');
