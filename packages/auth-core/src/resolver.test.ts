@@ -205,8 +205,13 @@ Fix one of the following:
   });
 
   it('a fallback project (the /me placeholder) is used only when nothing else supplies one', () => {
-    expect(resolveSession({ config, params: { account: 'bare', fallbackProject: '0' } }).session.projectId).toBe('0');
-    expect(resolveSession({ config, params: { fallbackProject: '0' } }).session.projectId).toBe('1');
+    expect(
+      resolveSession({ config, params: { account: 'bare', fallbackProject: '0' } }).session
+        .projectId,
+    ).toBe('0');
+    expect(resolveSession({ config, params: { fallbackProject: '0' } }).session.projectId).toBe(
+      '1',
+    );
   });
 
   it('validates MP_PROJECT_ID and explicit ids as ASCII digit strings', () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -30,7 +29,6 @@ import {
   writePrivateFileAtomic,
 } from '@mixpanel-data/config-store';
 import { createBearerResolver, OAuthFlow, OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
-import ky from 'ky';
 import { MeDiskCache } from './me-service';
 import {
   createAccounts,
@@ -129,6 +127,7 @@ export async function probeRegion(
   const env = options.env ?? process.env;
   const authorization = bearerOf(credential, env);
   const override = resolveBaseUrlOverride(options.baseUrl, env);
+  const { default: ky } = await import('ky');
   const http = ky.create({
     retry: 0,
     throwHttpErrors: false,
@@ -525,6 +524,7 @@ export async function loginUnified(
   if (!isRegion(region))
     throw new ConfigError(`Invalid --region: '${String(region)}' (use us / eu / in).`);
   const where = store.locations;
+  const { randomBytes } = await import('node:crypto');
   const placeholder = join(where.root, 'accounts', `.tmp-${randomBytes(4).toString('hex')}`);
   ensurePrivateDir(placeholder);
   let published: string | null = null;

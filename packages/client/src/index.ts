@@ -1,4 +1,5 @@
 export * from '@mixpanel-data/auth-core';
+export { findBridgePath, type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
 export { bodyError, captureBody, errorForStatus } from './error-mapping';
 export {
   addAccountDiscovering,
@@ -42,6 +43,7 @@ export {
   type Family,
   MixpanelApiClient,
   parseRetryAfter,
+  Transport,
   type TransportOptions,
 } from './transport';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';

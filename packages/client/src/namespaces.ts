@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import {
+  type Account,
   type AccountSummary,
   type AccountTestResult,
   ConfigError,
@@ -122,6 +123,17 @@ export function createAccounts(options: NamespaceOptions = {}) {
     },
     show(name?: string): AccountSummary {
       return context().configStore.showAccount(name);
+    },
+    /** Where this context's files are (config, tokens, caches). */
+    locations() {
+      return context().configStore.locations;
+    },
+    /** The account record (named, else active); its secrets stay wrapped. */
+    get(name?: string): Account {
+      const view = context().configStore.read();
+      const chosen = name ?? view.getActive().account;
+      if (chosen === undefined) throw new ConfigError('No active account configured.');
+      return view.getAccount(chosen);
     },
 
     /** Probes `GET /api/app/me` for the account (named, else active). Never throws (spec 08 §5). */

@@ -12,7 +12,7 @@ import {
   type Session,
   type TokenResolver,
 } from '@mixpanel-data/auth-core';
-import ky, { type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 import { captureBody, errorForStatus } from './error-mapping';
 import { QUERY_ORIGIN, userAgent } from './version';
 
@@ -62,6 +62,32 @@ const abortableSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/**
+ * The connection handle of a client: one ky instance (and its connection
+ * pool), created on the first request so that starting a program that never
+ * calls Mixpanel does not load ky.
+ */
+export class Transport {
+  #ky: Promise<KyInstance> | null = null;
+  readonly #fetch: typeof fetch | undefined;
+  constructor(fetchImplementation?: typeof fetch) {
+    this.#fetch = fetchImplementation;
+  }
+  /** The ky instance, created once. */
+  ky(): Promise<KyInstance> {
+    this.#ky ??= import('ky').then(({ default: ky }) =>
+      ky.create({
+        retry: 0,
+        throwHttpErrors: false,
+        redirect: 'manual',
+        timeout: false,
+        ...(this.#fetch ? { fetch: this.#fetch } : {}),
+      }),
+    );
+    return this.#ky;
+  }
+}
+
 /** `min(1 s × 2^attempt, 60 s)` plus up to 10 % jitter (spec 07 §7.1), in ms. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(1000 * 2 ** attempt, 60_000);
@@ -88,8 +114,8 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
  * failure mapped to our error classes. ky's HTTPError is never kept.
  */
 export class MixpanelApiClient {
-  /** The ky instance; the same object across every session swap. */
-  readonly transport: KyInstance;
+  /** The HTTP transport (a ky instance, created on the first request); the same object across every session swap. */
+  readonly transport: Transport;
   #session: Session;
   #basic: string | null = null;
   readonly #resolver: TokenResolver;
@@ -109,13 +135,7 @@ export class MixpanelApiClient {
     this.#resolver = options.tokenResolver;
     this.#override = options.override;
     this.#env = options.env ?? (() => process.env);
-    this.transport = ky.create({
-      retry: 0,
-      throwHttpErrors: false,
-      redirect: 'manual',
-      timeout: false,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    this.transport = new Transport(options.fetch);
     this.#session = options.session;
     this.setSession(options.session);
   }
@@ -264,7 +284,7 @@ export class MixpanelApiClient {
     for (let attempt = 0; ; ) {
       let response: Response;
       try {
-        response = await this.transport(url, {
+        response = await (await this.transport.ky())(url, {
           method: upper,
           searchParams: params,
           headers: this.#headers(authorization, options.headers, family === 'escape'),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -39,7 +38,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * (crashed, killed) or that is older than `staleMs` is broken first.
  */
 function tryAcquire(lockPath: string, staleMs: number): string | null {
-  const nonce = randomBytes(8).toString('hex');
+  // Unique per holding (not a secret): pid, time and randomness are enough, and node:crypto stays unloaded.
+  const nonce = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   try {
     const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     try {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-
 /** Opens a URL in a browser; resolves `false` when it could not be launched. */
 export type BrowserOpener = (url: string) => Promise<boolean> | boolean;
 
@@ -13,7 +11,8 @@ const LAUNCH_GRACE_MS = 2_000;
  * 2 s counts as failure.
  */
 export function systemBrowserOpener(env: NodeJS.ProcessEnv = process.env): BrowserOpener {
-  return (url) => {
+  return async (url) => {
+    const { spawn } = await import('node:child_process');
     const [command, args] = env.BROWSER
       ? [env.BROWSER, [url]]
       : process.platform === 'darwin'

@@ -43,7 +43,7 @@ describe('the loopback callback server (spec 06 §5)', () => {
     const page = await get(server.port, '/callback?code=c&state=other');
     expect(page.status).toBe(400);
     expect(page.body).not.toContain('EXPECTED-STATE');
-    const error = await server.result.catch((e) => e as OAuthError);
+    const error = (await server.result.catch((e) => e)) as OAuthError;
     expect(error.code).toBe('OAUTH_STATE_MISMATCH');
     expect(error.details).toEqual({ received_state_length: 5 });
   });

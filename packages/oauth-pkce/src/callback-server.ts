@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { OAuthError } from '@mixpanel-data/auth-core';
 import { errorPage, SUCCESS_PAGE } from './pages';
 
@@ -18,7 +17,9 @@ export interface AuthorizationResponse {
 }
 
 /** Binds and releases 127.0.0.1:port; resolves the bound port (0 → the OS's pick), or null when busy. */
-function probePort(port: number): Promise<number | null> {
+async function probePort(port: number): Promise<number | null> {
+  // node:net and node:http are loaded when a login needs them, not when the package is imported.
+  const { createServer: createNetServer } = await import('node:net');
   return new Promise((resolve) => {
     const probe = createNetServer();
     probe.once('error', () => resolve(null));
@@ -128,6 +129,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * with a success or error page and ends the wait. Resolves once listening.
  */
 export async function startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer> {
+  const { createServer } = await import('node:http');
   const port = options.port ?? (await findCallbackPort(options.ports));
   let settle!: {
     resolve: (value: AuthorizationResponse) => void;

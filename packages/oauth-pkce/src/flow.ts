@@ -113,11 +113,11 @@ export class OAuthFlow {
     const stderr = options.stderr ?? process.stderr;
     const say = (line: string) => stderr.write(`${line}\n`);
     const store = options.tokenStore ?? createTokenStore({ env });
-    const http = createHttp({ timeoutMs: options.httpTimeoutMs, fetch: options.fetch });
+    const http = await createHttp({ timeoutMs: options.httpTimeoutMs, fetch: options.fetch });
     const override = resolveBaseUrlOverride(options.baseUrl, env);
 
     const pkce = await createPkce();
-    const state = createState();
+    const state = await createState();
     const port = await findCallbackPort(options.callbackPorts ?? CALLBACK_PORTS);
     const redirectUri = redirectUriFor(port);
     const { client, registered } = await ensureClient(store, {
@@ -140,8 +140,8 @@ export class OAuthFlow {
       challenge: pkce.challenge,
     });
 
-    let pasteReader: ReturnType<typeof readPastedRedirect> | undefined;
-    const explainPaste = () => {
+    let pasteReader: Awaited<ReturnType<typeof readPastedRedirect>> | undefined;
+    const explainPaste = async () => {
       say('Open this URL in your browser to authorize mixpanel-data:');
       say('');
       say(`  ${authorizeUrl}`);
@@ -150,13 +150,13 @@ export class OAuthFlow {
       say(
         'Otherwise paste the URL the browser was redirected to (or just its code=...&state=... part) and press Enter.',
       );
-      pasteReader = readPastedRedirect(options.stdin ?? process.stdin, state, (message) =>
+      pasteReader = await readPastedRedirect(options.stdin ?? process.stdin, state, (message) =>
         say(`error: ${message}`),
       );
     };
     try {
       if (options.openBrowser === false) {
-        explainPaste();
+        await explainPaste();
       } else {
         say(
           `Opening a browser to authorize mixpanel-data. If it does not open, visit:\n  ${authorizeUrl}`,
@@ -174,7 +174,7 @@ export class OAuthFlow {
           }
           launched = false;
         }
-        if (!launched) explainPaste();
+        if (!launched) await explainPaste();
       }
       const response: AuthorizationResponse = await (pasteReader
         ? Promise.race([server.result, pasteReader.result])

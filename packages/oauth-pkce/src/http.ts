@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 
 /** Default timeout of one OAuth request (spec 06 §2.3). */
 export const OAUTH_HTTP_TIMEOUT_MS = 10_000;
@@ -18,9 +18,11 @@ export const USER_AGENT = 'mixpanel-data-ts/oauth-pkce';
  * The one place that talks to ky: absolute URLs only (no `prefixUrl`), no
  * retries, redirects not followed, HTTP errors returned rather than thrown,
  * so every caller classifies responses itself. A later ky upgrade touches
- * only this module.
+ * only this module. ky is loaded on first use, so programs that never go to
+ * the network (most `mp` commands) do not pay for it at start-up.
  */
-export function createHttp(options: HttpOptions = {}): KyInstance {
+export async function createHttp(options: HttpOptions = {}): Promise<KyInstance> {
+  const { default: ky } = await import('ky');
   return ky.create({
     retry: 0,
     throwHttpErrors: false,

@@ -57,7 +57,7 @@ describe('readPastedRedirect', () => {
   it('reports bad pastes, then resolves with the first good one', async () => {
     const input = new PassThrough();
     const reported: string[] = [];
-    const reader = readPastedRedirect(input, 'S', (line) => reported.push(line));
+    const reader = await readPastedRedirect(input, 'S', (line) => reported.push(line));
     input.write('code=x&state=wrong\n');
     input.write('http://localhost:19284/callback?code=GOOD&state=S\n');
     await expect(reader.result).resolves.toEqual({ code: 'GOOD', state: 'S' });
@@ -67,14 +67,14 @@ describe('readPastedRedirect', () => {
 
   it('the third bad paste is fatal', async () => {
     const input = new PassThrough();
-    const reader = readPastedRedirect(input, 'S', () => {});
+    const reader = await readPastedRedirect(input, 'S', () => {});
     input.write('\nnope\ncode=a\n');
     await expect(reader.result).rejects.toMatchObject({ code: 'OAUTH_PASTE_ERROR' });
   });
 
   it('EOF does not settle (the loopback server may still win)', async () => {
     const input = new PassThrough();
-    const reader = readPastedRedirect(input, 'S', () => {});
+    const reader = await readPastedRedirect(input, 'S', () => {});
     input.end();
     const outcome = await Promise.race([
       reader.result.then(() => 'settled'),

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { OAuthError } from '@mixpanel-data/auth-core';
 import {
@@ -48,11 +47,12 @@ export interface PasteReader {
  * through `onBadPaste` (one line) and the next line is read; EOF stops
  * silently (the loopback server may still win).
  */
-export function readPastedRedirect(
+export async function readPastedRedirect(
   input: Readable,
   expectedState: string,
   onBadPaste: (message: string) => void,
-): PasteReader {
+): Promise<PasteReader> {
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({ input, terminal: false });
   let bad = 0;
   const result = new Promise<AuthorizationResponse>((resolve, reject) => {

@@ -23,7 +23,7 @@ describe('PKCE (spec 06 §3)', () => {
     const pairs = await Promise.all(Array.from({ length: 10 }, () => createPkce()));
     expect(new Set(pairs.map((p) => p.verifier)).size).toBe(10);
     expect(new Set(pairs.map((p) => p.challenge)).size).toBe(10);
-    const states = Array.from({ length: 10 }, createState);
+    const states = await Promise.all(Array.from({ length: 10 }, () => createState()));
     expect(new Set(states).size).toBe(10);
     expect(states.every((s) => /^[A-Za-z0-9_-]{43}$/.test(s))).toBe(true);
   });

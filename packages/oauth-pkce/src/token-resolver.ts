@@ -153,7 +153,7 @@ export class OnDiskTokenResolver implements TokenResolver {
         let fresh: OAuthTokens;
         try {
           fresh = await refreshAccessToken({
-            http: createHttp({
+            http: await createHttp({
               timeoutMs: this.#options.httpTimeoutMs,
               fetch: this.#options.fetch,
             }),

@@ -236,8 +236,8 @@ describe('edge cases of spec 06 §18', () => {
     [{ omit_fields: ['access_token'] }, 'missing required fields: access_token'],
     [{ non_json: true }, 'non-JSON'],
     [{ status: 201 }, 'status 201'],
-  ])('a bad token response %j is OAUTH_TOKEN_ERROR', async (tokenResponse, message) => {
-    const t = await setup({ config: { token_response: tokenResponse } });
+  ] as const)('a bad token response %j is OAUTH_TOKEN_ERROR', async (tokenResponse, message) => {
+    const t = await setup({ config: { token_response: tokenResponse as never } });
     const error = await errorOf(t.browserLogin());
     expect(error.code).toBe('OAUTH_TOKEN_ERROR');
     expect(error.message).toContain(message);

@@ -1,0 +1,455 @@
+import type { OptionSpec } from './args';
+import type { Handler } from './context';
+
+const FORMATS = ['table', 'json', 'jsonl', 'csv', 'plain'] as const;
+const format = (choices: readonly string[] = FORMATS, fallback = 'table'): OptionSpec => ({
+  long: 'format',
+  short: 'f',
+  type: 'string',
+  choices,
+  metavar: 'FORMAT',
+  description: `output format: ${choices.join('|')} (default ${fallback})`,
+});
+const REGION: OptionSpec = {
+  long: 'region',
+  type: 'string',
+  metavar: 'REGION',
+  description: 'us, eu or in',
+};
+
+/** One command: its path, what it does, its own options and positionals, and its lazily loaded handler. */
+export interface CommandSpec {
+  readonly path: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: readonly OptionSpec[];
+  /** Positional arguments: [min, max]. */
+  readonly positionals: readonly [number, number];
+  readonly load: () => Promise<Handler>;
+  readonly epilog?: string;
+}
+
+const account = (name: string) => () =>
+  import('./commands/account').then((module) => module.handlers[name]!);
+const group =
+  <M extends { handlers: Record<string, Handler> }>(load: () => Promise<M>, name: string) =>
+  () =>
+    load().then((module) => module.handlers[name]!);
+const project = (name: string) => group(() => import('./commands/project'), name);
+const target = (name: string) => group(() => import('./commands/target'), name);
+
+/** Every command of `mp`, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    path: 'login',
+    summary:
+      'Guided setup: log in (browser, or a service account / token from the environment) and make it active',
+    usage:
+      'mp login [--name NAME] [--region REGION] [--project ID] [-S] [--token-env VAR] [--no-browser] [--secret-stdin]',
+    positionals: [0, 0],
+    load: () => import('./commands/login').then((m) => m.login),
+    options: [
+      {
+        long: 'name',
+        type: 'string',
+        metavar: 'NAME',
+        description: 'account name (default: derived from your organization)',
+      },
+      REGION,
+      {
+        long: 'project',
+        type: 'string',
+        metavar: 'ID',
+        description: 'project to make the default',
+      },
+      {
+        long: 'service-account',
+        short: 'S',
+        type: 'boolean',
+        description: 'log in a service account (MP_USERNAME + secret)',
+      },
+      {
+        long: 'token-env',
+        type: 'string',
+        metavar: 'VAR',
+        description: 'log in a static bearer token read from VAR',
+      },
+      {
+        long: 'no-browser',
+        type: 'boolean',
+        description: 'print the URL instead of opening a browser; accept the pasted redirect',
+      },
+      {
+        long: 'secret-stdin',
+        type: 'boolean',
+        description: 'read the service-account secret from stdin',
+      },
+    ],
+  },
+  {
+    path: 'account list',
+    summary: 'List configured accounts',
+    usage: 'mp account list [-f FORMAT]',
+    positionals: [0, 0],
+    load: account('list'),
+    options: [format()],
+  },
+  {
+    path: 'account add',
+    summary: 'Add an account',
+    usage:
+      'mp account add [NAME] --type TYPE [--region REGION] [--project ID] [--username USER] [--secret-stdin] [--token-env VAR]',
+    positionals: [0, 1],
+    load: account('add'),
+    epilog: 'Tip: for a new setup, `mp login` does all of this interactively.',
+    options: [
+      {
+        long: 'type',
+        type: 'string',
+        metavar: 'TYPE',
+        description: 'service_account, oauth_browser or oauth_token',
+      },
+      REGION,
+      {
+        long: 'project',
+        type: 'string',
+        metavar: 'ID',
+        description: 'default project (default: MP_PROJECT_ID)',
+      },
+      {
+        long: 'username',
+        type: 'string',
+        metavar: 'USER',
+        description: 'service account username',
+      },
+      {
+        long: 'secret-stdin',
+        type: 'boolean',
+        description: 'read the service-account secret from stdin',
+      },
+      {
+        long: 'token-env',
+        type: 'string',
+        metavar: 'VAR',
+        description: 'environment variable holding the bearer (oauth_token)',
+      },
+    ],
+  },
+  {
+    path: 'account update',
+    summary: 'Change fields of an account',
+    usage:
+      'mp account update NAME [--region REGION] [--project ID | --clear-project] [--username USER] [--secret-stdin] [--token-env VAR]',
+    positionals: [1, 1],
+    load: account('update'),
+    options: [
+      REGION,
+      { long: 'project', type: 'string', metavar: 'ID', description: 'new default project' },
+      { long: 'clear-project', type: 'boolean', description: 'remove the default project' },
+      {
+        long: 'username',
+        type: 'string',
+        metavar: 'USER',
+        description: 'service account username',
+      },
+      {
+        long: 'secret-stdin',
+        type: 'boolean',
+        description: 'read a new service-account secret from stdin',
+      },
+      {
+        long: 'token-env',
+        type: 'string',
+        metavar: 'VAR',
+        description: 'read the bearer from VAR from now on',
+      },
+    ],
+  },
+  {
+    path: 'account remove',
+    summary: 'Remove an account (and its tokens and cache)',
+    usage: 'mp account remove NAME [--force]',
+    positionals: [1, 1],
+    load: account('remove'),
+    options: [
+      {
+        long: 'force',
+        type: 'boolean',
+        description: 'remove even when targets use it (they stay, orphaned)',
+      },
+    ],
+  },
+  {
+    path: 'account use',
+    summary: 'Make an account active',
+    usage: 'mp account use NAME',
+    positionals: [1, 1],
+    load: account('use'),
+    options: [],
+  },
+  {
+    path: 'account show',
+    summary: 'Show an account (default: the active one)',
+    usage: 'mp account show [NAME] [-f table|json]',
+    positionals: [0, 1],
+    load: account('show'),
+    options: [format(['table', 'json'])],
+  },
+  {
+    path: 'account test',
+    summary: 'Check an account against /me; prints the result as JSON',
+    usage: 'mp account test [NAME]',
+    positionals: [0, 1],
+    load: account('test'),
+    options: [],
+  },
+  {
+    path: 'account login',
+    summary: 'Browser login (OAuth PKCE) for an oauth_browser account',
+    usage: 'mp account login NAME [--no-browser]',
+    positionals: [1, 1],
+    load: account('login'),
+    options: [
+      {
+        long: 'no-browser',
+        type: 'boolean',
+        description: 'print the URL instead of opening a browser; accept the pasted redirect',
+      },
+    ],
+  },
+  {
+    path: 'account logout',
+    summary: "Delete an account's OAuth tokens",
+    usage: 'mp account logout NAME',
+    positionals: [1, 1],
+    load: account('logout'),
+    options: [],
+  },
+  {
+    path: 'account token',
+    summary: 'Print the current bearer token (the one command that prints a secret)',
+    usage: 'mp account token [NAME]',
+    positionals: [0, 1],
+    load: account('token'),
+    options: [],
+  },
+  {
+    path: 'account export-bridge',
+    summary: 'Write a Cowork bridge file for an account',
+    usage: 'mp account export-bridge [--account NAME] [--to PATH] [--project ID] [--workspace ID]',
+    positionals: [0, 0],
+    load: account('export-bridge'),
+    options: [
+      {
+        long: 'account',
+        type: 'string',
+        metavar: 'NAME',
+        description: 'account to export (default: the active one)',
+      },
+      {
+        long: 'to',
+        type: 'string',
+        metavar: 'PATH',
+        description: 'destination (default ./mixpanel_auth.json)',
+      },
+      { long: 'project', type: 'string', metavar: 'ID', description: 'pin a project' },
+      { long: 'workspace', type: 'integer', metavar: 'ID', description: 'pin a workspace' },
+    ],
+  },
+  {
+    path: 'account remove-bridge',
+    summary: 'Delete the bridge file',
+    usage: 'mp account remove-bridge [--at PATH]',
+    positionals: [0, 0],
+    load: account('remove-bridge'),
+    options: [
+      {
+        long: 'at',
+        type: 'string',
+        metavar: 'PATH',
+        description: 'the file to remove (default: the search order)',
+      },
+    ],
+  },
+  {
+    path: 'project list',
+    summary: 'List the projects the account can see',
+    usage: 'mp project list [--refresh] [-f FORMAT]',
+    positionals: [0, 0],
+    load: project('list'),
+    options: [
+      { long: 'refresh', type: 'boolean', description: 'bypass the 24 h /me cache' },
+      format(),
+    ],
+  },
+  {
+    path: 'project use',
+    summary: "Set the active account's default project",
+    usage: 'mp project use ID',
+    positionals: [1, 1],
+    load: project('use'),
+    options: [],
+  },
+  {
+    path: 'project show',
+    summary: "Print the active account's default project",
+    usage: 'mp project show',
+    positionals: [0, 0],
+    load: project('show'),
+    options: [],
+  },
+  {
+    path: 'workspace list',
+    summary: "List a project's workspaces",
+    usage: 'mp workspace list [--project ID] [--refresh] [-f FORMAT]',
+    positionals: [0, 0],
+    load: group(() => import('./commands/workspace'), 'list'),
+    options: [
+      {
+        long: 'project',
+        short: 'p',
+        type: 'string',
+        metavar: 'ID',
+        description: 'project (default: the resolved one)',
+      },
+      { long: 'refresh', type: 'boolean', description: 'bypass the 24 h /me cache' },
+      format(),
+    ],
+  },
+  {
+    path: 'workspace use',
+    summary: 'Pin the active workspace',
+    usage: 'mp workspace use ID',
+    positionals: [1, 1],
+    load: group(() => import('./commands/workspace'), 'use'),
+    options: [],
+  },
+  {
+    path: 'workspace show',
+    summary: 'Print the pinned workspace',
+    usage: 'mp workspace show',
+    positionals: [0, 0],
+    load: group(() => import('./commands/workspace'), 'show'),
+    options: [],
+  },
+  {
+    path: 'target list',
+    summary: 'List saved targets',
+    usage: 'mp target list [-f FORMAT]',
+    positionals: [0, 0],
+    load: target('list'),
+    options: [format()],
+  },
+  {
+    path: 'target add',
+    summary: 'Save an account + project (+ workspace) as a target',
+    usage: 'mp target add NAME --account NAME --project ID [--workspace ID]',
+    positionals: [1, 1],
+    load: target('add'),
+    options: [
+      { long: 'account', short: 'a', type: 'string', metavar: 'NAME', description: 'account' },
+      { long: 'project', short: 'p', type: 'string', metavar: 'ID', description: 'project' },
+      { long: 'workspace', short: 'w', type: 'integer', metavar: 'ID', description: 'workspace' },
+    ],
+  },
+  {
+    path: 'target remove',
+    summary: 'Delete a target',
+    usage: 'mp target remove NAME [--yes]',
+    positionals: [1, 1],
+    load: target('remove'),
+    options: [
+      { long: 'yes', short: 'y', type: 'boolean', description: 'do not ask for confirmation' },
+    ],
+  },
+  {
+    path: 'target use',
+    summary: 'Apply a target to the active session',
+    usage: 'mp target use NAME',
+    positionals: [1, 1],
+    load: target('use'),
+    options: [],
+  },
+  {
+    path: 'target show',
+    summary: 'Show a target',
+    usage: 'mp target show NAME [-f table|json]',
+    positionals: [1, 1],
+    load: target('show'),
+    options: [format(['table', 'json'])],
+  },
+  {
+    path: 'session',
+    summary: 'Show the persisted session (or the bridge file, or where each axis comes from)',
+    usage: 'mp session [--bridge | --explain] [-f text|json]',
+    positionals: [0, 0],
+    load: () => import('./commands/session').then((m) => m.session),
+    options: [
+      { long: 'bridge', type: 'boolean', description: 'show the bridge file in effect' },
+      {
+        long: 'explain',
+        type: 'boolean',
+        description:
+          'show the resolved session and the source of each axis (honours -a/-p/-w/--target and the environment)',
+      },
+      format(['text', 'json'], 'text'),
+    ],
+  },
+  {
+    path: 'inspect events',
+    summary: 'List the event names of the resolved project',
+    usage: 'mp inspect events [-f table|json]',
+    positionals: [0, 0],
+    load: () => import('./commands/query').then((m) => m.events),
+    options: [format(['table', 'json'])],
+  },
+  {
+    path: 'query segmentation',
+    summary: 'Count an event over time, optionally split by a property',
+    usage:
+      'mp query segmentation -e EVENT --from YYYY-MM-DD --to YYYY-MM-DD [--on PROP] [--unit day|week|month] [-f table|json]',
+    positionals: [0, 0],
+    load: () => import('./commands/query').then((m) => m.segmentation),
+    options: [
+      {
+        long: 'event',
+        short: 'e',
+        type: 'string',
+        metavar: 'EVENT',
+        description: 'event name (required)',
+      },
+      {
+        long: 'from',
+        type: 'string',
+        metavar: 'DATE',
+        description: 'first day, YYYY-MM-DD (required)',
+      },
+      {
+        long: 'to',
+        type: 'string',
+        metavar: 'DATE',
+        description: 'last day, YYYY-MM-DD (required)',
+      },
+      { long: 'on', type: 'string', metavar: 'PROP', description: 'property to segment by' },
+      {
+        long: 'unit',
+        type: 'string',
+        choices: ['day', 'week', 'month'],
+        metavar: 'UNIT',
+        description: 'day, week or month (default day)',
+      },
+      format(['table', 'json']),
+    ],
+  },
+  {
+    path: 'completion',
+    summary: 'Print a shell completion script',
+    usage: 'mp completion bash|zsh|fish',
+    positionals: [1, 1],
+    load: () => import('./commands/completion').then((m) => m.completion),
+    options: [],
+  },
+];
+
+/** The groups, for help and completion. */
+export const GROUPS = [...new Set(COMMANDS.map((command) => command.path.split(' ')[0]!))];

@@ -1,0 +1,263 @@
+import { join, resolve } from 'node:path';
+import { type AccountSummary, ArgumentError, ConfigError, isRegion } from '@mixpanel-data/client';
+import type { CommandContext, Handler } from '../context';
+import { EXIT } from '../exit-codes';
+import { type Format, plain, printJson, printRecords, renderTable } from '../format';
+import { err, out } from '../io';
+import { promptSecret, readSecretFromStdin } from '../secrets';
+import { loginProgress, showAuthorizeHint } from './login-io';
+
+const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
+
+export const ONBOARDING = `(no accounts configured)
+
+Get started with one of:
+  mp login                       guided setup (browser; or service account / token from env)
+  mp account add NAME --type oauth_browser --region us   then   mp account login NAME
+  mp account add NAME --type service_account --username USER --region us --secret-stdin
+  export MP_OAUTH_TOKEN=… MP_REGION=us MP_PROJECT_ID=…   (static bearer, no config needed)`;
+
+const accountTable = (summaries: readonly AccountSummary[]) =>
+  renderTable(
+    ['NAME', 'TYPE', 'REGION', 'ACTIVE'],
+    summaries.map((s) => [s.name, s.type, s.region, s.isActive ? '*' : '']),
+  );
+
+function checkRegion(region: string | undefined): void {
+  if (region !== undefined && !isRegion(region))
+    throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, ['region']);
+}
+
+/** The secret of a service account: --secret-stdin, then MP_SECRET, then a no-echo prompt on a TTY. */
+async function serviceSecret(context: CommandContext): Promise<string> {
+  if (context.flag('secret-stdin')) return readSecretFromStdin(context.io);
+  if (context.io.env.MP_SECRET) return context.io.env.MP_SECRET;
+  if (context.io.stdin.isTTY) {
+    const secret = await promptSecret(context.io, 'Service account secret: ');
+    if (!secret) throw new ArgumentError('Secret is empty.', ['secret']);
+    return secret;
+  }
+  throw new ArgumentError('Set MP_SECRET or use --secret-stdin to provide the secret.', ['secret']);
+}
+
+export const handlers: Record<string, Handler> = {
+  list(context) {
+    const summaries = context.accounts.list();
+    printRecords(
+      context.io,
+      (context.string('format') ?? 'table') as Format,
+      summaries.map(plain),
+      {
+        key: 'name',
+        table: () => accountTable(summaries),
+        empty: ONBOARDING,
+      },
+    );
+    return EXIT.SUCCESS;
+  },
+
+  async add(context) {
+    const type = context.string('type');
+    if (!type || !(TYPES as readonly string[]).includes(type)) {
+      throw new ArgumentError(
+        `Invalid --type: '${type ?? ''}' (use service_account / oauth_browser / oauth_token)`,
+        ['type'],
+      );
+    }
+    const region = context.string('region');
+    checkRegion(region);
+    const irrelevant: Record<string, string[]> = {
+      service_account: ['token-env'],
+      oauth_browser: ['username', 'secret-stdin', 'token-env'],
+      oauth_token: ['username', 'secret-stdin'],
+    };
+    const misplaced = irrelevant[type]!.find((flag) => context.options[flag] !== undefined);
+    if (misplaced)
+      throw new ArgumentError(`--${misplaced} does not apply to ${type} accounts.`, [misplaced]);
+    const [name] = context.positionals;
+    const fields: Record<string, unknown> = { type, ...(region ? { region } : {}) };
+    const project = context.string('project') ?? (context.io.env.MP_PROJECT_ID || undefined);
+    if (project) fields.defaultProject = project;
+    let storedInline = false;
+    if (type === 'service_account') {
+      const username = context.string('username');
+      if (!username)
+        throw new ArgumentError('--username is required for service_account', ['username']);
+      fields.username = username;
+      fields.secret = await serviceSecret(context);
+    } else if (type === 'oauth_token') {
+      const tokenEnv = context.string('token-env');
+      if (tokenEnv) fields.tokenEnv = tokenEnv;
+      else if (context.io.env.MP_OAUTH_TOKEN) {
+        fields.token = context.io.env.MP_OAUTH_TOKEN;
+        storedInline = true;
+      } else
+        throw new ArgumentError('Provide --token-env NAME or set MP_OAUTH_TOKEN.', ['token-env']);
+    } else if (!name) {
+      throw new ArgumentError(
+        'NAME is required for oauth_browser via `mp account add`. For guided setup run `mp login`.',
+        ['name'],
+      );
+    }
+    let summary: AccountSummary;
+    try {
+      summary = await context.accounts.addDiscovering(name, fields as never, {
+        onNote: (line) => context.note(line),
+        onProbeAttempt: ([probed, status]) =>
+          context.note(`  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
+      });
+    } catch (error) {
+      if (
+        ConfigError.isInstance(error) &&
+        /token-env '.*' is unset/.test((error as Error).message)
+      ) {
+        throw new ArgumentError((error as Error).message, ['token-env']);
+      }
+      throw error;
+    }
+    out(
+      context.io,
+      `Added account '${summary.name}' (${summary.type}, ${summary.region})${storedInline ? ' — token from MP_OAUTH_TOKEN stored inline' : ''}`,
+    );
+    if (summary.isActive) out(context.io, '(promoted to active)');
+    return EXIT.SUCCESS;
+  },
+
+  async update(context) {
+    const region = context.string('region');
+    checkRegion(region);
+    const [name] = context.positionals as [string];
+    const fields: Record<string, unknown> = {};
+    const changed: string[] = [];
+    const secret = context.flag('secret-stdin') ? await readSecretFromStdin(context.io) : undefined;
+    const set = (field: string, value: unknown, label: string) => {
+      fields[field] = value;
+      changed.push(label);
+    };
+    const project = context.string('project');
+    const username = context.string('username');
+    const tokenEnv = context.string('token-env');
+    if (region) set('region', region, `region=${region}`);
+    if (project) set('defaultProject', project, `default_project=${project}`);
+    if (context.flag('clear-project')) set('clearDefaultProject', true, 'default_project cleared');
+    if (username) set('username', username, 'username');
+    if (secret) set('secret', secret, 'secret');
+    if (tokenEnv) set('tokenEnv', tokenEnv, `token_env=${tokenEnv}`);
+    context.accounts.update(name, fields);
+    out(
+      context.io,
+      `Updated account '${name}' ${changed.length ? `(${changed.join(', ')})` : '(no changes)'}`,
+    );
+    return EXIT.SUCCESS;
+  },
+
+  remove(context) {
+    const [name] = context.positionals as [string];
+    const orphans = context.accounts.remove(name, {
+      force: context.flag('force'),
+      forceHint: '`--force`',
+    });
+    out(context.io, `Removed account '${name}'`);
+    if (orphans.length) out(context.io, `Orphaned targets: ${orphans.join(', ')}`);
+    return EXIT.SUCCESS;
+  },
+
+  use(context) {
+    const [name] = context.positionals as [string];
+    context.accounts.use(name);
+    out(context.io, `Active account: ${name}`);
+    return EXIT.SUCCESS;
+  },
+
+  show(context) {
+    const summary = context.accounts.show(context.positionals[0]);
+    if (context.string('format') === 'json') printJson(context.io, summary);
+    else out(context.io, accountTable([summary]));
+    return EXIT.SUCCESS;
+  },
+
+  async test(context) {
+    const [name] = context.positionals;
+    let exists = true;
+    try {
+      context.accounts.show(name);
+    } catch {
+      exists = false;
+    }
+    const result = await context.accounts.test(name);
+    printJson(context.io, result);
+    return result.ok ? EXIT.SUCCESS : exists ? EXIT.AUTH : EXIT.NOT_FOUND;
+  },
+
+  async login(context) {
+    const [name] = context.positionals as [string];
+    const openBrowser = !context.flag('no-browser');
+    const progress = loginProgress(context, openBrowser);
+    try {
+      const result = await context.accounts.login(name, {
+        openBrowser,
+        stdin: context.io.stdin,
+        stderr: showAuthorizeHint(context, progress),
+      });
+      progress.stop();
+      printJson(context.io, result);
+    } finally {
+      progress.stop();
+    }
+    return EXIT.SUCCESS;
+  },
+
+  logout(context) {
+    const [name] = context.positionals as [string];
+    context.accounts.logout(name);
+    out(context.io, `Removed tokens for '${name}'`);
+    return EXIT.SUCCESS;
+  },
+
+  async token(context) {
+    const token = await context.accounts.token(context.positionals[0]);
+    out(context.io, token ?? 'N/A');
+    return EXIT.SUCCESS;
+  },
+
+  'export-bridge'(context) {
+    const to = resolve(context.io.cwd, context.string('to') ?? join('.', 'mixpanel_auth.json'));
+    const account = context.string('account');
+    const path = context.accounts.exportBridge({
+      to,
+      ...(account ? { account } : {}),
+      ...(context.string('project') !== undefined ? { project: context.string('project')! } : {}),
+      ...(context.integer('workspace') !== undefined
+        ? { workspace: context.integer('workspace')! }
+        : {}),
+    });
+    out(context.io, `Wrote bridge file to ${path}`);
+    const exported = context.accounts.get(account);
+    out(
+      context.io,
+      `Account: ${exported.name} (${exported.type}, ${exported.region})${exported.type === 'oauth_browser' ? ' · tokens: included' : ''}`,
+    );
+    if (exported.type === 'oauth_token' && exported.tokenEnv) {
+      out(context.io, `Note: the receiving machine must set ${exported.tokenEnv}.`);
+    }
+    const home = context.io.env.HOME ?? '';
+    const defaults = [
+      join(home, '.claude', 'mixpanel', 'auth.json'),
+      join(context.io.cwd, 'mixpanel_auth.json'),
+    ];
+    if (defaults.includes(path)) {
+      err(
+        context.io,
+        `note: ${path} is a default bridge location on this machine: it now overrides the active account here too; see \`mp session --bridge\`.`,
+      );
+    }
+    return EXIT.SUCCESS;
+  },
+
+  'remove-bridge'(context) {
+    const at = context.string('at');
+    const removed = context.accounts.removeBridge(at ? { at: resolve(context.io.cwd, at) } : {});
+    out(context.io, removed ? 'Removed bridge file.' : 'No bridge file to remove.');
+    return EXIT.SUCCESS;
+  },
+};

@@ -1,0 +1,67 @@
+import {
+  ArgumentError,
+  ConfigError,
+  detectAuthType,
+  isRegion,
+  type ProjectChoice,
+} from '@mixpanel-data/client';
+import type { Handler } from '../context';
+import { EXIT } from '../exit-codes';
+import { err, out } from '../io';
+import { readSecretFromStdin } from '../secrets';
+import { loginProgress, showAuthorizeHint } from './login-io';
+import { pickProject } from './picker';
+
+/** `mp login`: the guided setup of spec 05 §6; one stdout line on success. */
+export const login: Handler = async (context) => {
+  const region = context.string('region');
+  if (region !== undefined && !isRegion(region))
+    throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in).`, ['region']);
+  const secretStdin = context.flag('secret-stdin');
+  const openBrowser = !context.flag('no-browser');
+  const progress = loginProgress(context, openBrowser);
+  const type = detectAuthType(
+    { serviceAccount: context.flag('service-account'), tokenEnv: context.string('token-env') },
+    context.io.env,
+  );
+  let secret: string | undefined;
+  if (secretStdin && type === 'service_account' && !context.string('token-env')) {
+    try {
+      secret = await readSecretFromStdin(context.io);
+    } catch (error) {
+      // In `mp login` a bad piped secret is a configuration problem (exit 1), not an argument error.
+      throw new ConfigError((error as Error).message);
+    }
+  }
+  try {
+    const result = await context.accounts.loginUnified({
+      name: context.string('name'),
+      region: region as never,
+      project: context.string('project'),
+      serviceAccount: context.flag('service-account'),
+      tokenEnv: context.string('token-env'),
+      secret,
+      secretStdin,
+      openBrowser,
+      stdin: context.io.stdin,
+      stderr: showAuthorizeHint(context, progress),
+      pick: context.io.stdin.isTTY
+        ? (choices: ProjectChoice[]) => pickProject(context, choices)
+        : undefined,
+      onNote: (line) => err(context.io, line),
+      onProbeAttempt: ([probed, status]) =>
+        err(context.io, `  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
+    });
+    progress.stop();
+    const project = result.projectId
+      ? `${result.projectName ?? '(unnamed project)'}`
+      : '(no project)';
+    out(
+      context.io,
+      `Logged in as ${result.userEmail ?? '(unknown user)'} → ${result.accountName} · ${project}`,
+    );
+    return EXIT.SUCCESS;
+  } finally {
+    progress.stop();
+  }
+};

@@ -1,0 +1,73 @@
+import { ConfigError, type Project } from '@mixpanel-data/client';
+import type { CommandContext, Handler } from '../context';
+import { EXIT } from '../exit-codes';
+import { type Format, printRecords, renderTable } from '../format';
+import { err, out } from '../io';
+
+/**
+ * A Workspace for account-level calls: the usual resolution (honouring the
+ * globals), and when no project resolves, the placeholder project "0" — `/me`
+ * needs none (spec 05 §7.1).
+ */
+export function accountWorkspace(context: CommandContext) {
+  return context.workspace({ fallbackProject: '0' });
+}
+
+function activeDefaultProject(context: CommandContext): string | null {
+  try {
+    return context.accounts.show().projectId;
+  } catch {
+    return null;
+  }
+}
+
+export const handlers: Record<string, Handler> = {
+  async list(context) {
+    const ws = accountWorkspace(context);
+    const projects = await ws.projects({ refresh: context.flag('refresh') });
+    const active = activeDefaultProject(context);
+    const records = projects.map((p: Project) => ({
+      id: p.id,
+      name: p.name,
+      organization_id: p.organizationId,
+      timezone: p.timezone,
+      is_active: p.id === active,
+    }));
+    printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
+      key: 'id',
+      empty: '(no projects accessible via /me)',
+      table: () =>
+        renderTable(
+          ['  ID', 'NAME', 'ORG'],
+          records.map((r) => [
+            `${r.is_active ? '*' : ' '} ${r.id}`.padEnd(16),
+            (r.name ?? '').slice(0, 33),
+            String(r.organization_id ?? ''),
+          ]),
+        ),
+    });
+    return EXIT.SUCCESS;
+  },
+
+  use(context) {
+    const [id] = context.positionals as [string];
+    let account: string;
+    try {
+      account = context.accounts.show().name;
+    } catch (error) {
+      if (ConfigError.isInstance(error) && /No active account/.test((error as Error).message)) {
+        err(context.io, 'No active account configured. Run `mp account use NAME` first.');
+        return EXIT.NOT_FOUND;
+      }
+      throw error;
+    }
+    context.session.use({ account, project: id, workspace: undefined });
+    out(context.io, `Set default_project for account '${account}' to '${id}'`);
+    return EXIT.SUCCESS;
+  },
+
+  show(context) {
+    out(context.io, activeDefaultProject(context) ?? '(no active project)');
+    return EXIT.SUCCESS;
+  },
+};

@@ -1,0 +1,55 @@
+import { ArgumentError } from '@mixpanel-data/client';
+import type { Handler } from '../context';
+import { EXIT } from '../exit-codes';
+import { printJson, renderTable } from '../format';
+import { out } from '../io';
+
+/** `mp inspect events`: the event names of the resolved project. */
+export const events: Handler = async (context) => {
+  const names = await context.workspace().events();
+  if (context.string('format') === 'json') printJson(context.io, names);
+  else out(context.io, names.length ? names.join('\n') : '(no events)');
+  return EXIT.SUCCESS;
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `mp query segmentation`: the SegmentationResult of spec 07 §12. */
+export const segmentation: Handler = async (context) => {
+  const event = context.string('event');
+  const from = context.string('from');
+  const to = context.string('to');
+  if (!event) throw new ArgumentError('--event/-e is required.', ['event']);
+  for (const [flag, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (!value || !DATE.test(value))
+      throw new ArgumentError(`${flag} must be a date YYYY-MM-DD.`, [flag.slice(2)]);
+  }
+  const unit = context.string('unit') as 'day' | 'week' | 'month' | undefined;
+  const on = context.string('on');
+  const result = await context.workspace().segmentation(event, {
+    fromDate: from!,
+    toDate: to!,
+    ...(on ? { on } : {}),
+    ...(unit ? { unit } : {}),
+  });
+  if (context.string('format') === 'json') {
+    printJson(context.io, result);
+    return EXIT.SUCCESS;
+  }
+  const segments = Object.keys(result.series).sort();
+  const dates = [
+    ...new Set(segments.flatMap((segment) => Object.keys(result.series[segment]!))),
+  ].sort();
+  out(
+    context.io,
+    renderTable(
+      ['DATE', ...segments],
+      dates.map((date) => [date, ...segments.map((s) => String(result.series[s]![date] ?? 0))]),
+    ),
+  );
+  out(context.io, `total: ${result.total}`);
+  return EXIT.SUCCESS;
+};

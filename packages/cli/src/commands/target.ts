@@ -1,0 +1,117 @@
+import { createInterface } from 'node:readline';
+import { ArgumentError, type Target } from '@mixpanel-data/client';
+import type { Handler } from '../context';
+import { EXIT } from '../exit-codes';
+import { type Format, printRecords } from '../format';
+import { err, out } from '../io';
+
+const record = (target: Target) => ({
+  name: target.name,
+  account: target.account,
+  project: target.project,
+  workspace: target.workspace ?? null,
+});
+
+export const handlers: Record<string, Handler> = {
+  list(context) {
+    const records = context.targets.list().map(record);
+    const cell = (text: string, width: number) => text.padEnd(width);
+    printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
+      key: 'name',
+      empty: '(no targets configured)',
+      table: () =>
+        [
+          `${cell('NAME', 15)} ${cell('ACCOUNT', 15)} ${cell('PROJECT', 12)} WORKSPACE`,
+          ...records.map(
+            (r) =>
+              `${cell(r.name, 15)} ${cell(r.account, 15)} ${cell(r.project, 12)} ${r.workspace ?? '-'}`,
+          ),
+        ].join('\n'),
+    });
+    return EXIT.SUCCESS;
+  },
+
+  add(context) {
+    const [name] = context.positionals as [string];
+    const account = context.string('account');
+    const project = context.string('project');
+    if (!account || !project)
+      throw new ArgumentError('mp target add needs --account NAME and --project ID.', [
+        'account',
+        'project',
+      ]);
+    const workspace = context.integer('workspace');
+    context.targets.add(name, {
+      account,
+      project,
+      ...(workspace !== undefined ? { workspace } : {}),
+    });
+    out(context.io, `Added target: ${name}`);
+    return EXIT.SUCCESS;
+  },
+
+  async remove(context) {
+    const [name] = context.positionals as [string];
+    context.targets.show(name);
+    if (!context.flag('yes')) {
+      if (!context.io.stdin.isTTY) {
+        throw new ArgumentError(
+          `Refusing to remove target '${name}' without confirmation; pass --yes when not running interactively.`,
+          ['yes'],
+        );
+      }
+      context.io.stderr.write(`Remove target '${name}'? [y/N]: `);
+      const lines = createInterface({ input: context.io.stdin, terminal: false });
+      const answer = await new Promise<string | null>((resolve) => {
+        lines.once('line', resolve);
+        lines.once('close', () => resolve(null));
+      });
+      lines.close();
+      if (answer === null) {
+        err(context.io, 'Aborted.');
+        return EXIT.GENERAL;
+      }
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        err(context.io, 'Aborted.');
+        return EXIT.SUCCESS;
+      }
+    }
+    context.targets.remove(name);
+    out(context.io, `Removed target: ${name}`);
+    return EXIT.SUCCESS;
+  },
+
+  use(context) {
+    const [name] = context.positionals as [string];
+    const target = context.targets.use(name);
+    out(context.io, `Active target: ${name}`);
+    out(
+      context.io,
+      `→ ${target.account} · ${target.project} · ${target.workspace !== undefined ? `ws ${target.workspace}` : 'ws auto'}`,
+    );
+    return EXIT.SUCCESS;
+  },
+
+  show(context) {
+    const [name] = context.positionals as [string];
+    const target = record(context.targets.show(name));
+    if (context.string('format') === 'json') {
+      out(
+        context.io,
+        `{${Object.entries(target)
+          .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+          .join(', ')}}`,
+      );
+    } else
+      out(
+        context.io,
+        [
+          `name:      ${target.name}`,
+          `account:   ${target.account}`,
+          `project:   ${target.project}`,
+          `workspace: ${target.workspace ?? '-'}`,
+        ].join('\n'),
+      );
+    return EXIT.SUCCESS;
+  },
+};

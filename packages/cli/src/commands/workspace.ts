@@ -1,0 +1,46 @@
+import { UsageError } from '../args';
+import type { Handler } from '../context';
+import { EXIT } from '../exit-codes';
+import { type Format, printRecords, renderTable } from '../format';
+import { out } from '../io';
+
+export const handlers: Record<string, Handler> = {
+  async list(context) {
+    const project = context.string('project');
+    const ws = context.workspace(project ? { project, target: undefined } : {});
+    const workspaces = await ws.workspaces({ refresh: context.flag('refresh') });
+    const records = workspaces.map((w) => ({ id: w.id, name: w.name, is_default: w.isDefault }));
+    printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
+      key: 'id',
+      empty: '(no workspaces accessible via /me)',
+      table: () =>
+        renderTable(
+          ['ID', 'NAME', 'DEFAULT'],
+          records.map((r) => [String(r.id).padEnd(14), r.name ?? '', r.is_default ? '*' : '']),
+        ),
+    });
+    return EXIT.SUCCESS;
+  },
+
+  use(context) {
+    const [raw] = context.positionals as [string];
+    if (!/^\s*[+-]?\d+\s*$/.test(raw)) {
+      throw new UsageError(`Invalid value for 'ID': '${raw}' is not a valid integer.`);
+    }
+    const id = Number(raw);
+    context.session.use({ workspace: id });
+    out(context.io, `Active workspace: ${id}`);
+    return EXIT.SUCCESS;
+  },
+
+  show(context) {
+    const active = context.session.show();
+    out(
+      context.io,
+      active.workspace !== undefined
+        ? String(active.workspace)
+        : '(workspace will be auto-resolved on first use)',
+    );
+    return EXIT.SUCCESS;
+  },
+};

@@ -1,0 +1,97 @@
+import {
+  createAccounts,
+  createSession,
+  createTargets,
+  envCredentialWarning,
+  type NamespaceOptions,
+  Workspace,
+  type WorkspaceOptions,
+} from '@mixpanel-data/client';
+import type { OptionValues } from './args';
+import { err, type Io } from './io';
+
+/** The global options after environment defaults and the exclusion rule (spec 05 §1). */
+export interface Globals {
+  account?: string | undefined;
+  project?: string | undefined;
+  workspace?: number | undefined;
+  target?: string | undefined;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/** What every command handler receives. */
+export class CommandContext {
+  #noted = false;
+  constructor(
+    readonly io: Io,
+    readonly globals: Globals,
+    /** The command's own option values and positionals. */
+    readonly options: OptionValues,
+    readonly positionals: readonly string[],
+  ) {}
+
+  /** Namespace/Workspace options bound to this process's environment and directory. */
+  get libraryOptions(): NamespaceOptions {
+    this.#noteOnce();
+    return {
+      env: this.io.env,
+      cwd: this.io.cwd,
+      entry: 'cli',
+      onWarning: (message) => err(this.io, `warning: ${message}`),
+    };
+  }
+
+  get accounts() {
+    return createAccounts(this.libraryOptions);
+  }
+  get session() {
+    return createSession(this.libraryOptions);
+  }
+  get targets() {
+    return createTargets(this.libraryOptions);
+  }
+
+  /** A Workspace from the global -a/-p/-w/--target (and whatever else the resolver reads). */
+  workspace(overrides: Partial<WorkspaceOptions> = {}): Workspace {
+    const { account, project, workspace, target } = this.globals;
+    return new Workspace({
+      ...this.libraryOptions,
+      account,
+      project,
+      workspace,
+      target,
+      ...overrides,
+    });
+  }
+
+  note(line: string): void {
+    err(this.io, line);
+  }
+
+  /** One stderr note per process for MP_BASE_URL and for a partial env credential set. */
+  #noteOnce(): void {
+    if (this.#noted) return;
+    this.#noted = true;
+    if (this.io.env.MP_BASE_URL)
+      this.note(
+        `note: MP_BASE_URL is set; every Mixpanel request goes to ${this.io.env.MP_BASE_URL}`,
+      );
+    const partial = envCredentialWarning(this.io.env);
+    if (partial) this.note(`warning: ${partial}`);
+  }
+
+  string(name: string): string | undefined {
+    const value = this.options[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+  flag(name: string): boolean {
+    return this.options[name] === true;
+  }
+  integer(name: string): number | undefined {
+    const value = this.options[name];
+    return typeof value === 'number' ? value : undefined;
+  }
+}
+
+export type Handler = (context: CommandContext) => Promise<number | undefined> | number | undefined;

@@ -1,0 +1,72 @@
+import { type Io, out } from './io';
+
+export type Format = 'table' | 'json' | 'jsonl' | 'csv' | 'plain' | 'text';
+
+/** Pretty JSON: 2-space indent, UTF-8 kept, trailing newline. */
+export function printJson(io: Io, value: unknown): void {
+  out(io, JSON.stringify(value, null, 2));
+}
+
+/** Columns separated by two spaces, each as wide as its longest cell; nothing is cut. */
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const csvCell = (value: unknown) => {
+  const text =
+    value === null || value === undefined
+      ? ''
+      : Array.isArray(value)
+        ? value.join(';')
+        : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/**
+ * Prints a list of records in `format`: json (array), jsonl (one compact
+ * object per line), csv (header of JSON field names), plain (the key field),
+ * or table via `table()`; `empty` is the table text for no records.
+ */
+export function printRecords(
+  io: Io,
+  format: Format,
+  records: readonly Record<string, unknown>[],
+  options: { key: string; table: () => string; empty: string },
+): void {
+  switch (format) {
+    case 'json':
+      printJson(io, records);
+      return;
+    case 'jsonl':
+      for (const record of records) out(io, JSON.stringify(record));
+      return;
+    case 'csv': {
+      if (!records.length) return;
+      const fields = Object.keys(records[0]!);
+      out(io, fields.join(','));
+      for (const record of records)
+        out(io, fields.map((field) => csvCell(record[field])).join(','));
+      return;
+    }
+    case 'plain':
+      for (const record of records) out(io, String(record[options.key]));
+      return;
+    default:
+      out(io, records.length ? options.table() : options.empty);
+  }
+}
+
+/** A record's snake_case JSON form (our result types carry a `toJSON`). */
+export const plain = (value: unknown) =>
+  JSON.parse(JSON.stringify(value)) as Record<string, unknown>;

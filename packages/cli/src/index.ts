@@ -1,0 +1,7 @@
+export { type OptionSpec, parseOptions, UsageError } from './args';
+export { COMMANDS, type CommandSpec } from './commands';
+export { CommandContext, type Globals, type Handler } from './context';
+export { classify, EXIT, EXIT_RULES } from './exit-codes';
+export { type Io, processIo } from './io';
+export { reportError } from './render-error';
+export { GLOBAL_OPTIONS, run, VERSION } from './run';

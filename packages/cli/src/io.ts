@@ -1,0 +1,30 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Everything a command touches outside itself; `bin` passes the real process, tests pass fakes. */
+export interface Io {
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+  readonly stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+}
+
+/** The real process streams, environment and working directory. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Writes whole lines; never wraps. */
+export const out = (io: Io, text = '') => io.stdout.write(`${text}\n`);
+export const err = (io: Io, text = '') => io.stderr.write(`${text}\n`);
+
+/** Colour only on a TTY and without NO_COLOR. */
+export function red(io: Io, text: string): string {
+  return io.stderr.isTTY && !io.env.NO_COLOR ? `\x1b[31m${text}\x1b[0m` : text;
+}

@@ -1,0 +1,106 @@
+import {
+  APIError,
+  MixpanelDataError,
+  RateLimitError,
+  RegionProbeError,
+  RegionProbeNetworkError,
+  ServerError,
+} from '@mixpanel-data/client';
+import { classify } from './exit-codes';
+import { err, type Io, red } from './io';
+
+/**
+ * Prints a thrown error the way spec 08 §6 renders it: one labelled line,
+ * then indented context (endpoint, API error, parameters, a hint). Never a
+ * stack trace (unless `debug`), never a secret (our errors hold none).
+ * Returns the exit code.
+ */
+export function reportError(io: Io, error: unknown, debug = false): number {
+  const { exit, label } = classify(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (!MixpanelDataError.isInstance(error) && label === 'unexpected error') {
+    err(io, red(io, `unexpected error: ${message.split('\n')[0]}`));
+    if (debug && error instanceof Error && error.stack) err(io, error.stack);
+    return exit;
+  }
+  if (RegionProbeError.isInstance(error)) {
+    const probe = error as RegionProbeError;
+    const network = RegionProbeNetworkError.isInstance(error);
+    err(
+      io,
+      red(
+        io,
+        network
+          ? 'ERROR: Could not reach any Mixpanel region.'
+          : 'ERROR: Credential not valid in any region.',
+      ),
+    );
+    err(io, '');
+    err(io, 'Probe results:');
+    for (const [region, status, body] of probe.attempts) {
+      err(
+        io,
+        `  ${region}: ${status === 0 ? `0 (network error: ${body})` : `${status} ${String(body).split('\n')[0]?.slice(0, 200) ?? ''}`.trimEnd()}`,
+      );
+    }
+    err(io, '');
+    err(
+      io,
+      network
+        ? 'Every probe failed at the network layer (DNS, TLS, or connect refused). Check your connection or proxy, then retry.'
+        : 'If you know the region, pass --region {us|eu|in} explicitly to skip the probe.\nIf your service account is new, verify the username and secret are correct.',
+    );
+    return exit;
+  }
+  const head = ServerError.isInstance(error)
+    ? `Server error (${(error as ServerError).statusCode})`
+    : label;
+  const lines = message.split('\n');
+  err(io, red(io, `${head}: ${lines[0]}`));
+  for (const line of lines.slice(1)) err(io, line);
+  const typed = error as MixpanelDataError;
+  if (label === 'OAuth error' || label === 'Workspace error') err(io, `  Code: ${typed.code}`);
+  if (APIError.isInstance(error)) {
+    const details = typed.details as Record<string, unknown>;
+    const url = typeof details.request_url === 'string' ? details.request_url : null;
+    if (url)
+      err(io, `  Endpoint: ${new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? '/'}`);
+    const body = details.response_body as { error?: unknown } | string | undefined;
+    const apiError =
+      typeof body === 'object' && body && 'error' in body
+        ? String(body.error)
+        : typeof body === 'string'
+          ? body
+          : null;
+    if (apiError && !message.includes(apiError))
+      err(io, `  API response: ${apiError.slice(0, 200)}`);
+    const params = Object.entries((details.request_params ?? {}) as Record<string, unknown>).filter(
+      ([key]) => key !== 'project_id',
+    );
+    if (params.length)
+      err(
+        io,
+        `  Parameters: ${params.map(([key, value]) => `${key}=${String(value).slice(0, 100)}`).join(', ')}`,
+      );
+    const status = (error as APIError).statusCode;
+    if (status === 403)
+      err(
+        io,
+        '  Hint: check that the account has permission for this project (service accounts need the right role).',
+      );
+    else if (status >= 500)
+      err(io, '  Hint: probably transient on Mixpanel’s side; retry in a moment.');
+    if (RateLimitError.isInstance(error)) {
+      const wait = (error as RateLimitError).retryAfter;
+      err(
+        io,
+        wait !== null
+          ? `  Hint: wait ${wait} seconds, or reduce the date range.`
+          : '  Hint: wait a minute, or reduce the date range.',
+      );
+    }
+  }
+  if (debug && error instanceof Error && error.stack)
+    err(io, error.stack.split('\n').slice(1).join('\n'));
+  return exit;
+}

@@ -1,0 +1,197 @@
+import { checkValue, type OptionSpec, parseOptions, UsageError } from './args';
+import { COMMANDS, type CommandSpec, GROUPS } from './commands';
+import type { Globals } from './context';
+import { err, type Io, out, processIo } from './io';
+
+/** Exit codes (kept here too so that help and version need no library code). */
+const EXIT = { SUCCESS: 0, AUTH: 2, INVALID_ARGS: 3 } as const;
+
+declare const __MP_VERSION__: string | undefined;
+export const VERSION: string = typeof __MP_VERSION__ === 'string' ? __MP_VERSION__ : '0.0.0-dev';
+
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  {
+    long: 'account',
+    short: 'a',
+    type: 'string',
+    metavar: 'NAME',
+    description: 'account for this invocation [env MP_ACCOUNT]',
+  },
+  {
+    long: 'project',
+    short: 'p',
+    type: 'string',
+    metavar: 'ID',
+    description: 'project for this invocation [env MP_PROJECT_ID]',
+  },
+  {
+    long: 'workspace',
+    short: 'w',
+    type: 'integer',
+    metavar: 'ID',
+    description: 'workspace for this invocation [env MP_WORKSPACE_ID]',
+  },
+  {
+    long: 'target',
+    short: 't',
+    type: 'string',
+    metavar: 'NAME',
+    description: 'apply a saved target for this invocation [env MP_TARGET]',
+  },
+  { long: 'quiet', short: 'q', type: 'boolean', description: 'no spinners or progress' },
+  {
+    long: 'verbose',
+    short: 'v',
+    type: 'boolean',
+    description: 'debug output (stack traces of unexpected errors; never secrets)',
+  },
+  { long: 'debug', type: 'boolean', description: 'same as --verbose' },
+  { long: 'version', type: 'boolean', description: 'print the version and exit' },
+  { long: 'help', short: 'h', type: 'boolean', description: 'show help and exit' },
+];
+
+const optionLine = (spec: OptionSpec) => {
+  const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${spec.long}${spec.type === 'boolean' ? '' : ` ${spec.metavar ?? 'VALUE'}`}`;
+  return `  ${flag.padEnd(30)} ${spec.description}`;
+};
+
+function mainHelp(): string {
+  const lines = [
+    'Usage: mp [GLOBAL OPTIONS] COMMAND [ARGS]...',
+    '',
+    'The Mixpanel auth command line: accounts, projects, workspaces, targets, sessions.',
+    '',
+    'Global options (before the command):',
+  ];
+  lines.push(...GLOBAL_OPTIONS.map(optionLine), '', 'Commands:');
+  for (const command of COMMANDS) lines.push(`  ${command.path.padEnd(24)} ${command.summary}`);
+  lines.push(
+    '',
+    'Precedence: environment credentials > -a/--account > --target > bridge file > [active]; MP_PROJECT_ID beats -p.',
+    'Run `mp COMMAND --help` for a command.',
+  );
+  return lines.join('\n');
+}
+
+function groupHelp(group: string): string {
+  const lines = [`Usage: mp ${group} COMMAND [ARGS]...`, '', 'Commands:'];
+  for (const command of COMMANDS.filter((c) => c.path.startsWith(`${group} `)))
+    lines.push(`  ${command.path.slice(group.length + 1).padEnd(16)} ${command.summary}`);
+  return lines.join('\n');
+}
+
+function commandHelp(command: CommandSpec): string {
+  const lines = [`Usage: ${command.usage}`, '', command.summary];
+  if (command.options.length) lines.push('', 'Options:', ...command.options.map(optionLine));
+  if (command.epilog) lines.push('', command.epilog);
+  return lines.join('\n');
+}
+
+/** The global options with environment defaults and the exclusion rule of spec 05 §1 (flags only). */
+function resolveGlobals(
+  values: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): Globals {
+  const flagged = (['account', 'project', 'workspace'] as const).filter(
+    (key) => values[key] !== undefined,
+  );
+  if (values.target !== undefined && flagged.length) {
+    throw Object.assign(
+      new UsageError('--target is mutually exclusive with --account/--project/--workspace.'),
+      { exit: EXIT.INVALID_ARGS },
+    );
+  }
+  const workspaceSpec = GLOBAL_OPTIONS.find((spec) => spec.long === 'workspace')!;
+  const envWorkspace = env.MP_WORKSPACE_ID
+    ? (checkValue(workspaceSpec, env.MP_WORKSPACE_ID, 'MP_WORKSPACE_ID') as number)
+    : undefined;
+  // A target from MP_TARGET gives way to explicit -a/-p/-w; MP_ACCOUNT gives way to any target.
+  const target =
+    (values.target as string | undefined) ??
+    (flagged.length ? undefined : env.MP_TARGET || undefined);
+  return {
+    account:
+      (values.account as string | undefined) ?? (target ? undefined : env.MP_ACCOUNT || undefined),
+    project: target
+      ? (values.project as string | undefined)
+      : ((values.project as string | undefined) ?? (env.MP_PROJECT_ID || undefined)),
+    workspace: target
+      ? (values.workspace as number | undefined)
+      : ((values.workspace as number | undefined) ?? envWorkspace),
+    target,
+    quiet: values.quiet === true,
+    verbose: values.verbose === true || values.debug === true || !!env.MP_DEBUG,
+  };
+}
+
+/**
+ * Runs one `mp` command line and returns its exit code. Everything the
+ * command touches comes through `io`, so tests run it in-process and the
+ * `bin` runs it against the real process.
+ */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let debug = !!io.env.MP_DEBUG;
+  try {
+    const global = parseOptions(argv, GLOBAL_OPTIONS, { stopAtPositional: true });
+    debug ||= global.values.verbose === true || global.values.debug === true;
+    if (global.values.version) {
+      out(io, `mp version ${VERSION}`);
+      return EXIT.SUCCESS;
+    }
+    const words = global.rest;
+    if (global.values.help && !words.length) {
+      out(io, mainHelp());
+      return EXIT.SUCCESS;
+    }
+    if (!words.length) {
+      err(io, mainHelp());
+      return EXIT.AUTH;
+    }
+    const globals = resolveGlobals(global.values, io.env);
+    const [first, second] = words;
+    const command =
+      COMMANDS.find((c) => c.path === `${first} ${second}`) ??
+      COMMANDS.find((c) => c.path === first);
+    if (!command) {
+      if (
+        GROUPS.includes(first!) &&
+        (second === undefined || second === '--help' || second === '-h')
+      ) {
+        const help = groupHelp(first!);
+        if (second) {
+          out(io, help);
+          return EXIT.SUCCESS;
+        }
+        err(io, help);
+        return EXIT.AUTH;
+      }
+      throw new UsageError(
+        `No such command '${words.slice(0, GROUPS.includes(first!) ? 2 : 1).join(' ')}'. Run \`mp --help\` for the list.`,
+      );
+    }
+    const tokens = words.slice(command.path.split(' ').length);
+    if (tokens.includes('--help') || tokens.includes('-h')) {
+      out(io, commandHelp(command));
+      return EXIT.SUCCESS;
+    }
+    const parsed = parseOptions(tokens, command.options);
+    const [min, max] = command.positionals;
+    if (parsed.positionals.length < min)
+      throw new UsageError(`Missing argument. Usage: ${command.usage}`);
+    if (parsed.positionals.length > max)
+      throw new UsageError(
+        `Got unexpected extra argument '${parsed.positionals[max]}'. Usage: ${command.usage}`,
+      );
+    // The library is loaded only now, with the command: `--version` and help stay instant.
+    const [handler, { CommandContext }] = await Promise.all([command.load(), import('./context')]);
+    const code = await handler(new CommandContext(io, globals, parsed.values, parsed.positionals));
+    return code ?? EXIT.SUCCESS;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(io, `Usage error: ${error.message}`);
+      return (error as { exit?: number }).exit ?? EXIT.AUTH;
+    }
+    const { reportError } = await import('./render-error');
+    return reportError(io, error, debug);
+  }
+}
