@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type MockMixpanel, startMockMixpanel } from '@mixpanel-data/testkit';
+import { afterEach } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const MP = join(root, 'dist', 'bin', 'mp.js');
+export const MOCK_BROWSER = join(root, '..', 'testkit', 'dist', 'bin', 'mock-browser.js');
+
+/** Every stdout/stderr this suite captured, for the secret scan (except `mp account token`, whose job is to print one). */
+export const captured: string[] = [];
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Runs the built `mp` as a subprocess. */
+export function runMp(
+  args: readonly string[],
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    stdin?: string;
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  },
+): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MP, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      options.onStderr?.(stderr, child);
+    });
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    child.on('close', (code) => {
+      if (!(args.includes('account') && args.includes('token'))) captured.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A mock Mixpanel and a temp HOME pointed at it; `mp(...)` runs commands there. */
+export async function setup(
+  mockOptions: Parameters<typeof startMockMixpanel>[0] = {},
+  extraEnv: Record<string, string> = {},
+) {
+  const mock: MockMixpanel = await startMockMixpanel(mockOptions);
+  const home = realpathSync(mkdtempSync(join(tmpdir(), 'mp-cli-')));
+  cleanups.push(
+    () => rmSync(home, { recursive: true, force: true }),
+    () => mock.close(),
+  );
+  const env: Record<string, string> = { HOME: home, MP_BASE_URL: mock.origin, ...extraEnv };
+  const mp = (
+    args: readonly string[],
+    options: {
+      stdin?: string;
+      env?: Record<string, string>;
+      onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    } = {},
+  ) =>
+    runMp(args, {
+      env: { ...env, ...options.env },
+      cwd: home,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+    });
+  /** Adds the fixture's service account as `team` (active) with project 3713224. */
+  const withTeam = async () => {
+    const result = await mp(
+      [
+        'account',
+        'add',
+        'team',
+        '--type',
+        'service_account',
+        '--username',
+        'team-sa',
+        '--region',
+        'us',
+        '--project',
+        '3713224',
+        '--secret-stdin',
+      ],
+      { stdin: 's3cret-sa\n' },
+    );
+    if (result.code !== 0) throw new Error(`setup failed: ${result.stderr}`);
+  };
+  return { mock, home, env, mp, withTeam, config: join(home, '.mp', 'config.toml') };
+}
+
+/** Secrets of the default fixture and the mock's token prefixes. */
+export const SECRETS = [
+  /s3cret-sa/,
+  /static-token-abc/,
+  /mock-at-[A-Za-z0-9]/,
+  /mock-rt-[A-Za-z0-9]/,
+];
