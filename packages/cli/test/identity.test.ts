@@ -1,0 +1,197 @@
+/** `mp project`, `mp workspace`, `mp target`, `mp session` (spec 05 §7–10, 04 §9). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { setup } from './helpers';
+
+describe('mp project', () => {
+  it('list marks the default project, works without one, honours --refresh and formats', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const table = await t.mp(['project', 'list']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[1]).toMatch(/^\* 3713224 +AI Demo +100$/);
+    expect(table.stdout.split('\n')[2]).toMatch(/^ {2}3018488 +E-Commerce +100$/);
+    const json = JSON.parse((await t.mp(['project', 'list', '-f', 'json'])).stdout);
+    expect(json[0]).toEqual({
+      id: '3713224',
+      name: 'AI Demo',
+      organization_id: 100,
+      timezone: 'US/Pacific',
+      is_active: true,
+    });
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(1);
+    await t.mp(['project', 'list', '--refresh']);
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(2);
+    await t.mp(['account', 'update', 'team', '--clear-project']);
+    const noProject = await t.mp(['project', 'list', '-f', 'plain']);
+    expect(noProject).toMatchObject({ code: 0, stdout: '3713224\n3018488\n' });
+  });
+
+  it('use sets the default project of the active account; without one it exits 4; show prints it', async () => {
+    const t = await setup();
+    expect((await t.mp(['project', 'show'])).stdout).toBe('(no active project)\n');
+    const none = await t.mp(['project', 'use', '1']);
+    expect(none.code).toBe(4);
+    expect(none.stderr).toContain('No active account configured. Run `mp account use NAME` first.');
+    await t.withTeam();
+    expect((await t.mp(['project', 'use', '3018488'])).stdout).toBe(
+      "Set default_project for account 'team' to '3018488'\n",
+    );
+    expect((await t.mp(['project', 'show'])).stdout).toBe('3018488\n');
+    expect((await t.mp(['project', 'use', 'abc'])).code).toBe(1);
+  });
+
+  it('a service account without /me scope gets the user_details hint (exit 1)', async () => {
+    const { defaultFixture } = await import('@mixpanel-data/testkit');
+    const fixture = defaultFixture();
+    fixture.service_accounts[0]!.me_scope = false;
+    const t = await setup({ fixture });
+    await t.withTeam();
+    const result = await t.mp(['project', 'list']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('user_details');
+  });
+});
+
+describe('mp workspace', () => {
+  it('list, use and show', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const table = await t.mp(['workspace', 'list']);
+    expect(table.stdout).toMatch(/^ID +NAME +DEFAULT\n3448413 +Default +\*\n3448414 +Staging\n$/);
+    expect(
+      JSON.parse((await t.mp(['workspace', 'list', '--project', '3018488', '-f', 'json'])).stdout),
+    ).toEqual([{ id: 3448420, name: 'All Project Data', is_default: true }]);
+    expect((await t.mp(['workspace', 'show'])).stdout).toBe(
+      '(workspace will be auto-resolved on first use)\n',
+    );
+    expect((await t.mp(['workspace', 'use', '3448414'])).stdout).toBe(
+      'Active workspace: 3448414\n',
+    );
+    expect((await t.mp(['workspace', 'show'])).stdout).toBe('3448414\n');
+    expect((await t.mp(['workspace', 'use', 'x'])).code).toBe(2);
+    const zero = await t.mp(['workspace', 'use', '0']);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toContain('Invalid workspace ID: 0. Must be a positive integer.');
+  });
+});
+
+describe('mp target', () => {
+  it('add, list, show, use and remove', async () => {
+    const t = await setup();
+    await t.withTeam();
+    expect(
+      (await t.mp(['target', 'add', 'ecom', '-a', 'team', '-p', '3018488', '-w', '3448420']))
+        .stdout,
+    ).toBe('Added target: ecom\n');
+    await t.mp(['target', 'add', 'demo', '--account', 'team', '--project', '3713224']);
+    expect((await t.mp(['target', 'list'])).stdout).toBe(
+      'NAME            ACCOUNT         PROJECT      WORKSPACE\ndemo            team            3713224      -\necom            team            3018488      3448420\n',
+    );
+    expect((await t.mp(['target', 'show', 'ecom', '-f', 'json'])).stdout).toBe(
+      '{"name": "ecom", "account": "team", "project": "3018488", "workspace": 3448420}\n',
+    );
+    expect((await t.mp(['target', 'show', 'demo'])).stdout).toBe(
+      'name:      demo\naccount:   team\nproject:   3713224\nworkspace: -\n',
+    );
+    expect((await t.mp(['target', 'use', 'ecom'])).stdout).toBe(
+      'Active target: ecom\n→ team · 3018488 · ws 3448420\n',
+    );
+    expect(readFileSync(t.config, 'utf8')).toContain(
+      '[active]\naccount = "team"\nworkspace = 3448420',
+    );
+    const noYes = await t.mp(['target', 'remove', 'demo']);
+    expect(noYes.code).toBe(3);
+    expect(noYes.stderr).toContain('pass --yes');
+    expect((await t.mp(['target', 'remove', 'demo', '--yes'])).stdout).toBe(
+      'Removed target: demo\n',
+    );
+    expect((await t.mp(['target', 'show', 'demo'])).code).toBe(1);
+  });
+
+  it.each([
+    [['t', '-a', 'ghost', '-p', '1'], "account 'ghost' is not configured"],
+    [['t', '-a', 'team', '-p', 'x'], 'Invalid target fields'],
+    [['t', '-a', 'team', '-p', '1', '-w', '0'], 'greater than 0'],
+  ])('add %j fails with exit 1', async (args, message) => {
+    const t = await setup();
+    await t.withTeam();
+    const result = await t.mp(['target', 'add', ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('a per-command --target writes nothing', async () => {
+    const t = await setup();
+    await t.withTeam();
+    await t.mp(['target', 'add', 'ecom', '-a', 'team', '-p', '3018488']);
+    const before = readFileSync(t.config, 'utf8');
+    expect(
+      JSON.parse((await t.mp(['--target', 'ecom', 'inspect', 'events', '-f', 'json'])).stdout),
+    ).toEqual(['Add to Cart', 'Checkout']);
+    expect(readFileSync(t.config, 'utf8')).toBe(before);
+  });
+});
+
+describe('mp session', () => {
+  it('shows the persisted state from the /me cache, as text and JSON', async () => {
+    const t = await setup();
+    expect((await t.mp(['session'])).stdout).toBe(
+      'Account:   (none)\nProject:   (none)\nWorkspace: auto-resolved on first workspace-scoped call\nUser:      (uncached)\n',
+    );
+    await t.withTeam();
+    expect((await t.mp(['session'])).stdout).toContain('Project:   (uncached) (3713224)');
+    await t.mp(['project', 'list']);
+    await t.mp(['workspace', 'use', '3448413']);
+    expect((await t.mp(['session'])).stdout).toBe(
+      'Account:   team (service_account, us)\nProject:   AI Demo (3713224) [organization: Acme Corp]\nWorkspace: Default (3448413)\nUser:      alice@example.com\n',
+    );
+    expect(JSON.parse((await t.mp(['session', '-f', 'json'])).stdout)).toEqual({
+      account: { name: 'team', type: 'service_account', region: 'us' },
+      project: { id: '3713224', name: 'AI Demo', organization: 'Acme Corp' },
+      workspace: { id: 3448413, name: 'Default' },
+      user: { email: 'alice@example.com' },
+      me_cached: true,
+    });
+  });
+
+  it('--explain shows each axis with its source and what it shadows', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const result = await t.mp(['-p', '3018488', 'session', '--explain'], {
+      env: { MP_WORKSPACE_ID: '7' },
+    });
+    expect(result.stdout).toContain('Account:   team (service_account, us)  [from active]');
+    expect(result.stdout).toContain('Project:   3018488  [from param]  shadows 3713224 (default)');
+    expect(result.stdout).toContain('Workspace: 7  [from env]');
+    const env = await t.mp(['session', '--explain', '-f', 'json'], {
+      env: { MP_OAUTH_TOKEN: 'static-token-abc', MP_PROJECT_ID: '1', MP_REGION: 'us' },
+    });
+    expect(JSON.parse(env.stdout).provenance.account).toEqual({
+      source: 'env',
+      value: 'env-oauth-token',
+      shadowed: [{ source: 'active', value: 'team' }],
+    });
+    expect(env.stderr).toContain(
+      'warning: Environment credentials (env-oauth-token) override team (active).',
+    );
+  });
+
+  it('--bridge shows the bridge file in effect, or none', async () => {
+    const t = await setup();
+    await t.withTeam();
+    expect((await t.mp(['session', '--bridge'])).stdout).toBe('No bridge file found.\n');
+    expect((await t.mp(['session', '--bridge', '-f', 'json'])).stdout).toBe(
+      '{\n  "bridge": null\n}\n',
+    );
+    const path = join(t.home, 'b.json');
+    await t.mp(['account', 'export-bridge', '--to', path, '--workspace', '3448414']);
+    const shown = await t.mp(['session', '--bridge'], { env: { MP_AUTH_FILE: path } });
+    expect(shown.stdout).toBe(
+      `Bridge:    ${path}\nAccount:   team (service_account, us, source: bridge)\nProject:   (from config/env)\nWorkspace: 3448414\n`,
+    );
+    const plain = await t.mp(['session'], { env: { MP_AUTH_FILE: path } });
+    expect(plain.stderr).toContain(`A bridge file at ${path} overrides the active account`);
+  });
+});
