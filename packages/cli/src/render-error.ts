@@ -1,6 +1,8 @@
 import {
+  AccountNotFoundError,
   APIError,
   MixpanelDataError,
+  ProjectNotFoundError,
   RateLimitError,
   RegionProbeError,
   RegionProbeNetworkError,
@@ -50,6 +52,15 @@ export function reportError(io: Io, error: unknown, debug = false): number {
         ? 'Every probe failed at the network layer (DNS, TLS, or connect refused). Check your connection or proxy, then retry.'
         : 'If you know the region, pass --region {us|eu|in} explicitly to skip the probe.\nIf your service account is new, verify the username and secret are correct.',
     );
+    return exit;
+  }
+  if (ProjectNotFoundError.isInstance(error) || AccountNotFoundError.isInstance(error)) {
+    const project = ProjectNotFoundError.isInstance(error) ? (error as ProjectNotFoundError) : null;
+    const account = project ? null : (error as AccountNotFoundError);
+    err(io, red(io, `${label}: ${project ? project.projectId : account!.accountName}`));
+    const available = project ? project.availableProjects : account!.availableAccounts;
+    if (available.length)
+      err(io, `${project ? 'Accessible projects' : 'Available accounts'}: ${available.join(', ')}`);
     return exit;
   }
   const head = ServerError.isInstance(error)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MockMixpanel, startMockMixpanel } from '@mixpanel-data/testkit';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MP = join(root, 'dist', 'bin', 'mp.js');

@@ -155,30 +155,38 @@ export class OAuthFlow {
       );
     };
     try {
+      let response: AuthorizationResponse;
       if (options.openBrowser === false) {
         await explainPaste();
+        response = await Promise.race([server.result, pasteReader!.result]);
       } else {
         say(
           `Opening a browser to authorize mixpanel-data. If it does not open, visit:\n  ${authorizeUrl}`,
         );
-        let launched: boolean;
-        try {
-          launched = await (options.browserOpener ?? systemBrowserOpener(env))(authorizeUrl);
-        } catch (error) {
-          if (options.browserOpener) {
+        const launch = (async () => {
+          try {
+            return await (options.browserOpener ?? systemBrowserOpener(env))(authorizeUrl);
+          } catch (error) {
+            if (!options.browserOpener) return false;
             throw new OAuthError(
               `Could not open the browser: ${(error as Error).message}. Retry with --no-browser.`,
               'OAUTH_BROWSER_ERROR',
               { authorize_url: authorizeUrl },
             );
           }
-          launched = false;
+        })();
+        // The callback may arrive before the launcher reports (a fast browser): never wait on the launcher alone.
+        const first = await Promise.race([
+          server.result.then((value) => ({ callback: value })),
+          launch.then((launched) => ({ launched })),
+        ]);
+        if ('callback' in first) response = first.callback;
+        else if (first.launched) response = await server.result;
+        else {
+          await explainPaste();
+          response = await Promise.race([server.result, pasteReader!.result]);
         }
-        if (!launched) await explainPaste();
       }
-      const response: AuthorizationResponse = await (pasteReader
-        ? Promise.race([server.result, pasteReader.result])
-        : server.result);
       const tokens = await exchangeCode({
         http,
         tokenUrl: this.#url('token/'),

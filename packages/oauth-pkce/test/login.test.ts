@@ -150,20 +150,37 @@ describe('edge cases of spec 06 §18', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('a callback that arrives before the browser launcher reports still completes the login', async () => {
+    const t = await setup();
+    let release: (launched: boolean) => void = () => {};
+    const outcome = await t
+      .flow({
+        browserOpener: async (url) => {
+          await simulateBrowser(url);
+          return new Promise<boolean>((resolve) => {
+            release = resolve;
+          });
+        },
+      })
+      .login();
+    release(true);
+    expect(outcome.tokens.accessToken.reveal()).toMatch(/^mock-at-/);
+  });
+
   it('a tampered state is OAUTH_STATE_MISMATCH and the page does not show the expected state', async () => {
     const t = await setup({ config: { approval: 'wrong_state' } });
-    let page = '';
+    let browsed: Promise<string> = Promise.resolve('');
     const error = await errorOf(
       t
         .flow({
-          browserOpener: async (url) => {
-            const result = await simulateBrowser(url);
-            page = result.callbackBody ?? '';
-            return true;
+          browserOpener: (url) => {
+            browsed = simulateBrowser(url).then((result) => result.callbackBody ?? '');
+            return browsed.then(() => true);
           },
         })
         .login(),
     );
+    const page = await browsed;
     expect(error.code).toBe('OAUTH_STATE_MISMATCH');
     const state = t.mock.requests({ path: '/oauth/authorize/' })[0]!.query.state!;
     expect(state).toHaveLength(43);
@@ -177,17 +194,18 @@ describe('edge cases of spec 06 §18', () => {
 
   it('escapes a script in the provider error page', async () => {
     const t = await setup({ config: { approval: 'error_html' } });
-    let page = '';
+    let browsed: Promise<string> = Promise.resolve('');
     await errorOf(
       t
         .flow({
-          browserOpener: async (url) => {
-            page = (await simulateBrowser(url)).callbackBody ?? '';
-            return true;
+          browserOpener: (url) => {
+            browsed = simulateBrowser(url).then((result) => result.callbackBody ?? '');
+            return browsed.then(() => true);
           },
         })
         .login(),
     );
+    const page = await browsed;
     expect(page).toContain('&lt;script&gt;');
     expect(page).not.toContain('<script>');
   });
