@@ -112,3 +112,11 @@ export const SECRETS = [
   /mock-at-[A-Za-z0-9]/,
   /mock-rt-[A-Za-z0-9]/,
 ];
+
+/** After every test file: nothing `mp` printed (but `mp account token`) holds a secret. */
+afterAll(() => {
+  const all = captured.join('\n');
+  expect(captured.length).toBeGreaterThan(0);
+  for (const secret of SECRETS)
+    expect(all, `a secret matching ${secret} was printed`).not.toMatch(secret);
+});
