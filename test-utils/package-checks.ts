@@ -27,6 +27,18 @@ export function exportedNames(root: string, name: string): { esm: string[]; cjs:
 }
 
 /**
+ * Throws unless the built package, imported by name, has the same exports as
+ * ESM and as CJS, including `expected`.
+ */
+export function checkSameApi(root: string, name: string, expected: readonly string[]): void {
+  const { esm, cjs } = exportedNames(root, name);
+  if (JSON.stringify(esm) !== JSON.stringify(cjs))
+    throw new Error(`ESM and CJS exports of ${name} differ:\n${esm}\n${cjs}`);
+  const missing = expected.filter((key) => !esm.includes(key));
+  if (missing.length) throw new Error(`${name} does not export ${missing.join(', ')}`);
+}
+
+/**
  * Runs the first ```ts block of the package README (types stripped) against
  * the built package and returns its output lines next to the `// → …` lines
  * the README promises.

@@ -17,6 +17,22 @@ const REGION: OptionSpec = {
   description: 'us, eu or in',
 };
 
+const NO_BROWSER: OptionSpec = {
+  long: 'no-browser',
+  type: 'boolean',
+  description: 'print the URL instead of opening a browser; accept the pasted redirect',
+};
+const SECRET_STDIN: OptionSpec = {
+  long: 'secret-stdin',
+  type: 'boolean',
+  description: 'read the service-account secret from stdin',
+};
+const REFRESH: OptionSpec = {
+  long: 'refresh',
+  type: 'boolean',
+  description: 'bypass the 24 h /me cache',
+};
+
 /** One command: its path, what it does, its own options and positionals, and its lazily loaded handler. */
 export interface CommandSpec {
   readonly path: string;
@@ -74,16 +90,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         metavar: 'VAR',
         description: 'log in a static bearer token read from VAR',
       },
-      {
-        long: 'no-browser',
-        type: 'boolean',
-        description: 'print the URL instead of opening a browser; accept the pasted redirect',
-      },
-      {
-        long: 'secret-stdin',
-        type: 'boolean',
-        description: 'read the service-account secret from stdin',
-      },
+      NO_BROWSER,
+      SECRET_STDIN,
     ],
   },
   {
@@ -122,11 +130,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         metavar: 'USER',
         description: 'service account username',
       },
-      {
-        long: 'secret-stdin',
-        type: 'boolean',
-        description: 'read the service-account secret from stdin',
-      },
+      SECRET_STDIN,
       {
         long: 'token-env',
         type: 'string',
@@ -209,13 +213,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'mp account login NAME [--no-browser]',
     positionals: [1, 1],
     load: account('login'),
-    options: [
-      {
-        long: 'no-browser',
-        type: 'boolean',
-        description: 'print the URL instead of opening a browser; accept the pasted redirect',
-      },
-    ],
+    options: [NO_BROWSER],
   },
   {
     path: 'account logout',
@@ -277,10 +275,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'mp project list [--refresh] [-f FORMAT]',
     positionals: [0, 0],
     load: project('list'),
-    options: [
-      { long: 'refresh', type: 'boolean', description: 'bypass the 24 h /me cache' },
-      format(),
-    ],
+    options: [REFRESH, format()],
   },
   {
     path: 'project use',
@@ -312,7 +307,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         metavar: 'ID',
         description: 'project (default: the resolved one)',
       },
-      { long: 'refresh', type: 'boolean', description: 'bypass the 24 h /me cache' },
+      REFRESH,
       format(),
     ],
   },

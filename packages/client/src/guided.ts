@@ -303,6 +303,31 @@ export function detectAuthType(
   return 'oauth_browser';
 }
 
+/** The browser-login part of the options (what `OAuthFlow` and `accounts.login` take). */
+function loginIo(options: LoginOptions): LoginOptions {
+  const { openBrowser, browserOpener, stdin, stderr, callbackPorts, callbackTimeoutMs, signal } =
+    options;
+  return { openBrowser, browserOpener, stdin, stderr, callbackPorts, callbackTimeoutMs, signal };
+}
+
+/** The name for a new account: `--name`, else derived from /me; valid and not taken. */
+function newAccountName(
+  name: string | undefined,
+  me: MeResponse,
+  text: string,
+  taken: readonly string[],
+): string {
+  const chosen = name ?? deriveAccountName(organizationsInOrder(me, text), new Set(taken));
+  if (!isAccountName(chosen)) {
+    throw new ConfigError(
+      `Invalid account name '${chosen}': use 1–64 letters, digits, '_' or '-'.`,
+      { account_name: chosen },
+    );
+  }
+  if (taken.includes(chosen)) throw new AccountExistsError(chosen);
+  return chosen;
+}
+
 const loginHint = (type: AccountType) =>
   type === 'service_account'
     ? 'mp login --service-account'
@@ -414,24 +439,7 @@ export async function loginUnified(
       );
     }
     if (type === 'oauth_browser') {
-      const {
-        openBrowser,
-        browserOpener,
-        stdin,
-        stderr,
-        callbackPorts,
-        callbackTimeoutMs,
-        signal,
-      } = options;
-      await createAccounts(namespace).login(existing.name, {
-        openBrowser,
-        browserOpener,
-        stdin,
-        stderr,
-        callbackPorts,
-        callbackTimeoutMs,
-        signal,
-      });
+      await createAccounts(namespace).login(existing.name, loginIo(options));
     } else if (type === 'service_account') {
       const username = env.MP_USERNAME;
       if (!username)
@@ -502,15 +510,7 @@ export async function loginUnified(
     const temporary = createAccount({ ...credential, name: 'login-probe', region } as never);
     const { me, text } = await fetchMe(temporary);
     const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
-    const name =
-      options.name ??
-      deriveAccountName(organizationsInOrder(me, text), new Set(view.accountNames()));
-    if (!isAccountName(name))
-      throw new ConfigError(
-        `Invalid account name '${name}': use 1–64 letters, digits, '_' or '-'.`,
-        { account_name: name },
-      );
-    if (view.hasAccount(name)) throw new AccountExistsError(name);
+    const name = newAccountName(options.name, me, text, store.read().accountNames());
     store.addAccount(name, {
       ...credential,
       region,
@@ -535,13 +535,7 @@ export async function loginUnified(
       baseUrl: namespace.baseUrl,
       tokenStore: ctx.tokenStore,
       fetch: namespace.fetch,
-      openBrowser: options.openBrowser,
-      browserOpener: options.browserOpener,
-      stdin: options.stdin,
-      stderr: options.stderr,
-      callbackPorts: options.callbackPorts,
-      callbackTimeoutMs: options.callbackTimeoutMs,
-      signal: options.signal,
+      ...loginIo(options),
     });
     const outcome = await flow.login();
     writePrivateFileAtomic(join(placeholder, 'tokens.json'), serializeTokensFile(outcome.tokens));
@@ -556,15 +550,7 @@ export async function loginUnified(
         { region, project_id: project, project_region: projectRegion },
       );
     }
-    const name =
-      options.name ??
-      deriveAccountName(organizationsInOrder(me, text), new Set(view.accountNames()));
-    if (!isAccountName(name))
-      throw new ConfigError(
-        `Invalid account name '${name}': use 1–64 letters, digits, '_' or '-'.`,
-        { account_name: name },
-      );
-    if (store.read().hasAccount(name)) throw new AccountExistsError(name);
+    const name = newAccountName(options.name, me, text, store.read().accountNames());
     const final = where.accountDir(name);
     if (existsSync(final)) {
       throw new ConfigError(

@@ -1,0 +1,89 @@
+/** Interactive paths, in-process with a fake TTY: the project picker of `mp login` and the no-echo secret prompt. */
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { type MockMixpanel, startMockMixpanel } from '@mixpanel-data/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Io } from '../src/io';
+import { run } from '../src/run';
+
+let mock: MockMixpanel | null = null;
+let home = '';
+afterEach(async () => {
+  await mock?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+/** An Io whose stdin claims to be a TTY and is fed `answers`, one line at a time as prompts appear. */
+async function tty(answers: string[], env: Record<string, string> = {}) {
+  mock = await startMockMixpanel();
+  home = realpathSync(mkdtempSync(join(tmpdir(), 'mp-tty-')));
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => {
+    err += chunk;
+    if (/(Which project\? \[1\]: |Service account secret: )$/.test(err) && answers.length)
+      stdin.write(answers.shift()!);
+  });
+  const io: Io = {
+    stdin,
+    stdout,
+    stderr,
+    env: { HOME: home, MP_BASE_URL: mock.origin, ...env },
+    cwd: home,
+  };
+  return { io, stdin, output: () => ({ out, err }) };
+}
+
+const loginEnv = { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' };
+
+describe('the project picker of mp login', () => {
+  it('lists the projects on stderr and takes the default on Enter', async () => {
+    const t = await tty(['\n'], loginEnv);
+    expect(await run(['login', '--region', 'us'], t.io)).toBe(0);
+    const { out, err } = t.output();
+    expect(err).toContain('Found 2 project(s) across 1 organization(s):');
+    expect(err).toMatch(/ {2}1\) AI Demo +\(id 3713224, mixpanel\.com\)/);
+    expect(out).toBe('Logged in as alice@example.com → acme-corp · AI Demo\n');
+  });
+
+  it('re-prompts on invalid input (including non-ASCII digits), then takes a number', async () => {
+    const t = await tty(['7\n', '２\n', '2\n'], loginEnv);
+    expect(await run(['login', '--region', 'us'], t.io)).toBe(0);
+    expect(t.output().err.match(/Invalid input: /g)).toHaveLength(2);
+    expect(t.output().out).toContain('→ acme-corp · E-Commerce');
+  });
+
+  it('gives up after three invalid answers, and on end of input (exit 1)', async () => {
+    const three = await tty(['x\n', 'y\n', 'z\n'], loginEnv);
+    expect(await run(['login', '--region', 'us'], three.io)).toBe(1);
+    expect(three.output().err).toContain('Could not pick a project after 3 attempts. Aborting.');
+    await mock?.close();
+    const closed = await tty([], loginEnv);
+    const running = run(['login', '--region', 'us'], closed.io);
+    setTimeout(() => closed.stdin.end(), 300);
+    expect(await running).toBe(1);
+    expect(closed.output().err).toContain('stdin closed during project picker prompt.');
+  });
+});
+
+describe('the no-echo secret prompt of mp account add', () => {
+  it('reads the secret on a TTY without echoing it', async () => {
+    const t = await tty(['typed-secret\r']);
+    const code = await run(
+      ['account', 'add', 'team', '--type', 'service_account', '--username', 'u', '--region', 'us'],
+      t.io,
+    );
+    expect(code).toBe(0);
+    expect(t.output().err).toContain('Service account secret: ');
+    expect(t.output().err).not.toContain('typed-secret');
+    expect(readFileSync(join(home, '.mp', 'config.toml'), 'utf8')).toContain(
+      'secret = "typed-secret"',
+    );
+  });
+});
