@@ -90,15 +90,8 @@ export class Workspace {
     this.#context = new Context(options);
     const env = this.#context.env;
     const override = resolveBaseUrlOverride(options.baseUrl, env);
-    this.#resolver =
-      options.tokenResolver ??
-      new OnDiskTokenResolver({
-        env,
-        baseUrl: options.baseUrl,
-        fetch: options.fetch,
-        tokenStore: undefined,
-      });
     this.#bypass = options.session !== undefined;
+    let bridged: { accountName: string; path: string } | undefined;
     if (options.session) {
       this.#resolution = Object.freeze({
         session: options.session,
@@ -127,8 +120,17 @@ export class Workspace {
       });
       if (sources.bridge && this.#resolution.provenance.account.source === 'bridge') {
         materializeBridgeTokens(sources.bridge.bridge, this.#context.tokenStore);
+        bridged = { accountName: sources.bridge.bridge.account.name, path: sources.bridge.path };
       }
     }
+    this.#resolver =
+      options.tokenResolver ??
+      new OnDiskTokenResolver({
+        env,
+        baseUrl: options.baseUrl,
+        fetch: options.fetch,
+        bridge: bridged,
+      });
     this.#client = new MixpanelApiClient({
       ...options,
       session: this.#resolution.session,
@@ -286,25 +288,30 @@ export class Workspace {
       .sort(byNameThenId);
   }
 
-  /** The workspaces of a project (default: the session's) from `/me`, sorted by name, then id. */
+  /**
+   * The workspaces of a project (default: the session's) from `/me`, sorted
+   * by name, then id; `projectAll: true` lists those of every project (with
+   * their `projectId`).
+   */
   async workspaces(
-    options: { projectId?: string; refresh?: boolean } = {},
+    options: { projectId?: string; projectAll?: boolean; refresh?: boolean } = {},
   ): Promise<WorkspaceRef[]> {
     const projectId = options.projectId ?? this.session.projectId;
-    if (!/^[0-9]+$/.test(projectId)) {
+    if (!options.projectAll && !/^[0-9]+$/.test(projectId)) {
       throw new ConfigError(`Project ID must be numeric, got '${projectId}'.`, {
         project_id: projectId,
       });
     }
     const me = await this.me({ forceRefresh: options.refresh ?? false });
     return Object.values(me.workspaces ?? {})
-      .filter((workspace) => workspace.project_id === Number(projectId))
+      .filter((workspace) => options.projectAll || workspace.project_id === Number(projectId))
       .map(
         (workspace) =>
           new WorkspaceRef({
             id: workspace.id,
             name: workspace.name,
             isDefault: workspace.is_default ?? null,
+            ...(options.projectAll ? { projectId: String(workspace.project_id) } : {}),
           }),
       )
       .sort((a, b) =>

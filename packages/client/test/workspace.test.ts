@@ -360,6 +360,11 @@ describe('/me, projects, workspaces (spec 07 §9–10)', () => {
       [3448414, 'Staging', false],
     ]);
     expect(await ws.workspaces({ projectId: '999' })).toEqual([]);
+    expect((await ws.workspaces({ projectAll: true })).map((w) => [w.id, w.projectId])).toEqual([
+      [3448420, '3018488'],
+      [3448413, '3713224'],
+      [3448414, '3713224'],
+    ]);
     await expect(ws.workspaces({ projectId: 'x' })).rejects.toThrow('must be numeric');
     const fixture = (await import('@mixpanel-data/testkit')).defaultFixture();
     fixture.service_accounts[0]!.me_scope = false;
@@ -415,5 +420,44 @@ describe('a machine with only a bridge file', () => {
     ]);
     expect((await ws.me()).user_email).toBe('alice@example.com');
     expect(t.mock.requests({ path: '/api/app/me' }).at(-1)!.headers['x-team']).toBe('data');
+  });
+});
+
+describe('a bridged browser account on a remote machine (spec 04 §6–7)', () => {
+  it('materialises the bridge tokens locally and uses them; without a client record a refresh names the bridge', async () => {
+    const host = await setup();
+    await host.login();
+    const bridgePath = join(host.home, 'auth.json');
+    host.accounts.exportBridge({ to: bridgePath, account: 'personal' });
+    const remote = await setup();
+    rmSync(remote.store.path);
+    const env = { ...remote.env, MP_BASE_URL: host.mock.origin, MP_AUTH_FILE: bridgePath };
+    const ws = new Workspace({ ...remote.base, env });
+    expect([ws.account.name, ws.explain().provenance.account.source]).toEqual([
+      'personal',
+      'bridge',
+    ]);
+    expect(await ws.events({ limit: 2 })).toHaveLength(2);
+    const tokensPath = join(remote.home, '.mp', 'accounts', 'personal', 'tokens.json');
+    expect(statSync(tokensPath).mode & 0o777).toBe(0o600);
+    // The host's tokens expire; a new export carries them as they are (no refresh).
+    const hostTokens = join(host.home, '.mp', 'accounts', 'personal', 'tokens.json');
+    const expired = {
+      ...JSON.parse(readFileSync(hostTokens, 'utf8')),
+      expires_at: '2020-01-01T00:00:00+00:00',
+    };
+    writeFileSync(hostTokens, JSON.stringify(expired));
+    const staleBridge = join(host.home, 'stale.json');
+    host.accounts.exportBridge({ to: staleBridge, account: 'personal' });
+    const elsewhere = await setup();
+    rmSync(elsewhere.store.path);
+    const stale = new Workspace({
+      ...elsewhere.base,
+      env: { ...elsewhere.env, MP_BASE_URL: host.mock.origin, MP_AUTH_FILE: staleBridge },
+    });
+    const error = await errorOf(stale.events({ limit: 3 }));
+    expect(error.code).toBe('OAUTH_REFRESH_ERROR');
+    expect(error.message).toContain(`This account came from a bridge file (${staleBridge})`);
+    expect(error.message).toContain('mp account export-bridge');
   });
 });

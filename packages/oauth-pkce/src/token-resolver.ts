@@ -27,6 +27,8 @@ export interface TokenResolverOptions {
   fetch?: typeof fetch | undefined;
   /** Clock for expiry checks. Default `Date.now`. */
   now?: (() => number) | undefined;
+  /** The account that came from a bridge file, if any: refresh failures then point at re-exporting it. */
+  bridge?: { accountName: string; path: string } | undefined;
 }
 
 /** In-process single flight: one refresh promise per tokens.json path, shared by every resolver. */
@@ -143,8 +145,13 @@ export class OnDiskTokenResolver implements TokenResolver {
         if (!current.refreshToken) throw this.#expiredWithoutRefresh(name, region);
         const client = this.#store.readClient(region, name);
         if (!client) {
+          const bridge = this.#options.bridge;
+          const fix =
+            bridge?.accountName === name
+              ? `This account came from a bridge file (${bridge.path}); re-export it on the host with \`mp account export-bridge\` to get a fresh access token.`
+              : `Re-run \`mp account login ${name}\`.`;
           throw new OAuthError(
-            `OAuth client info for region '${region}' is missing; cannot refresh tokens for account '${name}'. Re-run \`mp account login ${name}\`.`,
+            `OAuth client info for region '${region}' is missing; cannot refresh tokens for account '${name}'. ${fix}`,
             'OAUTH_REFRESH_ERROR',
             { account_name: name, region },
           );
