@@ -14,7 +14,7 @@ const MP = join(
   'cli',
   'dist',
   'bin',
-  'mp.js',
+  'mp.cjs',
 );
 const home = mkdtempSync(join(tmpdir(), 'mp-bench-cold-'));
 const env = { PATH: process.env.PATH, HOME: home };
