@@ -115,3 +115,21 @@ describe('mp', () => {
     },
   );
 });
+
+describe('interruption', () => {
+  it('Ctrl-C while waiting for the browser prints "Interrupted" and exits 130', async () => {
+    const t = await setup();
+    await t.mp(['account', 'add', 'me', '--type', 'oauth_browser', '--region', 'us']);
+    let sent = false;
+    const result = await t.mp(['account', 'login', 'me', '--no-browser'], {
+      onStderr: (text, child) => {
+        if (!sent && /\n {2}http\S+\n/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted');
+  });
+});
