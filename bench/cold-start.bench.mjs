@@ -12,7 +12,6 @@ const MP = join(
   '..',
   'packages',
   'cli',
-  'dist',
   'bin',
   'mp.cjs',
 );

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startMockMixpanel } from '@mixpanel-data/testkit';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MP = join(root, 'packages', 'cli', 'dist', 'bin', 'mp.cjs');
+const MP = join(root, 'packages', 'cli', 'bin', 'mp.cjs');
 const BROWSER = join(root, 'packages', 'testkit', 'dist', 'bin', 'mock-browser.js');
 
 const mock = await startMockMixpanel();

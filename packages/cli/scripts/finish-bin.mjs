@@ -1,33 +1,14 @@
 #!/usr/bin/env node
-// After tsup: writes the `mp` launcher next to the bundled program and warms a V8 code
-// cache for it by running one local command (`mp account list`) in a throw-away HOME.
-// A cache that does not fit the Node running `mp` is simply rejected by V8 and ignored.
+// After tsup: warms a V8 code cache for the bundled program (dist/bin/main.cjs) by running
+// one local command (`mp account list`) in a throw-away HOME; bin/mp.cjs loads it. A cache
+// that does not fit the Node running `mp` is simply rejected by V8 and ignored.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin');
-
-/** The launcher: compile main.cjs with the cached code when V8 accepts it, then run it as a CommonJS module. */
-const launcher = `#!/usr/bin/env node
-'use strict';
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const vm = require('node:vm');
-const file = join(__dirname, 'main.cjs');
-let cachedData;
-try {
-  cachedData = readFileSync(join(__dirname, 'main.cache'));
-} catch {}
-const wrapped = '(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})';
-const script = new vm.Script(wrapped, { filename: file, cachedData });
-const module_ = { exports: {} };
-script.runInThisContext()(module_.exports, require, module_, file, __dirname);
-`;
-writeFileSync(join(bin, 'mp.cjs'), launcher);
-chmodSync(join(bin, 'mp.cjs'), 0o755);
 
 /** Runs in a child process: compile, run one command, then save what V8 compiled. */
 const warm = `

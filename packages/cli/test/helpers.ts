@@ -7,7 +7,7 @@ import { type MockMixpanel, startMockMixpanel } from '@mixpanel-data/testkit';
 import { afterAll, afterEach, expect } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const MP = join(root, 'dist', 'bin', 'mp.cjs');
+export const MP = join(root, 'bin', 'mp.cjs');
 export const MOCK_BROWSER = join(root, '..', 'testkit', 'dist', 'bin', 'mock-browser.js');
 
 /** Every stdout/stderr this suite captured, for the secret scan (except `mp account token`, whose job is to print one). */
