@@ -7,14 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MP = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'packages',
-  'cli',
-  'bin',
-  'mp.cjs',
-);
+const MP = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'bin', 'mp.cjs');
 const home = mkdtempSync(join(tmpdir(), 'mp-bench-cold-'));
 const env = { PATH: process.env.PATH, HOME: home };
 spawnSync(

@@ -5,12 +5,14 @@ import {
   buildUrl,
   type Env,
   MixpanelDataError,
+  Project,
   RateLimitError,
   regionBaseUrl,
   rewriteUrl,
   ServerError,
   type Session,
   type TokenResolver,
+  WorkspaceRef,
 } from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
 import { captureBody, errorForStatus } from './error-mapping';
@@ -73,7 +75,20 @@ export class Transport {
   constructor(fetchImplementation?: typeof fetch) {
     this.#fetch = fetchImplementation;
   }
-  /** The ky instance, created once. */
+  /**
+   * Lets go of the ky instance; the next request creates a new one.
+   * Idempotent. Requests already under way finish on the old instance.
+   * The default fetch pools connections in Node's shared dispatcher, whose
+   * idle sockets never keep a process alive, so nothing else is held open.
+   */
+  close(): void {
+    this.#ky = null;
+  }
+  /** Whether a ky instance is live (created and not closed). */
+  get open(): boolean {
+    return this.#ky !== null;
+  }
+  /** The ky instance, created on first use (again after `close()`). */
   ky(): Promise<KyInstance> {
     this.#ky ??= import('ky').then(({ default: ky }) =>
       ky.create({
@@ -129,15 +144,45 @@ export class MixpanelApiClient {
       tokenResolver: TokenResolver;
       override: BaseUrlOverride | null;
       env?: (() => Env) | undefined;
+      /** Share another client's transport instead of creating one. */
+      transport?: Transport | undefined;
     },
   ) {
     this.#options = options;
     this.#resolver = options.tokenResolver;
     this.#override = options.override;
     this.#env = options.env ?? (() => process.env);
-    this.transport = new Transport(options.fetch);
+    this.transport = options.transport ?? new Transport(options.fetch);
     this.#session = options.session;
     this.setSession(options.session);
+  }
+
+  /**
+   * A new client for another project (and optionally one of its workspaces)
+   * that shares this one's transport, timeouts, retries, token resolver and
+   * headers (spec 07 §13). This client is unchanged.
+   */
+  withProject(projectId: string, workspaceId?: number): MixpanelApiClient {
+    const project = new Project({ id: projectId });
+    const workspace =
+      workspaceId === undefined ? null : new WorkspaceRef({ id: workspaceId, projectId });
+    return new MixpanelApiClient({
+      ...this.#options,
+      session: this.#session.replace({ project, workspace }),
+      tokenResolver: this.#resolver,
+      override: this.#override,
+      env: this.#env,
+      transport: this.transport,
+    });
+  }
+
+  /**
+   * Releases the connection handle (see `Transport.close`). Idempotent; a
+   * later request lazily creates a new one. Shared by every client made with
+   * `withProject`.
+   */
+  close(): void {
+    this.transport.close();
   }
 
   get session(): Session {

@@ -204,6 +204,59 @@ describe('headers and routing (spec 07 §4)', () => {
   });
 });
 
+describe('client.withProject() and close() (spec 07 §13)', () => {
+  it('withProject() queries another project through the same transport, leaving the original alone', async () => {
+    const t = await setup();
+    const ws = t.workspace({ maxRetries: 0, timeoutMs: 5_000 });
+    const client = ws.client;
+    const other = client.withProject('3018488', 3448414);
+    expect(other).not.toBe(client);
+    expect(other.transport).toBe(client.transport);
+    expect([other.session.projectId, other.session.workspaceId]).toEqual(['3018488', 3448414]);
+    expect([client.session.projectId, client.session.workspaceId]).toEqual(['3713224', null]);
+    expect(other.session.account).toBe(client.session.account);
+    expect(client.withProject('3018488').session.workspace).toBeNull();
+    await other.query('GET', '/events/names', { params: { type: 'general' } });
+    await client.query('GET', '/events/names', { params: { type: 'general' } });
+    const [viaOther, viaOriginal] = t.mock.requests({ path: '/api/query/events/names' });
+    expect(viaOther!.query.project_id).toBe('3018488');
+    expect(viaOriginal!.query.project_id).toBe('3713224');
+    expect(viaOther!.headers.authorization).toBe(viaOriginal!.headers.authorization);
+  });
+
+  it('withProject() shares the retry settings: a 429 is not retried when maxRetries is 0', async () => {
+    const t = await setup();
+    t.mock.rateLimit('/api/query/events/names', { times: 1, retryAfter: '1' });
+    const other = t.workspace({ maxRetries: 0 }).client.withProject('3018488');
+    await expect(other.query('GET', '/events/names')).rejects.toMatchObject({
+      name: 'RateLimitError',
+    });
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(1);
+  });
+
+  it('withProject() rejects a project id that is not digits, and a workspace id below 1', async () => {
+    const client = (await setup()).workspace().client;
+    expect(() => client.withProject('abc')).toThrow(/Invalid project ID: 'abc'/);
+    expect(() => client.withProject('2', 0)).toThrow(/Invalid workspace ID: 0/);
+  });
+
+  it('close() is idempotent and a later request opens a new connection handle', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    const client = ws.client;
+    expect(client.transport.open).toBe(false);
+    await ws.events();
+    const first = await client.transport.ky();
+    expect(client.transport.open).toBe(true);
+    client.close();
+    client.close();
+    expect(client.transport.open).toBe(false);
+    expect(await ws.events()).toHaveLength(4);
+    expect(await client.transport.ky()).not.toBe(first);
+    expect(ws.transport).toBe(client.transport);
+  });
+});
+
 describe('retries and errors (spec 07 §7–8)', () => {
   it('429 with Retry-After 1 is retried and succeeds', async () => {
     const t = await setup();
