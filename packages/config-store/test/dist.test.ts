@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { checkSameApi } from '../../../test-utils/package-checks';
+import { tempHome } from './helpers';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 it('imports by name as ESM and as CJS, with the same public API', () => {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   expect(() =>
     checkSameApi(root, '@mixpanel-data/config-store', [
       'createConfigStore',
@@ -13,4 +17,33 @@ it('imports by name as ESM and as CJS, with the same public API', () => {
       'readPrivateFile',
     ]),
   ).not.toThrow();
+});
+
+it('names temp files after the writing thread: a worker thread uses its own thread id', async () => {
+  const { home } = tempHome();
+  const file = join(home, 'config.toml');
+  // A worker writes twice: first with a stale temp of its own name in the way (EEXIST),
+  // then, after the stale temp is gone, for real. The main thread's name never collides.
+  const worker = new Worker(
+    `const { parentPort, threadId } = require('node:worker_threads');
+     const { writeFileSync, unlinkSync } = require('node:fs');
+     const { writePrivateFileAtomic } = require(${JSON.stringify(join(root, 'dist', 'index.cjs'))});
+     const file = ${JSON.stringify(file)};
+     const stale = file + '.tmp.' + process.pid + '.' + threadId;
+     writeFileSync(stale, 'stale');
+     let first = 'written';
+     try { writePrivateFileAtomic(file, 'a'); } catch (error) { first = error.code; }
+     unlinkSync(stale);
+     writePrivateFileAtomic(file, 'from worker ' + threadId);
+     parentPort.postMessage({ first, threadId });`,
+    { eval: true },
+  );
+  const result = await new Promise<{ first: string; threadId: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  expect(result.threadId).toBeGreaterThan(0);
+  expect(result.first).toBe('EEXIST');
+  expect(readFileSync(file, 'utf8')).toBe(`from worker ${result.threadId}`);
 });
