@@ -47,6 +47,16 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   },
   { long: 'debug', type: 'boolean', description: 'same as --verbose' },
   { long: 'version', type: 'boolean', description: 'print the version and exit' },
+  {
+    long: 'install-completion',
+    type: 'boolean',
+    description: 'install completion for the shell in $SHELL (bash, zsh, fish) and exit',
+  },
+  {
+    long: 'show-completion',
+    type: 'boolean',
+    description: 'print the completion script for the shell in $SHELL and exit',
+  },
   { long: 'help', short: 'h', type: 'boolean', description: 'show help and exit' },
 ];
 
@@ -137,6 +147,10 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     if (global.values.version) {
       out(io, `mp version ${VERSION}`);
       return EXIT.SUCCESS;
+    }
+    if (global.values['show-completion'] || global.values['install-completion']) {
+      const { showCompletion, installCompletion } = await import('./commands/completion');
+      return global.values['install-completion'] ? installCompletion(io) : showCompletion(io);
     }
     const words = global.rest;
     if (global.values.help && !words.length) {

@@ -1,5 +1,7 @@
 /** Global options, usage errors, help, version and completion (spec 05 §1–3). */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setup } from './helpers';
 
@@ -114,6 +116,89 @@ describe('mp', () => {
       expect((await t.mp(['completion', 'tcsh'])).code).toBe(2);
     },
   );
+});
+
+describe('--show-completion and --install-completion (spec 05 §1)', () => {
+  it('--show-completion prints the script of the shell in $SHELL, the same as `mp completion`', async () => {
+    const t = await setup();
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const shown = await t.mp(['--show-completion'], { env: { SHELL: `/usr/bin/${shell}` } });
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toBe((await t.mp(['completion', shell])).stdout);
+    }
+  });
+
+  it('--install-completion for bash writes the script and adds one source line to ~/.bashrc, keeping what was there', async () => {
+    const t = await setup();
+    writeFileSync(join(t.home, '.bashrc'), 'export EDITOR=vi'); // no trailing newline
+    const env = { SHELL: '/bin/bash' };
+    const first = await t.mp(['--install-completion'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(
+      'bash completion installed in ~/.bash_completions/mp.sh\nCompletion will take effect once you restart the terminal.\n',
+    );
+    expect((await t.mp(['--install-completion'], { env })).code).toBe(0);
+    expect(readFileSync(join(t.home, '.bashrc'), 'utf8')).toBe(
+      'export EDITOR=vi\nsource ~/.bash_completions/mp.sh\n',
+    );
+    const script = join(t.home, '.bash_completions', 'mp.sh');
+    expect(readFileSync(script, 'utf8')).toBe((await t.mp(['completion', 'bash'])).stdout);
+    // The installed script loads in a real bash and completes groups and global options.
+    const complete = (...words: string[]) =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source "$1"; shift; COMP_WORDS=(mp "$@"); COMP_CWORD=$#; _mp; echo "\${COMPREPLY[*]}"`,
+          '_',
+          script,
+          ...words,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+    expect(complete('acc')).toBe('account');
+    expect(complete('--acc')).toBe('--account');
+    expect(complete('account', 'ex')).toBe('export-bridge');
+  });
+
+  it('--install-completion for zsh and fish puts the script where each shell loads it', async () => {
+    const t = await setup();
+    expect((await t.mp(['--install-completion'], { env: { SHELL: '/bin/zsh' } })).code).toBe(0);
+    expect(readFileSync(join(t.home, '.zshrc'), 'utf8')).toBe(
+      'autoload -Uz compinit && compinit\nsource ~/.zfunc/mp.zsh\n',
+    );
+    expect(readFileSync(join(t.home, '.zfunc', 'mp.zsh'), 'utf8')).toContain('#compdef mp');
+    const fish = await t.mp(['--install-completion'], { env: { SHELL: '/usr/local/bin/fish' } });
+    expect(fish.stdout).toContain('~/.config/fish/completions/mp.fish');
+    expect(
+      readFileSync(join(t.home, '.config', 'fish', 'completions', 'mp.fish'), 'utf8'),
+    ).toContain("complete -c mp -f -n '__fish_use_subcommand'");
+    expect(existsSync(join(t.home, '.config', 'fish', 'config.fish'))).toBe(false);
+  });
+
+  it('an unknown or missing $SHELL is a usage error that names the fix, and nothing is written', async () => {
+    const t = await setup();
+    const before = readdirSync(t.home);
+    const tcsh = await t.mp(['--install-completion'], { env: { SHELL: '/bin/tcsh' } });
+    expect(tcsh.code).toBe(2);
+    expect(tcsh.stderr).toBe(
+      "Usage error: Cannot tell your shell from $SHELL ('/bin/tcsh'): set SHELL to bash, zsh or fish, or run `mp completion bash|zsh|fish`.\n",
+    );
+    const unset = await t.mp(['--show-completion']);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('$SHELL (not set)');
+    expect(readdirSync(t.home)).toEqual(before);
+  });
+
+  it('a startup file that cannot be written is a one-line configuration error (exit 1)', async () => {
+    const t = await setup();
+    mkdirSync(join(t.home, '.bashrc'));
+    const result = await t.mp(['--install-completion'], { env: { SHELL: '/bin/bash' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Configuration error: Cannot install bash completion: ~/.bashrc could not be written (EISDIR). Fix that path, or save the output of `mp completion bash` where your shell loads it.\n',
+    );
+  });
 });
 
 describe('interruption', () => {

@@ -1,7 +1,13 @@
-import { UsageError } from '../args';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '@mixpanel-data/client';
+import { type OptionSpec, UsageError } from '../args';
 import { COMMANDS, GROUPS } from '../commands';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
+import type { Io } from '../io';
+import { GLOBAL_OPTIONS } from '../run';
 
 const subcommands = (group: string) =>
   COMMANDS.filter((c) => c.path.startsWith(`${group} `)).map((c) => c.path.split(' ')[1]!);
@@ -21,6 +27,7 @@ function bash(): string {
         `    "${c.path}") COMPREPLY=( $(compgen -W "${flagsOf(c.path).join(' ')}" -- "$cur") ); return ;;`,
     )
     .join('\n');
+  const globalFlags = GLOBAL_OPTIONS.map((o) => `--${o.long}`).join(' ');
   return `# bash completion for mp
 _mp() {
   local cur=\${COMP_WORDS[COMP_CWORD]}
@@ -28,6 +35,7 @@ _mp() {
   for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do [[ $w != -* ]] && words+=("$w"); done
   if [[ $cur == -* ]]; then
     case "\${words[*]:0:2}" in
+    "") COMPREPLY=( $(compgen -W "${globalFlags}" -- "$cur") ); return ;;
 ${flagCases}
     esac
     case "\${words[0]}" in
@@ -58,11 +66,15 @@ autoload -U +X bashcompinit && bashcompinit
 ${bash()}`;
 }
 
+const fishOption = (condition: string, option: OptionSpec) =>
+  `complete -c mp -n '${condition}' -l ${option.long}${option.short ? ` -s ${option.short}` : ''} -d '${option.description.replace(/'/g, "\\'")}'`;
+
 function fish(): string {
   const lines = [
     '# fish completion for mp',
     `complete -c mp -f -n '__fish_use_subcommand' -a '${GROUPS.join(' ')}'`,
   ];
+  for (const option of GLOBAL_OPTIONS) lines.push(fishOption('__fish_use_subcommand', option));
   for (const group of GROUPS) {
     const subs = subcommands(group);
     if (subs.length)
@@ -73,20 +85,97 @@ function fish(): string {
   for (const command of COMMANDS) {
     const last = command.path.split(' ').at(-1)!;
     for (const option of command.options)
-      lines.push(
-        `complete -c mp -n '__fish_seen_subcommand_from ${last}' -l ${option.long}${option.short ? ` -s ${option.short}` : ''} -d '${option.description.replace(/'/g, "\\'")}'`,
-      );
+      lines.push(fishOption(`__fish_seen_subcommand_from ${last}`, option));
   }
   return `${lines.join('\n')}\n`;
 }
 
+const SCRIPTS = { bash, zsh, fish } as const;
+type Shell = keyof typeof SCRIPTS;
+const isShell = (name: string | undefined): name is Shell =>
+  name !== undefined && Object.hasOwn(SCRIPTS, name);
+
 /** `mp completion bash|zsh|fish`. */
 export const completion: Handler = (context) => {
   const [shell] = context.positionals;
-  const script =
-    shell === 'bash' ? bash() : shell === 'zsh' ? zsh() : shell === 'fish' ? fish() : null;
-  if (script === null) throw new UsageError(`Unknown shell '${shell}': use bash, zsh or fish.`);
-  context.io.stdout.write(script);
-
+  if (!isShell(shell)) throw new UsageError(`Unknown shell '${shell}': use bash, zsh or fish.`);
+  context.io.stdout.write(SCRIPTS[shell]());
   return EXIT.SUCCESS;
 };
+
+/** The shell named by `$SHELL` (its basename), or a usage error naming the way out. */
+function detectShell(io: Io): Shell {
+  const shell = io.env.SHELL?.split(/[\\/]/).at(-1);
+  if (isShell(shell)) return shell;
+  throw new UsageError(
+    `Cannot tell your shell from $SHELL (${io.env.SHELL ? `'${io.env.SHELL}'` : 'not set'}): set SHELL to bash, zsh or fish, or run \`mp completion bash|zsh|fish\`.`,
+  );
+}
+
+/** `mp --show-completion`: the completion script of the shell in `$SHELL`. */
+export function showCompletion(io: Io): number {
+  io.stdout.write(SCRIPTS[detectShell(io)]());
+  return EXIT.SUCCESS;
+}
+
+/**
+ * Where `--install-completion` puts the script, and the line (if any) that
+ * the shell's startup file needs to load it. fish loads its completions
+ * directory by itself.
+ */
+const INSTALL: Record<Shell, { script: string[]; rc?: { file: string[]; lines: string[] } }> = {
+  bash: {
+    script: ['.bash_completions', 'mp.sh'],
+    rc: { file: ['.bashrc'], lines: ['source ~/.bash_completions/mp.sh'] },
+  },
+  zsh: {
+    script: ['.zfunc', 'mp.zsh'],
+    rc: {
+      file: ['.zshrc'],
+      lines: ['autoload -Uz compinit && compinit', 'source ~/.zfunc/mp.zsh'],
+    },
+  },
+  fish: { script: ['.config', 'fish', 'completions', 'mp.fish'] },
+};
+
+/**
+ * `mp --install-completion`: writes the script for the shell in `$SHELL`
+ * under HOME and adds the lines that load it to the shell's startup file,
+ * once (running it again changes nothing but the script). The startup file
+ * is only appended to, never rewritten.
+ */
+export function installCompletion(io: Io): number {
+  const shell = detectShell(io);
+  const home = io.env.HOME || homedir();
+  const shown = (path: string) =>
+    path.startsWith(`${home}/`) ? `~/${path.slice(home.length + 1)}` : path;
+  const plan = INSTALL[shell];
+  const script = join(home, ...plan.script);
+  let step = script;
+  try {
+    mkdirSync(dirname(script), { recursive: true });
+    writeFileSync(script, SCRIPTS[shell]());
+    if (plan.rc) {
+      const rc = join(home, ...plan.rc.file);
+      step = rc;
+      const current = existsSync(rc) ? readFileSync(rc, 'utf8') : '';
+      const have = new Set(current.split(/\r?\n/).map((line) => line.trim()));
+      const missing = plan.rc.lines.filter((line) => !have.has(line));
+      if (missing.length) {
+        const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+        appendFileSync(rc, `${separator}${missing.join('\n')}\n`);
+      }
+    }
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(
+      `Cannot install ${shell} completion: ${shown(step)} could not be written (${reason}). Fix that path, or save the output of \`mp completion ${shell}\` where your shell loads it.`,
+      { path: step },
+      { cause: error },
+    );
+  }
+  io.stdout.write(
+    `${shell} completion installed in ${shown(script)}\nCompletion will take effect once you restart the terminal.\n`,
+  );
+  return EXIT.SUCCESS;
+}
