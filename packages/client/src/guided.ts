@@ -374,7 +374,7 @@ export async function loginUnified(
   const override = resolveBaseUrlOverride(namespace.baseUrl, env);
   const meCache = new MeDiskCache({
     locations: () => store.locations,
-    baseOrigin: override?.us ?? null,
+    override,
   });
 
   /** GET /me with a given account (and, for a browser login, its in-memory bearer). */

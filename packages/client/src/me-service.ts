@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import {
   type Account,
   AuthenticationError,
+  type BaseUrlOverride,
   ConfigError,
   ENV_OAUTH_TOKEN,
   ENV_SERVICE_ACCOUNT,
@@ -21,8 +22,11 @@ export const ME_CACHE_TTL_SECONDS = 86_400;
 
 export interface MeCacheOptions {
   locations: () => Locations;
-  /** The override origin in force, if any: a cache written under one is reused only under the same one. */
-  baseOrigin: string | null;
+  /**
+   * The base-URL override in force, if any: a cache written under the
+   * account region's override origin is reused only under the same origin.
+   */
+  override: BaseUrlOverride | null;
   now?: (() => number) | undefined;
   onWarning?: ((message: string) => void) | undefined;
 }
@@ -53,6 +57,10 @@ export class MeDiskCache {
     this.#options = options;
   }
 
+  #origin(account: Account): string | null {
+    return this.#options.override?.[account.region] ?? null;
+  }
+
   #usable(account: Account): boolean {
     return account.name !== ENV_SERVICE_ACCOUNT && account.name !== ENV_OAUTH_TOKEN;
   }
@@ -69,25 +77,30 @@ export class MeDiskCache {
       );
       return null;
     }
-    let record: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      record = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       return null;
     }
-    const cachedAt = record.cached_at;
-    const now = (this.#options.now ?? Date.now)() / 1000;
-    if (typeof cachedAt !== 'number' || now - cachedAt > ME_CACHE_TTL_SECONDS) return null;
-    if ((record.cached_base_url ?? null) !== this.#options.baseOrigin) return null;
-    const { cached_at: _c, cached_region: _r, cached_base_url: _b, ...payload } = record;
-    try {
-      return parseMeResponse(payload);
-    } catch {
+    const dropShape = () => {
       this.#options.onWarning?.(
         `The /me cache of account '${account.name}' no longer matches the expected shape; it was deleted.`,
       );
       rmSync(path, { force: true });
       return null;
+    };
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return dropShape();
+    const record = parsed as Record<string, unknown>;
+    const cachedAt = record.cached_at;
+    const now = (this.#options.now ?? Date.now)() / 1000;
+    if (typeof cachedAt !== 'number' || now - cachedAt > ME_CACHE_TTL_SECONDS) return null;
+    if ((record.cached_base_url ?? null) !== this.#origin(account)) return null;
+    const { cached_at: _c, cached_region: _r, cached_base_url: _b, ...payload } = record;
+    try {
+      return parseMeResponse(payload);
+    } catch {
+      return dropShape();
     }
   }
 
@@ -112,7 +125,8 @@ export class MeDiskCache {
       cached_at: (this.#options.now ?? Date.now)() / 1000,
       cached_region: null,
     };
-    if (this.#options.baseOrigin) record.cached_base_url = this.#options.baseOrigin;
+    const origin = this.#origin(account);
+    if (origin) record.cached_base_url = origin;
     writePrivateFileAtomic(where.mePath(account.name), JSON.stringify(record, null, 2));
   }
 }

@@ -250,7 +250,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
         ctx.configStore.updateAccount(name, { defaultProject: project });
       new MeDiskCache({
         locations: () => ctx.configStore.locations,
-        baseOrigin: resolveBaseUrlOverride(options.baseUrl, ctx.env)?.us ?? null,
+        override: resolveBaseUrlOverride(options.baseUrl, ctx.env),
       }).put(account, me);
       return createOAuthLoginResult({
         accountName: name,

@@ -6,10 +6,8 @@ import {
   type Env,
   MixpanelDataError,
   Project,
-  RateLimitError,
   regionBaseUrl,
   rewriteUrl,
-  ServerError,
   type Session,
   type TokenResolver,
   WorkspaceRef,
@@ -324,6 +322,15 @@ export class MixpanelApiClient {
       ...(Object.keys(params).length ? { requestParams: params } : {}),
       ...(options.json !== undefined ? { requestBody: options.json } : {}),
     };
+    const failedRequest = (response: Response, text: string) => ({
+      ...info,
+      statusCode: response.status,
+      responseBody: captureBody(text),
+      accountType: account.type,
+      accountName: account.name,
+      family: family === 'escape' ? ('escape' as const) : family,
+      location: response.headers.get('location'),
+    });
     let authorization = await this.#authorization();
     let refreshed = false;
     for (let attempt = 0; ; ) {
@@ -339,7 +346,8 @@ export class MixpanelApiClient {
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error) {
-        if ((error as Error)?.name === 'AbortError' && options.signal?.aborted) throw error;
+        // A caller's abort rejects with the platform's error unchanged, whatever its reason.
+        if (options.signal?.aborted) throw error;
         const reason =
           (error as Error)?.name === 'TimeoutError'
             ? `the request timed out after ${timeoutMs} ms`
@@ -373,10 +381,10 @@ export class MixpanelApiClient {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         const tooLong = retryAfter !== null && retryAfter > cap;
         if (attempt >= maxRetries || tooLong) {
-          const failure = { ...info, statusCode: status, responseBody: captureBody(text) };
-          if (status === 429)
-            throw new RateLimitError('Rate limited by Mixpanel', { ...failure, retryAfter });
-          throw new ServerError(`Server error: ${status}`, failure);
+          throw errorForStatus({
+            ...failedRequest(response, text),
+            ...(retryAfter !== null ? { retryAfter } : {}),
+          });
         }
         const waitMs = retryAfter !== null ? retryAfter * 1000 : backoffMs(attempt);
         attempt += 1;
@@ -389,7 +397,8 @@ export class MixpanelApiClient {
       const text = await response.text().catch(() => '');
       if (status >= 200 && status < 300) {
         options.onText?.(text);
-        if (status === 204 || text === '') return family === 'app' ? { status: 'ok' } : null;
+        // 204 has no body by definition; any other 2xx must carry JSON (spec 07 §8).
+        if (status === 204) return family === 'app' ? { status: 'ok' } : null;
         try {
           return JSON.parse(text);
         } catch {
@@ -400,15 +409,7 @@ export class MixpanelApiClient {
           );
         }
       }
-      throw errorForStatus({
-        ...info,
-        statusCode: status,
-        responseBody: captureBody(text),
-        accountType: account.type,
-        accountName: account.name,
-        family: family === 'escape' ? 'escape' : family,
-        location: response.headers.get('location'),
-      });
+      throw errorForStatus(failedRequest(response, text));
     }
   }
 }

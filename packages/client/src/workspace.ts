@@ -140,7 +140,7 @@ export class Workspace {
     });
     this.#meDisk = new MeDiskCache({
       locations: () => this.#context.configStore.locations,
-      baseOrigin: override?.us ?? null,
+      override,
       onWarning: options.onWarning,
     });
   }
@@ -211,12 +211,19 @@ export class Workspace {
       !next.session.account.equals(this.session.account);
     if (accountChanged) this.#checkCredentials(next.session.account);
     if (persist) this.#persist(next.session);
-    const projectChanged = accountChanged || next.session.projectId !== this.session.projectId;
+    // Spec 07 §13: every swap drops the /me memory and discovery caches; an
+    // account, project or target swap also drops the resolved workspace.
+    const projectSwapped =
+      accountChanged ||
+      axes.account !== undefined ||
+      axes.project !== undefined ||
+      axes.target !== undefined ||
+      next.session.projectId !== this.session.projectId;
     this.#resolution = next;
     this.#client.setSession(next.session);
     this.#events.clear();
-    if (accountChanged) this.#me = null;
-    if (projectChanged) this.#resolvedWorkspace = null;
+    this.#me = null;
+    if (projectSwapped) this.#resolvedWorkspace = null;
     if (next.session.workspace) this.#resolvedWorkspace = next.session.workspace;
     return this;
   }

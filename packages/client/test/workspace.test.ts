@@ -383,6 +383,109 @@ describe('events() and segmentation() (spec 07 §11–12)', () => {
   });
 });
 
+describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
+  it('a me.json that is JSON but not an object is a miss: warned about, deleted and fetched again', async () => {
+    for (const content of ['null', '[]', '"x"']) {
+      const t = await setup();
+      const file = join(t.home, '.mp', 'accounts', 'team', 'me.json');
+      await t.workspace().me();
+      writeFileSync(file, content, { mode: 0o600 });
+      const warnings: string[] = [];
+      const me = await t.workspace({ onWarning: (m) => warnings.push(m) }).me();
+      expect(me.user_email).toBe('alice@example.com');
+      expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(2);
+      expect(warnings).toEqual([
+        "The /me cache of account 'team' no longer matches the expected shape; it was deleted.",
+      ]);
+      expect(typeof JSON.parse(readFileSync(file, 'utf8')).cached_at).toBe('number');
+    }
+  });
+
+  it('every use() drops the /me memory cache, including project-only and workspace-only swaps', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    const file = join(t.home, '.mp', 'accounts', 'team', 'me.json');
+    await ws.me();
+    rmSync(file);
+    ws.use({ workspace: 3448414 });
+    await ws.me();
+    rmSync(file);
+    ws.use({ project: '3018488' });
+    await ws.me();
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(3);
+  });
+
+  it('use({ project }) drops the resolved workspace even when the id is the same', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    const listings = () =>
+      t.mock.countRequests({ path: '/api/app/projects/3713224/workspaces/public' });
+    await ws.resolveWorkspace();
+    await ws.resolveWorkspace();
+    expect(listings()).toBe(1);
+    ws.use({ project: '3713224' });
+    await ws.resolveWorkspace();
+    expect(listings()).toBe(2);
+  });
+
+  it('a retried 503 that never recovers keeps the body error in the message', async () => {
+    const t = await setup();
+    t.mock.inject({
+      match: { method: 'GET', path: '/api/query/events/names' },
+      times: null,
+      response: { status: 503, json: { error: 'maintenance' } },
+    });
+    const error = await t
+      .workspace({ maxRetries: 1 })
+      .events()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ServerError', statusCode: 503 });
+    expect((error as Error).message).toBe('Server error: maintenance');
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(2);
+  });
+
+  it('an empty 200 on a query call is INVALID_RESPONSE, not null', async () => {
+    const t = await setup();
+    t.mock.inject({
+      match: { path: '/api/query/events/names' },
+      response: { status: 200, text: '' },
+    });
+    await expect(t.workspace().client.query('GET', '/events/names')).rejects.toMatchObject({
+      code: 'INVALID_RESPONSE',
+    });
+  });
+
+  it('an abort with a custom reason rejects with that reason unchanged', async () => {
+    const t = await setup();
+    t.mock.inject({ match: { path: '/api/query/events/names' }, action: 'hang' });
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    const pending = t.workspace().client.query('GET', '/events/names', {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it("tags me.json with the override origin of the account's own region", async () => {
+    const t = await setup();
+    const unused = 'http://127.0.0.1:9';
+    t.store.addAccount('euro', {
+      type: 'service_account',
+      region: 'eu',
+      username: 'team-sa',
+      secret: 's3cret-sa',
+      defaultProject: '3713224',
+    });
+    const baseUrl = { us: unused, eu: t.mock.origin, in: unused };
+    await t.workspace({ account: 'euro', baseUrl }).me();
+    const file = join(t.home, '.mp', 'accounts', 'euro', 'me.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).cached_base_url).toBe(t.mock.origin);
+    await t.workspace({ account: 'euro', baseUrl }).me();
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(1);
+  });
+});
+
 describe('/me, projects, workspaces (spec 07 §9–10)', () => {
   it('caches /me in memory and on disk (0600, member lists stripped), refreshes on request', async () => {
     const t = await setup();
