@@ -42,6 +42,19 @@ describe('mp project', () => {
     expect((await t.mp(['project', 'use', 'abc'])).code).toBe(1);
   });
 
+  it('project use changes only default_project: [active] (and its workspace pin) stays byte for byte', async () => {
+    const t = await setup();
+    await t.withTeam();
+    expect((await t.mp(['workspace', 'use', '3448414'])).code).toBe(0);
+    const active = (text: string) => text.slice(0, text.indexOf('\n\n'));
+    const before = active(readFileSync(t.config, 'utf8'));
+    expect(before).toContain('workspace = 3448414');
+    expect((await t.mp(['project', 'use', '3018488'])).code).toBe(0);
+    const after = readFileSync(t.config, 'utf8');
+    expect(active(after)).toBe(before);
+    expect(after).toContain('default_project = "3018488"');
+  });
+
   it('a service account without /me scope gets the user_details hint (exit 1)', async () => {
     const { defaultFixture } = await import('@mixpanel-data/testkit');
     const fixture = defaultFixture();

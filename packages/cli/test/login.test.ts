@@ -132,6 +132,8 @@ describe('mp login', () => {
       '--no-browser is only meaningful for the oauth_browser auth type.',
     ],
     [['--secret-stdin'], { MP_OAUTH_TOKEN: 't' }, 3, '--secret-stdin is only meaningful'],
+    // Fails on the flags before reading stdin (which this test never closes).
+    [['-S', '--no-browser', '--secret-stdin'], {}, 3, '--no-browser is only meaningful'],
     [
       ['--region', 'us', '--project', '999'],
       { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' },

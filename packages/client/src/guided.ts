@@ -271,8 +271,12 @@ export interface LoginUnifiedOptions extends LoginOptions {
   project?: string | undefined;
   serviceAccount?: boolean | undefined;
   tokenEnv?: string | undefined;
-  /** The secret read from stdin by the caller (`--secret-stdin`); else MP_SECRET. */
-  secret?: string | undefined;
+  /**
+   * The service-account secret: a string, or a function that reads it (e.g.
+   * from stdin for `--secret-stdin`), called only after every flag check has
+   * passed, so a misused flag fails before anything is read. Else MP_SECRET.
+   */
+  secret?: string | (() => Promise<string>) | undefined;
   /** Whether `--secret-stdin` was given (for the flag checks). */
   secretStdin?: boolean | undefined;
   pick?: ((choices: ProjectChoice[]) => Promise<ProjectChoice>) | undefined;
@@ -447,7 +451,9 @@ export async function loginUnified(
           'MP_USERNAME is not set; set it to the service account username to re-login.',
           { env_var: 'MP_USERNAME' },
         );
-      const secret = options.secret ?? env.MP_SECRET;
+      const secret =
+        (typeof options.secret === 'function' ? await options.secret() : options.secret) ??
+        env.MP_SECRET;
       if (!secret)
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
           env_var: 'MP_SECRET',
@@ -479,7 +485,9 @@ export async function loginUnified(
         throw new ConfigError('MP_USERNAME is not set; set it to the service account username.', {
           env_var: 'MP_USERNAME',
         });
-      const secret = options.secret ?? env.MP_SECRET;
+      const secret =
+        (typeof options.secret === 'function' ? await options.secret() : options.secret) ??
+        env.MP_SECRET;
       if (!secret)
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
           env_var: 'MP_SECRET',

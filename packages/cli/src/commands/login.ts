@@ -24,15 +24,15 @@ export const login: Handler = async (context) => {
     { serviceAccount: context.flag('service-account'), tokenEnv: context.string('token-env') },
     context.io.env,
   );
-  let secret: string | undefined;
-  if (secretStdin && type === 'service_account' && !context.string('token-env')) {
-    try {
-      secret = await readSecretFromStdin(context.io);
-    } catch (error) {
-      // In `mp login` a bad piped secret is a configuration problem (exit 1), not an argument error.
-      throw new ConfigError((error as Error).message);
-    }
-  }
+  // Read only once the library's flag checks pass (spec 05 §6.1: misuse fails before any I/O).
+  const secret =
+    secretStdin && type === 'service_account' && !context.string('token-env')
+      ? () =>
+          readSecretFromStdin(context.io).catch((error: unknown) => {
+            // In `mp login` a bad piped secret is a configuration problem (exit 1), not an argument error.
+            throw new ConfigError((error as Error).message);
+          })
+      : undefined;
   try {
     const result = await context.accounts.loginUnified({
       name: context.string('name'),

@@ -61,7 +61,7 @@ export const handlers: Record<string, Handler> = {
       }
       throw error;
     }
-    context.session.use({ account, project: id, workspace: undefined });
+    context.accounts.update(account, { defaultProject: id });
     out(context.io, `Set default_project for account '${account}' to '${id}'`);
     return EXIT.SUCCESS;
   },

@@ -4,6 +4,7 @@ import {
   loadBridge,
   MeDiskCache,
   type MeResponse,
+  resolveBaseUrlOverride,
 } from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
@@ -17,7 +18,7 @@ function cachedMe(context: CommandContext, name: string): MeResponse | null {
     const store = context.accounts.locations();
     return new MeDiskCache({
       locations: () => store,
-      baseOrigin: context.io.env.MP_BASE_URL ? new URL(context.io.env.MP_BASE_URL).origin : null,
+      override: resolveBaseUrlOverride(undefined, context.io.env),
     }).get(account);
   } catch {
     return null;
