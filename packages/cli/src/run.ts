@@ -106,9 +106,10 @@ function resolveGlobals(
     (key) => values[key] !== undefined,
   );
   if (values.target !== undefined && flagged.length) {
+    // Printed as is (no "Usage error:" label) with exit 3, as spec 05 §1 gives it.
     throw Object.assign(
       new UsageError('--target is mutually exclusive with --account/--project/--workspace.'),
-      { exit: EXIT.INVALID_ARGS },
+      { exit: EXIT.INVALID_ARGS, bare: true },
     );
   }
   const workspaceSpec = GLOBAL_OPTIONS.find((spec) => spec.long === 'workspace')!;
@@ -152,8 +153,9 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       const { showCompletion, installCompletion } = await import('./commands/completion');
       return global.values['install-completion'] ? installCompletion(io) : showCompletion(io);
     }
-    const words = global.rest;
-    if (global.values.help && !words.length) {
+    // `mp --help account list` asks for that command's help, like `mp account list --help`.
+    const words = global.values.help ? [...global.rest, '--help'] : global.rest;
+    if (global.values.help && !global.rest.length) {
       out(io, mainHelp());
       return EXIT.SUCCESS;
     }
@@ -202,7 +204,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     return code ?? EXIT.SUCCESS;
   } catch (error) {
     if (error instanceof UsageError) {
-      err(io, `Usage error: ${error.message}`);
+      const { bare } = error as { bare?: boolean };
+      err(io, bare ? error.message : `Usage error: ${error.message}`);
       return (error as { exit?: number }).exit ?? EXIT.AUTH;
     }
     const { reportError } = await import('./render-error');

@@ -25,6 +25,18 @@ describe('mp', () => {
     );
   });
 
+  it('--help before a command shows that command or group help and runs nothing', async () => {
+    const t = await setup();
+    const before = await t.mp(['--help', 'account', 'list']);
+    expect(before).toMatchObject({ code: 0, stderr: '' });
+    expect(before.stdout).toBe((await t.mp(['account', 'list', '--help'])).stdout);
+    expect(before.stdout).toMatch(/^Usage: mp account list/);
+    const group = await t.mp(['--help', 'account']);
+    expect(group.code).toBe(0);
+    expect(group.stdout).toMatch(/^Usage: mp account COMMAND/);
+    expect(existsSync(t.config)).toBe(false);
+  });
+
   it.each([
     [['auth', 'login']],
     [['projects', 'list']],
@@ -49,8 +61,8 @@ describe('mp', () => {
     ]) {
       const result = await t.mp(['--target', 't', ...flag, 'account', 'list']);
       expect(result.code).toBe(3);
-      expect(result.stderr).toContain(
-        '--target is mutually exclusive with --account/--project/--workspace.',
+      expect(result.stderr).toBe(
+        '--target is mutually exclusive with --account/--project/--workspace.\n',
       );
     }
     expect(existsSync(t.config)).toBe(false);

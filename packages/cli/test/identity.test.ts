@@ -135,6 +135,18 @@ describe('mp target', () => {
     expect(result.stderr).toContain(message);
   });
 
+  it.each([
+    [['t', '-p', '1'], "Usage error: Missing option '--account' / '-a'.\n"],
+    [['t', '-a', 'team'], "Usage error: Missing option '--project' / '-p'.\n"],
+  ])('add %j without a required option is a usage error (exit 2)', async (args, stderr) => {
+    const t = await setup();
+    await t.withTeam();
+    const before = readFileSync(t.config);
+    const result = await t.mp(['target', 'add', ...args]);
+    expect(result).toMatchObject({ code: 2, stderr });
+    expect(readFileSync(t.config).equals(before)).toBe(true);
+  });
+
   it('a per-command --target writes nothing', async () => {
     const t = await setup();
     await t.withTeam();

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { ArgumentError, type Target } from '@mixpanel-data/client';
+import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { type Format, printRecords } from '../format';
@@ -35,11 +36,9 @@ export const handlers: Record<string, Handler> = {
     const [name] = context.positionals as [string];
     const account = context.string('account');
     const project = context.string('project');
-    if (!account || !project)
-      throw new ArgumentError('mp target add needs --account NAME and --project ID.', [
-        'account',
-        'project',
-      ]);
+    // Required options, so a missing one is a usage error (exit 2), as the parser reports it.
+    if (!account) throw new UsageError("Missing option '--account' / '-a'.");
+    if (!project) throw new UsageError("Missing option '--project' / '-p'.");
     const workspace = context.integer('workspace');
     context.targets.add(name, {
       account,
