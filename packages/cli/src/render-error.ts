@@ -33,7 +33,7 @@ export function reportError(io: Io, error: unknown, debug = false): number {
       red(
         io,
         network
-          ? 'ERROR: Could not reach any Mixpanel region.'
+          ? 'ERROR: Could not reach any Mixpanel region — every probe failed at the network layer (DNS, TLS, or connect refused).'
           : 'ERROR: Credential not valid in any region.',
       ),
     );
@@ -49,7 +49,7 @@ export function reportError(io: Io, error: unknown, debug = false): number {
     err(
       io,
       network
-        ? 'Every probe failed at the network layer (DNS, TLS, or connect refused). Check your connection or proxy, then retry.'
+        ? 'Check your network connection or proxy settings, then retry.'
         : 'If you know the region, pass --region {us|eu|in} explicitly to skip the probe.\nIf your service account is new, verify the username and secret are correct.',
     );
     return exit;

@@ -1,5 +1,6 @@
 /** `mp account …` as a subprocess against the mock (spec 05 §5, §11). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setup } from './helpers';
@@ -47,6 +48,15 @@ describe('mp account list', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+/** A loopback port that was just free: nothing listens on it. */
+const closedPort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 
 describe('mp account add', () => {
   it('adds a service account with the secret from stdin (0600 file) and promotes the first account', async () => {
@@ -208,6 +218,23 @@ describe('mp account add', () => {
     expect(probe.stderr).toContain('pass --region {us|eu|in}');
   });
 
+  it('a probe that never reaches any region is the network variant of E-1 (exit 2)', async () => {
+    const t = await setup();
+    const result = await t.mp(
+      ['account', 'add', 'y', '--type', 'service_account', '--username', 'u', '--secret-stdin'],
+      { stdin: 'pw', env: { MP_BASE_URL: `http://127.0.0.1:${await closedPort()}` } },
+    );
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split('\n');
+    const error = lines.findIndex((line) => line.startsWith('ERROR: '));
+    expect(lines[error]).toBe(
+      'ERROR: Could not reach any Mixpanel region — every probe failed at the network layer (DNS, TLS, or connect refused).',
+    );
+    expect(lines.slice(error)).toContain('  us: 0 (network error: TypeError: ECONNREFUSED)');
+    expect(lines).toContain('Check your network connection or proxy settings, then retry.');
+    expect(existsSync(t.config)).toBe(false);
+  });
+
   it('--secret VALUE does not exist (usage error, nothing written)', async () => {
     const t = await setup();
     const result = await t.mp([
@@ -337,6 +364,20 @@ describe('mp account test / token / logout', () => {
     expect(unset.stderr).toContain('  Code: OAUTH_TOKEN_ERROR');
     expect((await t.mp(['account', 'logout', 'team'])).stdout).toBe("Removed tokens for 'team'\n");
     expect((await t.mp(['account', 'logout', 'ghost'])).code).toBe(1);
+  });
+});
+
+describe('mp account login', () => {
+  it('on a service account is a configuration error (exit 1) that names the type, and writes nothing', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const before = readFileSync(t.config);
+    const result = await t.mp(['account', 'login', 'team']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "Configuration error: `mp account login` is only valid for oauth_browser accounts; 'team' is type 'service_account'.\n",
+    );
+    expect(readFileSync(t.config).equals(before)).toBe(true);
   });
 });
 

@@ -63,7 +63,14 @@ describe('mp project', () => {
     await t.withTeam();
     const result = await t.mp(['project', 'list']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('user_details');
+    expect(result.stderr.replace(/^note: MP_BASE_URL is set.*\n/, '')).toBe(
+      [
+        "Configuration error: Service account 'team' is missing the `user_details` scope.",
+        '',
+        'Re-mint the SA in Mixpanel Settings → Service Accounts with that scope checked, or pass --project ID explicitly to skip the /me lookup.',
+        '',
+      ].join('\n'),
+    );
   });
 });
 

@@ -29,6 +29,7 @@ import {
   writePrivateFileAtomic,
 } from '@mixpanel-data/config-store';
 import { createBearerResolver, OAuthFlow, OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
+import { networkReason } from './error-mapping';
 import { MeDiskCache } from './me-service';
 import {
   createAccounts,
@@ -164,11 +165,7 @@ export async function probeRegion(
       attempt = [region, response.status, text.slice(0, 4096)];
     } catch (error) {
       const name = (error as Error)?.name ?? 'Error';
-      const reason =
-        (error as { cause?: { code?: string } }).cause?.code ??
-        (error as Error)?.message ??
-        String(error);
-      attempt = [region, 0, `${name}: ${reason}`];
+      attempt = [region, 0, `${name}: ${networkReason(error)}`];
     }
     attempts.push(attempt);
     options.onAttempt?.(attempt);

@@ -136,7 +136,7 @@ export function meFailure(error: unknown, account: Account): unknown {
   const name = account.name;
   if (AuthenticationError.isInstance(error)) {
     return new ConfigError(
-      `Credentials for account '${name}' are invalid (401). Run \`mp account test ${name}\`${account.type === 'oauth_browser' ? ` or \`mp account login ${name}\`` : ''}.`,
+      `Credentials for account '${name}' are invalid (401). Run \`mp account test ${name}\` to confirm; if it's an oauth_browser account, run \`mp account login ${name}\`.`,
       { status_code: 401, account_name: name },
       { cause: error },
     );
@@ -144,8 +144,8 @@ export function meFailure(error: unknown, account: Account): unknown {
   if (QueryError.isInstance(error) && (error as QueryError).statusCode === 403) {
     return new ConfigError(
       account.type === 'service_account'
-        ? `Service account '${name}' cannot read /me (403): it lacks the user_details scope. Re-create the service account in Mixpanel's service-account settings with that scope, or pass --project ID to skip the /me lookup.`
-        : `Account '${name}' lacks permission to read /me (403). Pass --project explicitly, or use credentials with /me scope.`,
+        ? `Service account '${name}' is missing the \`user_details\` scope.\n\nRe-mint the SA in Mixpanel Settings → Service Accounts with that scope checked, or pass --project ID explicitly to skip the /me lookup.`
+        : `Account '${name}' lacks /me permission (403). Pass --project explicitly, or use credentials with /me scope.`,
       { status_code: 403, account_name: name },
       { cause: error },
     );

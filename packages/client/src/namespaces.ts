@@ -194,7 +194,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
       const account = ctx.configStore.getAccount(name);
       if (account.type !== 'oauth_browser') {
         throw new ConfigError(
-          `Account '${name}' is a ${account.type} account; \`mp account login\` is only for oauth_browser accounts.`,
+          `\`mp account login\` is only valid for oauth_browser accounts; '${name}' is type '${account.type}'.`,
           { account_name: name, account_type: account.type },
         );
       }
@@ -219,7 +219,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
         );
       } catch (error) {
         throw new OAuthError(
-          `Login succeeded but the /me probe failed: ${(error as Error).message}`,
+          `Login succeeded but \`/me\` probe failed: ${(error as Error).message}`,
           'OAUTH_TOKEN_ERROR',
           { account_name: name, region: account.region },
           { cause: error },

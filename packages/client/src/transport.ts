@@ -13,7 +13,7 @@ import {
   WorkspaceRef,
 } from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
-import { captureBody, errorForStatus } from './error-mapping';
+import { captureBody, errorForStatus, networkReason } from './error-mapping';
 import { QUERY_ORIGIN, userAgent } from './version';
 
 export type Family = 'query' | 'app' | 'export' | 'engage';
@@ -351,9 +351,7 @@ export class MixpanelApiClient {
         const reason =
           (error as Error)?.name === 'TimeoutError'
             ? `the request timed out after ${timeoutMs} ms`
-            : ((error as { cause?: { code?: string } }).cause?.code ??
-              (error as Error).message ??
-              String(error));
+            : networkReason(error);
         throw new MixpanelDataError(
           `HTTP error: ${reason} (${upper} ${url.split('?')[0]}).`,
           'HTTP_ERROR',

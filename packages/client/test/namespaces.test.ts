@@ -88,7 +88,7 @@ describe('accounts.login (spec 06 §10)', () => {
 
   it('refuses a non-browser account and a missing one', async () => {
     const t = await setup();
-    await expect(t.accounts.login('team')).rejects.toThrow(/only for oauth_browser/);
+    await expect(t.accounts.login('team')).rejects.toThrow(/only valid for oauth_browser accounts; 'team' is type 'service_account'/);
     await expect(t.accounts.login('ghost')).rejects.toThrow("Account 'ghost' not found.");
   });
 
@@ -113,7 +113,7 @@ describe('accounts.login (spec 06 §10)', () => {
       (e) => e as OAuthError,
     );
     expect(error.code).toBe('OAUTH_TOKEN_ERROR');
-    expect(error.message).toContain('Login succeeded but the /me probe failed');
+    expect(error.message).toContain('Login succeeded but `/me` probe failed: ');
     expect(existsSync(join(t.home, '.mp', 'accounts', 'personal', 'tokens.json'))).toBe(false);
   });
 });
