@@ -89,7 +89,9 @@ describe('mp account login', () => {
     await t.withTeam();
     const wrong = await t.mp(['account', 'login', 'team']);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('only for oauth_browser accounts');
+    expect(wrong.stderr).toContain(
+      "is only valid for oauth_browser accounts; 'team' is type 'service_account'.",
+    );
   });
 
   it('an EU project with US auth is E-2 (exit 1) and writes no tokens', async () => {
