@@ -16,12 +16,14 @@ afterEach(async () => {
 });
 
 /** An Io whose stdin claims to be a TTY and is fed `answers`, one line at a time as prompts appear. */
-async function tty(answers: string[], env: Record<string, string> = {}) {
+async function tty(answers: string[], env: Record<string, string> = {}, stderrIsTTY = false) {
+  await mock?.close(); // a second call in one test replaces the first mock and HOME
+  if (home) rmSync(home, { recursive: true, force: true });
   mock = await startMockMixpanel();
   home = realpathSync(mkdtempSync(join(tmpdir(), 'mp-tty-')));
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
   const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  const stderr = Object.assign(new PassThrough(), { isTTY: stderrIsTTY });
   let out = '';
   let err = '';
   stdout.on('data', (chunk) => (out += chunk));
@@ -41,6 +43,31 @@ async function tty(answers: string[], env: Record<string, string> = {}) {
 }
 
 const loginEnv = { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' };
+
+describe('the /me spinner of mp login (spec 05 §6.3)', () => {
+  const slowMe = () =>
+    mock!.inject({ match: { path: '/api/app/me' }, action: 'pass', delay_ms: 350 });
+
+  it('spins "Fetching your projects from Mixpanel..." on a TTY stderr and clears it', async () => {
+    const t = await tty(['\n'], loginEnv, true);
+    slowMe();
+    expect(await run(['login', '--region', 'us'], t.io)).toBe(0);
+    const { err } = t.output();
+    expect(err).toMatch(/\r[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Fetching your projects from Mixpanel\.\.\./);
+    expect(err.indexOf('\r\x1b[K', err.indexOf('Fetching'))).toBeGreaterThan(-1);
+  });
+
+  it('shows nothing with --quiet or when stderr is not a TTY', async () => {
+    const quiet = await tty(['\n'], loginEnv, true);
+    slowMe();
+    expect(await run(['-q', 'login', '--region', 'us'], quiet.io)).toBe(0);
+    expect(quiet.output().err).not.toContain('Fetching your projects');
+    const piped = await tty(['\n'], loginEnv, false);
+    slowMe();
+    expect(await run(['login', '--region', 'us'], piped.io)).toBe(0);
+    expect(piped.output().err).not.toContain('Fetching your projects');
+  });
+});
 
 describe('the project picker of mp login', () => {
   it('lists the projects on stderr and takes the default on Enter', async () => {

@@ -280,6 +280,12 @@ export interface LoginUnifiedOptions extends LoginOptions {
   /** Notes for the user (`note: …` lines), region-probe attempts, progress. */
   onNote?: ((line: string) => void) | undefined;
   onProbeAttempt?: ((attempt: ProbeAttempt) => void) | undefined;
+  /**
+   * Long-running steps: called with a message when one starts (`Fetching
+   * your projects from Mixpanel...` around the `/me` call) and with `null`
+   * when it ends, so a caller can show a spinner.
+   */
+  onBusy?: ((message: string | null) => void) | undefined;
 }
 
 export interface LoginUnifiedResult {
@@ -317,8 +323,17 @@ function newAccountName(
   me: MeResponse,
   text: string,
   taken: readonly string[],
+  note: (line: string) => void,
 ): string {
-  const chosen = name ?? deriveAccountName(organizationsInOrder(me, text), new Set(taken));
+  const organizations = organizationsInOrder(me, text);
+  const chosen = name ?? deriveAccountName(organizations, new Set(taken));
+  const base = deriveAccountName(organizations, new Set());
+  if (name === undefined && chosen !== base) {
+    // Spec 05 §6.2: a derived name never refreshes an existing account; say so.
+    note(
+      `note: account '${base}' already exists; created '${chosen}'. Use \`mp login --name ${base}\` to refresh the existing one.`,
+    );
+  }
   if (!isAccountName(chosen)) {
     throw new ConfigError(
       `Invalid account name '${chosen}': use 1–64 letters, digits, '_' or '-'.`,
@@ -396,7 +411,13 @@ export async function loginUnified(
       override,
       env: () => env,
     });
-    const raw = await client.app('GET', '/me', { onText: (body) => (text = body) });
+    options.onBusy?.('Fetching your projects from Mixpanel...');
+    let raw: unknown;
+    try {
+      raw = await client.app('GET', '/me', { onText: (body) => (text = body) });
+    } finally {
+      options.onBusy?.(null);
+    }
     return {
       me: parseMeResponse(
         raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
@@ -515,7 +536,7 @@ export async function loginUnified(
     const temporary = createAccount({ ...credential, name: 'login-probe', region } as never);
     const { me, text } = await fetchMe(temporary);
     const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
-    const name = newAccountName(options.name, me, text, store.read().accountNames());
+    const name = newAccountName(options.name, me, text, store.read().accountNames(), note);
     store.addAccount(name, {
       ...credential,
       region,
@@ -555,7 +576,7 @@ export async function loginUnified(
         { region, project_id: project, project_region: projectRegion },
       );
     }
-    const name = newAccountName(options.name, me, text, store.read().accountNames());
+    const name = newAccountName(options.name, me, text, store.read().accountNames(), note);
     const final = where.accountDir(name);
     if (existsSync(final)) {
       throw new ConfigError(

@@ -146,8 +146,17 @@ describe('loginUnified (spec 05 §6)', () => {
     expect(notes).toContain('Probing regions for /me access ...');
     expect(t.store.getActive().account).toBe('acme-corp');
     expect(existsSync(join(t.home, '.mp', 'accounts', 'acme-corp', 'me.json'))).toBe(true);
-    const again = await t.accounts.loginUnified({ pick: first, region: 'us' });
+    expect(notes.some((line) => line.includes('already exists'))).toBe(false);
+    const againNotes: string[] = [];
+    const again = await t.accounts.loginUnified({
+      pick: first,
+      region: 'us',
+      onNote: (line) => againNotes.push(line),
+    });
     expect(again.accountName).toBe('acme-corp-2');
+    expect(againNotes).toEqual([
+      "note: account 'acme-corp' already exists; created 'acme-corp-2'. Use `mp login --name acme-corp` to refresh the existing one.",
+    ]);
   });
 
   it('project choice: --project must be visible (exit 4 error), a stale MP_PROJECT_ID fails, several without a picker fail', async () => {

@@ -88,7 +88,9 @@ describe('accounts.login (spec 06 §10)', () => {
 
   it('refuses a non-browser account and a missing one', async () => {
     const t = await setup();
-    await expect(t.accounts.login('team')).rejects.toThrow(/only valid for oauth_browser accounts; 'team' is type 'service_account'/);
+    await expect(t.accounts.login('team')).rejects.toThrow(
+      /only valid for oauth_browser accounts; 'team' is type 'service_account'/,
+    );
     await expect(t.accounts.login('ghost')).rejects.toThrow("Account 'ghost' not found.");
   });
 

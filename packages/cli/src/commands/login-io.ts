@@ -8,19 +8,18 @@ export interface Progress {
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
- * Shows that a login is waiting for the browser: a spinner on a TTY (unless
- * --quiet), one plain line otherwise. Started after the URL was printed.
+ * A spinner on stderr while `text` is in progress: only on a TTY and without
+ * --quiet. Off a TTY it prints `text` once as a plain line when `plain` is
+ * set, and nothing otherwise. Idempotent start and stop.
  */
-export function loginProgress(
+export function spinner(
   context: CommandContext,
-  openBrowser: boolean,
+  text: string,
+  { plain = false } = {},
 ): Progress & { start(): void } {
   const { stderr } = context.io;
   let timer: ReturnType<typeof setInterval> | null = null;
   let started = false;
-  const text = openBrowser
-    ? 'Waiting for the browser authorization…'
-    : 'Waiting for the redirect (or a pasted URL)…';
   return {
     start() {
       if (timer || context.globals.quiet) return;
@@ -31,7 +30,7 @@ export function loginProgress(
           100,
         );
         timer.unref();
-      } else if (!started) {
+      } else if (plain && !started) {
         stderr.write(`${text}\n`);
       }
       started = true;
@@ -43,6 +42,39 @@ export function loginProgress(
         stderr.write('\r\x1b[K');
       }
     },
+  };
+}
+
+/**
+ * Shows that a login is waiting for the browser: a spinner on a TTY (unless
+ * --quiet), one plain line otherwise. Started after the URL was printed.
+ */
+export function loginProgress(
+  context: CommandContext,
+  openBrowser: boolean,
+): Progress & { start(): void } {
+  return spinner(
+    context,
+    openBrowser
+      ? 'Waiting for the browser authorization…'
+      : 'Waiting for the redirect (or a pasted URL)…',
+    { plain: true },
+  );
+}
+
+/**
+ * Turns the library's `onBusy(message | null)` calls into a spinner per step
+ * (spec 05 §6.3: `Fetching your projects from Mixpanel...` on a TTY).
+ */
+export function busySpinner(context: CommandContext): (message: string | null) => void {
+  let current: Progress | null = null;
+  return (message) => {
+    current?.stop();
+    current = null;
+    if (message === null) return;
+    const next = spinner(context, message);
+    next.start();
+    current = next;
   };
 }
 

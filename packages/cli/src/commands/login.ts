@@ -9,7 +9,7 @@ import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { err, out } from '../io';
 import { readSecretFromStdin } from '../secrets';
-import { loginProgress, showAuthorizeHint } from './login-io';
+import { busySpinner, loginProgress, showAuthorizeHint } from './login-io';
 import { pickProject } from './picker';
 
 /** `mp login`: the guided setup of spec 05 §6; one stdout line on success. */
@@ -49,6 +49,7 @@ export const login: Handler = async (context) => {
         ? (choices: ProjectChoice[]) => pickProject(context, choices)
         : undefined,
       onNote: (line) => err(context.io, line),
+      onBusy: busySpinner(context),
       onProbeAttempt: ([probed, status]) =>
         err(context.io, `  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
     });
