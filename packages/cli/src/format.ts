@@ -23,6 +23,27 @@ export function renderTable(
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/**
+ * A table with fixed column widths (the spec's layouts for `project list`
+ * and `workspace list`): every column but the last is cut to `width - 1`
+ * characters and padded to `width`, so columns line up whatever the data.
+ */
+export function renderFixedTable(
+  widths: readonly number[],
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column];
+        return width === undefined ? cell : cell.slice(0, width - 1).padEnd(width);
+      })
+      .join('')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
 const csvCell = (value: unknown) => {
   const text =
     value === null || value === undefined

@@ -10,8 +10,15 @@ describe('mp project', () => {
     await t.withTeam();
     const table = await t.mp(['project', 'list']);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[1]).toMatch(/^\* 3713224 +AI Demo +100$/);
-    expect(table.stdout.split('\n')[2]).toMatch(/^ {2}3018488 +E-Commerce +100$/);
+    // Spec 05 §7.1's fixed layout: NAME at column 18, ORG at column 52.
+    expect(table.stdout).toBe(
+      [
+        `  ${'ID'.padEnd(16)}${'NAME'.padEnd(34)}ORG`,
+        `* ${'3713224'.padEnd(16)}${'AI Demo'.padEnd(34)}100`,
+        `  ${'3018488'.padEnd(16)}${'E-Commerce'.padEnd(34)}100`,
+        '',
+      ].join('\n'),
+    );
     const json = JSON.parse((await t.mp(['project', 'list', '-f', 'json'])).stdout);
     expect(json[0]).toEqual({
       id: '3713224',
@@ -79,7 +86,15 @@ describe('mp workspace', () => {
     const t = await setup();
     await t.withTeam();
     const table = await t.mp(['workspace', 'list']);
-    expect(table.stdout).toMatch(/^ID +NAME +DEFAULT\n3448413 +Default +\*\n3448414 +Staging\n$/);
+    // Spec 05 §8.1's fixed layout: NAME at column 16, DEFAULT at column 50.
+    expect(table.stdout).toBe(
+      [
+        `${'ID'.padEnd(16)}${'NAME'.padEnd(34)}DEFAULT`,
+        `${'3448413'.padEnd(16)}${'Default'.padEnd(34)}*`,
+        `${'3448414'.padEnd(16)}Staging`,
+        '',
+      ].join('\n'),
+    );
     expect(
       JSON.parse((await t.mp(['workspace', 'list', '--project', '3018488', '-f', 'json'])).stdout),
     ).toEqual([{ id: 3448420, name: 'All Project Data', is_default: true }]);

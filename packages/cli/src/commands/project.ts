@@ -1,7 +1,7 @@
 import { ConfigError, type Project } from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printRecords, renderTable } from '../format';
+import { type Format, printRecords, renderFixedTable } from '../format';
 import { err, out } from '../io';
 
 /**
@@ -37,11 +37,12 @@ export const handlers: Record<string, Handler> = {
       key: 'id',
       empty: '(no projects accessible via /me)',
       table: () =>
-        renderTable(
+        renderFixedTable(
+          [18, 34],
           ['  ID', 'NAME', 'ORG'],
           records.map((r) => [
-            `${r.is_active ? '*' : ' '} ${r.id}`.padEnd(16),
-            (r.name ?? '').slice(0, 33),
+            `${r.is_active ? '*' : ' '} ${r.id}`,
+            r.name ?? '',
             String(r.organization_id ?? ''),
           ]),
         ),

@@ -1,7 +1,7 @@
 import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printRecords, renderTable } from '../format';
+import { type Format, printRecords, renderFixedTable } from '../format';
 import { out } from '../io';
 
 export const handlers: Record<string, Handler> = {
@@ -14,9 +14,10 @@ export const handlers: Record<string, Handler> = {
       key: 'id',
       empty: '(no workspaces accessible via /me)',
       table: () =>
-        renderTable(
+        renderFixedTable(
+          [16, 34],
           ['ID', 'NAME', 'DEFAULT'],
-          records.map((r) => [String(r.id).padEnd(14), r.name ?? '', r.is_default ? '*' : '']),
+          records.map((r) => [String(r.id), r.name ?? '', r.is_default ? '*' : '']),
         ),
     });
     return EXIT.SUCCESS;
