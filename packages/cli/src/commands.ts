@@ -376,7 +376,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'session',
     summary: 'Show the persisted session (or the bridge file, or where each axis comes from)',
-    usage: 'mp session [--bridge | --explain] [-f text|json]',
+    usage: 'mp session [--bridge | --explain | --effective] [-f text|json]',
     positionals: [0, 0],
     load: () => import('./commands/session').then((m) => m.session),
     options: [
@@ -387,6 +387,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description:
           'show the resolved session and the source of each axis (honours -a/-p/-w/--target and the environment)',
       },
+      { long: 'effective', type: 'boolean', description: 'same as --explain (spec 05 §10)' },
       format(['text', 'json'], 'text'),
     ],
   },

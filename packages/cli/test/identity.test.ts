@@ -225,6 +225,15 @@ describe('mp session', () => {
     );
   });
 
+  it('--effective is the same view as --explain', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const explain = await t.mp(['-p', '3018488', 'session', '--explain']);
+    const effective = await t.mp(['-p', '3018488', 'session', '--effective']);
+    expect(effective).toEqual({ ...explain, code: 0 });
+    expect(effective.stdout).toContain('Project:   3018488  [from param]');
+  });
+
   it('--bridge shows the bridge file in effect, or none', async () => {
     const t = await setup();
     await t.withTeam();

@@ -135,7 +135,7 @@ function explainView(context: CommandContext): number {
 /** `mp session`: the persisted state (or `--bridge`, or `--explain` for the resolved session). */
 export const session: Handler = (context) => {
   if (context.flag('bridge')) return bridgeView(context);
-  if (context.flag('explain')) return explainView(context);
+  if (context.flag('explain') || context.flag('effective')) return explainView(context);
   const state = persisted(context);
   const bridgePath = findBridgePath(undefined, { env: context.io.env, cwd: context.io.cwd });
   if (bridgePath)
