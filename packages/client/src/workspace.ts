@@ -60,6 +60,9 @@ export interface Explanation {
   readonly warnings: readonly string[];
 }
 
+/** A path tail without its leading slashes. */
+const trimSlashes = (path: string) => path.replace(/^\/+/, '');
+
 /**
  * A Mixpanel workspace for a program: one resolved Session (account,
  * project, workspace), switched in place with `use()`, and the calls made
@@ -364,6 +367,31 @@ export class Workspace {
 
   async resolveWorkspaceId(options: { signal?: AbortSignal } = {}): Promise<number> {
     return (await this.resolveWorkspace(options)).id;
+  }
+
+  /**
+   * App-API paths (spec 07 §4.3). `domain` is the rest of the path, with or
+   * without a leading slash. Project-scoped: `/projects/{pid}/<domain>`.
+   */
+  projectPath(domain: string): string {
+    return `/projects/${this.session.projectId}/${trimSlashes(domain)}`;
+  }
+
+  /**
+   * `/workspaces/{wid}/<domain>` when a workspace is pinned on the session,
+   * else the project-scoped path. Never resolves a workspace.
+   */
+  workspaceIfPinnedPath(domain: string): string {
+    const pinned = this.session.workspaceId;
+    return pinned === null
+      ? this.projectPath(domain)
+      : `/workspaces/${pinned}/${trimSlashes(domain)}`;
+  }
+
+  /** `/projects/{pid}/workspaces/{wid}/<domain>`, resolving the workspace lazily when none is pinned. */
+  async workspacePath(domain: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const id = await this.resolveWorkspaceId(options);
+    return `/projects/${this.session.projectId}/workspaces/${id}/${trimSlashes(domain)}`;
   }
 
   // ------------------------------------------------------------ queries

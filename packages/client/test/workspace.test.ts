@@ -204,6 +204,35 @@ describe('headers and routing (spec 07 §4)', () => {
   });
 });
 
+describe('App-API paths (spec 07 §4.3)', () => {
+  it('project-scoped, workspace-if-pinned and workspace-required paths', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    expect(ws.projectPath('/dashboards')).toBe('/projects/3713224/dashboards');
+    expect(ws.workspaceIfPinnedPath('cohorts')).toBe('/projects/3713224/cohorts');
+    expect(await ws.workspacePath('bookmarks')).toBe(
+      '/projects/3713224/workspaces/3448413/bookmarks',
+    );
+    // Resolving a workspace does not pin it: "if pinned" still uses the project.
+    expect(ws.workspaceIfPinnedPath('cohorts')).toBe('/projects/3713224/cohorts');
+    ws.use({ workspace: 3448414 });
+    expect(ws.workspaceIfPinnedPath('/cohorts')).toBe('/workspaces/3448414/cohorts');
+    expect(await ws.workspacePath('bookmarks')).toBe(
+      '/projects/3713224/workspaces/3448414/bookmarks',
+    );
+  });
+
+  it('after an account swap, workspace-if-pinned paths no longer mention the old workspace', async () => {
+    const t = await setup();
+    await t.login();
+    const ws = t.workspace({ workspace: 3448414 });
+    expect(ws.workspaceIfPinnedPath('cohorts')).toBe('/workspaces/3448414/cohorts');
+    ws.use({ account: 'personal', project: '3713224' });
+    expect(ws.workspaceIfPinnedPath('cohorts')).toBe('/projects/3713224/cohorts');
+    expect(await ws.workspacePath('cohorts')).toBe('/projects/3713224/workspaces/3448413/cohorts');
+  });
+});
+
 describe('client.withProject() and close() (spec 07 §13)', () => {
   it('withProject() queries another project through the same transport, leaving the original alone', async () => {
     const t = await setup();
