@@ -328,6 +328,54 @@ describe('retries and errors (spec 07 §7–8)', () => {
     expect(t.mock.countRequests()).toBe(1);
   });
 
+  it('429 without Retry-After waits the exponential backoff (1 s, 2 s, … plus up to 10 %)', async () => {
+    const t = await setup();
+    t.mock.inject({
+      match: { path: '/api/query/events/names' },
+      times: 2,
+      response: { status: 429, json: { error: 'slow down' } },
+    });
+    const waits: number[] = [];
+    const ws = t.workspace({ sleep: async (ms: number) => void waits.push(ms) });
+    expect(await ws.events()).toHaveLength(4);
+    expect(t.mock.countRequests({ path: '/api/query/events/names' })).toBe(3);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(1000);
+    expect(waits[0]).toBeLessThanOrEqual(1100);
+    expect(waits[1]).toBeGreaterThanOrEqual(2000);
+    expect(waits[1]).toBeLessThanOrEqual(2200);
+  });
+
+  it('app(): results unwrapped unless raw, a body without results whole, 204 → {status: "ok"}, JSON and form together refused', async () => {
+    const t = await setup();
+    const { client } = t.workspace();
+    const unwrapped = (await client.app('GET', '/me')) as Record<string, unknown>;
+    expect(unwrapped.user_email).toBe('alice@example.com');
+    const raw = (await client.app('GET', '/me', { raw: true })) as Record<string, unknown>;
+    expect((raw.results as Record<string, unknown>).user_email).toBe('alice@example.com');
+    t.mock.inject({ match: { path: '/api/app/thing' }, response: { status: 200, json: { a: 1 } } });
+    expect(await client.app('GET', '/thing')).toEqual({ a: 1 });
+    t.mock.inject({ match: { path: '/api/app/gone' }, response: { status: 204 } });
+    expect(await client.app('DELETE', '/gone')).toEqual({ status: 'ok' });
+    await expect(client.app('POST', '/x', { json: {}, form: { a: 'b' } })).rejects.toMatchObject({
+      name: 'ArgumentError',
+    });
+    expect(t.mock.countRequests({ path: '/api/app/x' })).toBe(0);
+    expect(t.mock.requests().every((r) => r.query.project_id === undefined)).toBe(true);
+  });
+
+  it('request() adds query_origin but never project_id', async () => {
+    const t = await setup();
+    // The mock insists on project_id, so the call fails with its 400; the log shows what went out.
+    const error = await t
+      .workspace()
+      .request('GET', '/api/query/events/names', { params: { type: 'general' } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'QueryError', message: 'project_id is required' });
+    const [sent] = t.mock.requests();
+    expect(sent!.query).toEqual({ type: 'general', query_origin: 'mixpanel-data-ts' });
+  });
+
   it('401 on a browser account: one refresh, then success', async () => {
     const t = await setup();
     await t.login();
