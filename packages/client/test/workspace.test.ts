@@ -183,6 +183,45 @@ describe('headers and routing (spec 07 §4)', () => {
     }
   });
 
+  it('the Bearer token is resolved per request: a rotated token_env value goes out on the next call', async () => {
+    const t = await setup();
+    t.store.addAccount('static', {
+      type: 'oauth_token',
+      region: 'us',
+      tokenEnv: 'MY_TOKEN',
+      defaultProject: '3713224',
+    });
+    const env = { ...t.env, MY_TOKEN: 'static-token-abc' };
+    const ws = t.workspace({ account: 'static', env });
+    expect(await ws.events()).toHaveLength(4);
+    env.MY_TOKEN = 'rotated-token';
+    ws.use({ workspace: 3448414 }); // drops the discovery cache, so the next call goes out
+    await expect(ws.events()).rejects.toMatchObject({ name: 'AuthenticationError' });
+    const sent = t.mock
+      .requests({ path: '/api/query/events/names' })
+      .map((r) => r.headers.authorization);
+    expect(sent).toEqual(['Bearer static-token-abc', 'Bearer rotated-token']);
+  });
+
+  it('header layers: env custom header, then session headers; the escape hatch lets the caller replace Authorization', async () => {
+    const t = await setup();
+    const ws = t.workspace({
+      env: { ...t.env, MP_CUSTOM_HEADER_NAME: 'X-Team', MP_CUSTOM_HEADER_VALUE: 'from-env' },
+    });
+    await ws.events();
+    await ws
+      .request('GET', '/api/app/me', {
+        headers: { authorization: 'Bearer caller', 'User-Agent': 'mine' },
+      })
+      .catch(() => undefined);
+    const [query, hatch] = t.mock.requests();
+    expect(query!.headers['x-team']).toBe('from-env');
+    expect(query!.headers['user-agent']).toMatch(/^mixpanel-data-ts\//);
+    expect(query!.headers.authorization).toMatch(/^Basic /);
+    expect(hatch!.headers.authorization).toBe('Bearer caller');
+    expect(hatch!.headers['user-agent']).toBe('mine');
+  });
+
   it('project_id and query_origin go on query calls only; request() adds query_origin', async () => {
     const t = await setup();
     const ws = t.workspace();
