@@ -317,23 +317,24 @@ function loginIo(options: LoginOptions): LoginOptions {
   return { openBrowser, browserOpener, stdin, stderr, callbackPorts, callbackTimeoutMs, signal };
 }
 
-/** The name for a new account: `--name`, else derived from /me; valid and not taken. */
+/**
+ * The name for a new account: `--name`, else derived from /me; valid and not
+ * taken. With a derived name whose first choice was taken, also the note of
+ * spec 05 §6.2, for the caller to print once the account exists.
+ */
 function newAccountName(
   name: string | undefined,
   me: MeResponse,
   text: string,
   taken: readonly string[],
-  note: (line: string) => void,
-): string {
+): { name: string; notice: string | null } {
   const organizations = organizationsInOrder(me, text);
   const chosen = name ?? deriveAccountName(organizations, new Set(taken));
   const base = deriveAccountName(organizations, new Set());
-  if (name === undefined && chosen !== base) {
-    // Spec 05 §6.2: a derived name never refreshes an existing account; say so.
-    note(
-      `note: account '${base}' already exists; created '${chosen}'. Use \`mp login --name ${base}\` to refresh the existing one.`,
-    );
-  }
+  const notice =
+    name === undefined && chosen !== base
+      ? `note: account '${base}' already exists; created '${chosen}'. Use \`mp login --name ${base}\` to refresh the existing one.`
+      : null;
   if (!isAccountName(chosen)) {
     throw new ConfigError(
       `Invalid account name '${chosen}': use 1–64 letters, digits, '_' or '-'.`,
@@ -341,7 +342,7 @@ function newAccountName(
     );
   }
   if (taken.includes(chosen)) throw new AccountExistsError(chosen);
-  return chosen;
+  return { name: chosen, notice };
 }
 
 const loginHint = (type: AccountType) =>
@@ -536,13 +537,15 @@ export async function loginUnified(
     const temporary = createAccount({ ...credential, name: 'login-probe', region } as never);
     const { me, text } = await fetchMe(temporary);
     const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
-    const name = newAccountName(options.name, me, text, store.read().accountNames(), note);
+    const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
     store.addAccount(name, {
       ...credential,
       region,
       ...(project ? { defaultProject: project } : {}),
     } as never);
-    return finish(store.getAccount(name), me, true);
+    const result = finish(store.getAccount(name), me, true);
+    if (notice) note(notice);
+    return result;
   }
 
   // ---- new browser account: tokens go to a hidden placeholder, published only when everything checks out
@@ -576,7 +579,7 @@ export async function loginUnified(
         { region, project_id: project, project_region: projectRegion },
       );
     }
-    const name = newAccountName(options.name, me, text, store.read().accountNames(), note);
+    const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
     const final = where.accountDir(name);
     if (existsSync(final)) {
       throw new ConfigError(
@@ -593,7 +596,9 @@ export async function loginUnified(
       ...(project ? { defaultProject: project } : {}),
     });
     ctx.tokenStore.writeClient(outcome.client, name);
-    return finish(store.getAccount(name), me, true);
+    const result = finish(store.getAccount(name), me, true);
+    if (notice) note(notice);
+    return result;
   } catch (error) {
     for (const dir of [placeholder, published]) {
       if (!dir) continue;
