@@ -168,10 +168,22 @@ export class ConfigView {
   }
 
   /**
-   * The whole-file check that runs before any write (spec 02 §3–4): no legacy
-   * root marker, and every `[accounts.*]` block valid.
+   * `[active].account` as written, without validating the block: listings
+   * mark the active account even when `[active]` holds legacy keys (spec 02
+   * §4: `mp account list` is not affected by them).
    */
-  assertWritable(): void {
+  activeAccountName(): string | undefined {
+    const active = this.document.active;
+    return isTable(active) && typeof active.account === 'string' ? active.account : undefined;
+  }
+
+  /**
+   * The whole-file check that runs before any write (spec 02 §3–4): no legacy
+   * root marker, and every `[accounts.*]` block valid. `[active]` is checked
+   * only when the write changed it (`activeChanged`), so a legacy `[active]`
+   * does not block writes elsewhere in the file.
+   */
+  assertWritable({ activeChanged = true }: { activeChanged?: boolean } = {}): void {
     const markers = this.legacyMarkers();
     if (markers.length) {
       throw new ConfigError(
@@ -180,7 +192,7 @@ export class ConfigView {
       );
     }
     this.listAccounts();
-    this.getActive();
+    if (activeChanged) this.getActive();
   }
 }
 

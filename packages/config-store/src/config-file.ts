@@ -31,6 +31,10 @@ export function readConfig(where: Locations): ConfigView {
   return new ConfigView(text ? parseToml(text, where.configPath) : {}, where.configPath);
 }
 
+/** A comparable text of a document part (bigint-safe: TOML integers beyond 2^53 parse as bigint). */
+const snapshot = (value: unknown) =>
+  JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? `${item}n` : item));
+
 /**
  * One read-modify-write transaction (spec 02 §5): take the lock, read and
  * parse the file, let `mutate` change a copy of the document, validate the
@@ -45,14 +49,21 @@ export function transactConfig<T>(
   const path = where.configPath;
   const parent = dirname(path);
   if (!existsSync(parent)) ensurePrivateDir(parent);
-  else if (where.defaultRoot && parent === where.root) chmodSync(parent, 0o700);
+  else if (where.defaultRoot && parent === where.root) {
+    try {
+      chmodSync(parent, 0o700); // best effort (spec 02 §5.1 step 1): a failure here is not fatal
+    } catch {}
+  }
   return withLock(
     path,
     () => {
       const before = readConfigText(where);
       const document = before ? parseToml(before, path) : {};
+      const activeBefore = snapshot(document.active);
       const result = mutate(document, new ConfigView(document, path));
-      new ConfigView(document, path).assertWritable();
+      new ConfigView(document, path).assertWritable({
+        activeChanged: snapshot(document.active) !== activeBefore,
+      });
       const after = stringifyToml(document);
       if (after !== before) {
         try {

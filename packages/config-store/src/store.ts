@@ -177,7 +177,7 @@ export class ConfigStore {
       name: account.name,
       type: account.type,
       region: account.region,
-      isActive: view.getActive().account === account.name,
+      isActive: view.activeAccountName() === account.name,
       referencedByTargets: view.targetsReferencing(account.name),
       projectId: account.defaultProject ?? null,
     });

@@ -7,7 +7,8 @@ import { parse } from 'smol-toml';
  */
 export function parseToml(text: string, path: string): ConfigDocument {
   try {
-    return plain(parse(text)) as ConfigDocument;
+    // Integers beyond 2^53 stay exact (as bigint) so unknown tables round-trip.
+    return plain(parse(text, { integersAsBigInt: 'asNeeded' })) as ConfigDocument;
   } catch (error) {
     const {
       message = String(error),

@@ -4,7 +4,7 @@
  * same values.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveSession } from '@mixpanel-data/auth-core';
@@ -85,6 +85,53 @@ describe('files written by the Python tool', () => {
       );
     },
   );
+});
+
+/** A temp HOME whose config.toml is `text` (0600 in a 0700 ~/.mp). */
+function homeWithText(text: string) {
+  const t = tempHome();
+  mkdirSync(join(t.home, '.mp'), { mode: 0o700 });
+  writeFileSync(t.configPath, text, { mode: 0o600 });
+  return t;
+}
+
+describe('a legacy [active] block (spec 02 §3–4)', () => {
+  const legacy = `[active]
+account = "a"
+project_id = "1"
+
+[accounts.a]
+type = "oauth_browser"
+region = "us"
+`;
+
+  it('does not stop listings: the account is still marked active', () => {
+    const t = homeWithText(legacy);
+    expect(t.store.listAccounts().map((a) => [a.name, a.isActive])).toEqual([['a', true]]);
+    expect(t.store.showAccount('a').isActive).toBe(true);
+    expect(() => t.store.getActive()).toThrow('Invalid [active] block');
+  });
+
+  it('does not block writes that leave [active] alone, and blocks those that change it', () => {
+    const t = homeWithText(legacy);
+    t.store.addTarget('t', { account: 'a', project: '5' });
+    expect(t.read()).toContain('[targets.t]');
+    expect(t.read()).toContain('project_id = "1"');
+    const before = t.read();
+    expect(() => t.store.clearActive({ workspace: true, account: true })).toThrow(
+      'Invalid [active] block',
+    );
+    expect(t.read()).toBe(before);
+  });
+});
+
+describe('unknown tables round-trip (spec 02 §2.5)', () => {
+  it('an integer beyond 2^53 in an unknown table is read and written back exactly', () => {
+    const t = homeWithText('[weird]\nbig = 9007199254740993\n');
+    expect(t.store.listAccounts()).toEqual([]);
+    t.store.addAccount('a', { type: 'oauth_browser', region: 'us' });
+    expect(t.read()).toContain('big = 9007199254740993');
+  });
 });
 
 describe('files we write', () => {
