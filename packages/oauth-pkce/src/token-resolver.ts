@@ -143,7 +143,19 @@ export class OnDiskTokenResolver implements TokenResolver {
         const current = this.#read(name);
         if (!stillNeeded(current)) return current.accessToken.reveal(); // another process refreshed it
         if (!current.refreshToken) throw this.#expiredWithoutRefresh(name, region);
-        const client = this.#store.readClient(region, name);
+        const override = resolveBaseUrlOverride(this.#options.baseUrl, this.#env);
+        const stored = this.#store.readClient(region, name);
+        // Spec 06 §4.4: a client record is used only against the server it was registered
+        // with, so a production client_id never reaches a test server (and the reverse).
+        const base = override ? buildUrl('oauth', region, '', override) : undefined;
+        if (stored && stored.oauthBaseUrl !== base) {
+          throw new OAuthError(
+            `The OAuth client of account '${name}' was registered with ${stored.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${base ?? 'the Mixpanel servers'}; refusing to refresh against another server. Re-run \`mp account login ${name}\` here.`,
+            'OAUTH_REFRESH_ERROR',
+            { account_name: name, region },
+          );
+        }
+        const client = stored;
         if (!client) {
           const bridge = this.#options.bridge;
           const fix =
@@ -156,7 +168,6 @@ export class OnDiskTokenResolver implements TokenResolver {
             { account_name: name, region },
           );
         }
-        const override = resolveBaseUrlOverride(this.#options.baseUrl, this.#env);
         let fresh: OAuthTokens;
         try {
           fresh = await refreshAccessToken({

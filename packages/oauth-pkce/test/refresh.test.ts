@@ -14,6 +14,25 @@ const refreshes = (t: Awaited<ReturnType<typeof setup>>) =>
     .requests({ path: '/oauth/token/' })
     .filter((r) => (r.body as Record<string, string>).grant_type === 'refresh_token');
 
+describe('client records and the server they belong to (spec 06 §4.4)', () => {
+  it('a client registered with the real servers is never sent to the override: refresh refuses, no request', async () => {
+    const t = await setup();
+    const { client } = await t.loggedIn();
+    const { oauthBaseUrl: _override, ...production } = client;
+    t.store.writeClient(production);
+    t.store.writeClient(production, 'me');
+    t.expireLocally();
+    t.mock.clearRequests();
+    const error = await errorOf(t.resolver().getBrowserToken('me', 'us'));
+    expect(error.code).toBe('OAUTH_REFRESH_ERROR');
+    expect(error.message).toContain(
+      `The OAuth client of account 'me' was registered with the Mixpanel servers, not ${t.mock.origin}`,
+    );
+    expect(error.message).toContain('mp account login me');
+    expect(t.mock.requests({ path: '/oauth/token/' })).toHaveLength(0);
+  });
+});
+
 describe('getBrowserToken', () => {
   it('returns an unexpired token without any request', async () => {
     const t = await setup();
