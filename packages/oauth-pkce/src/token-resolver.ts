@@ -16,12 +16,18 @@ import { refreshAccessToken } from './token-endpoint';
 
 /** Waiters for another process's refresh give up after this long (above the OAuth HTTP timeout). */
 export const REFRESH_LOCK_TIMEOUT_MS = 30_000;
+/**
+ * A live process's refresh lock is broken only after this long: well past
+ * the wait above, so a waiter gives up with "another process is refreshing"
+ * (spec 06 §12.4) rather than breaking the lock of a refresh still under way.
+ */
+export const REFRESH_LOCK_STALE_MS = 120_000;
 
 export interface TokenResolverOptions {
   /** Environment snapshot (MP_BASE_URL, token_env variables, file locations). Default `process.env`, read at call time. */
   env?: Env | undefined;
   baseUrl?: string | Readonly<Record<string, string>> | undefined;
-  /** Default: config-store's file store, with a 30 s lock wait. */
+  /** Default: config-store's file store, with a 30 s lock wait (a live holder's lock broken after 120 s). */
   tokenStore?: TokenStore | undefined;
   httpTimeoutMs?: number | undefined;
   fetch?: typeof fetch | undefined;
@@ -62,7 +68,10 @@ export class OnDiskTokenResolver implements TokenResolver {
     this.#options = options;
     this.#store =
       options.tokenStore ??
-      createTokenStore({ env: options.env, lock: { timeoutMs: REFRESH_LOCK_TIMEOUT_MS } });
+      createTokenStore({
+        env: options.env,
+        lock: { timeoutMs: REFRESH_LOCK_TIMEOUT_MS, staleMs: REFRESH_LOCK_STALE_MS },
+      });
   }
 
   get #env(): Env {

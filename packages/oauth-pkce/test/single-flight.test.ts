@@ -1,5 +1,6 @@
 /** Ten OS processes find the same expired token at once: exactly one refresh (spec 06 §12.4). */
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -32,4 +33,43 @@ it('10 processes, one expired token: one refresh request, everyone gets the new 
   expect(new Set(results.map((r) => r.stdout))).toEqual(new Set([stored.accessToken.reveal()]));
   expect(stored.accessToken.reveal()).not.toBe(tokens.accessToken.reveal());
   expect(stored.isExpired()).toBe(false);
+});
+
+it('a live process holding the refresh lock past the wait: "another process is refreshing", no request', async () => {
+  const { createTokenStore } = await import('@mixpanel-data/config-store');
+  const { REFRESH_LOCK_STALE_MS, REFRESH_LOCK_TIMEOUT_MS } = await import('../src/index');
+  // The default store breaks a live holder's lock only well after a waiter has given up.
+  expect(REFRESH_LOCK_STALE_MS).toBeGreaterThan(2 * REFRESH_LOCK_TIMEOUT_MS);
+  const t = await setup();
+  await t.loggedIn();
+  t.expireLocally();
+  t.mock.clearRequests();
+  const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+  try {
+    const lockPath = `${t.store.locations.tokensPath('me')}.lock`;
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: holder.pid, time: Date.now(), nonce: 'held-by-another-process' }),
+    );
+    const store = createTokenStore({
+      env: t.env,
+      home: t.home,
+      lock: { timeoutMs: 400, staleMs: REFRESH_LOCK_STALE_MS },
+    });
+    const error = await t
+      .resolver({ tokenStore: store })
+      .getBrowserToken('me', 'us')
+      .then(
+        () => null,
+        (e: unknown) => e as { code?: string; message?: string },
+      );
+    expect(error).toMatchObject({
+      code: 'OAUTH_REFRESH_ERROR',
+      message: "Another process is refreshing the OAuth token of account 'me'; retry in a moment.",
+    });
+    expect(t.mock.requests({ path: '/oauth/token/' })).toHaveLength(0);
+    expect(existsSync(lockPath)).toBe(true);
+  } finally {
+    holder.kill();
+  }
 });
