@@ -171,12 +171,20 @@ export function checkTokensRecord(record: unknown): { tokens: OAuthTokens } | { 
  * OAuthError(OAUTH_TOKEN_ERROR) naming the account and the fix; the message
  * and details never contain a token.
  */
-export function parseTokensFile(text: string, accountName: string, path: string): OAuthTokens {
+export function parseTokensFile(
+  text: string,
+  accountName: string,
+  path: string,
+  defaults: Readonly<Record<string, unknown>> = {},
+): OAuthTokens {
   let record: unknown;
   try {
     record = JSON.parse(text);
   } catch {
     record = undefined;
+  }
+  if (record !== null && typeof record === 'object' && !Array.isArray(record)) {
+    record = { ...defaults, ...record };
   }
   const outcome = record === undefined ? { problem: 'not valid JSON' } : checkTokensRecord(record);
   if ('tokens' in outcome) return outcome.tokens;

@@ -31,7 +31,15 @@ export interface TokenStore {
   /** Absolute path of `<root>/oauth/client_REGION.json`. */
   clientPath(region: Region): string;
   /** The stored tokens, `null` when there is no file; OAuthError(OAUTH_TOKEN_ERROR) when unsafe or malformed. */
-  readTokens(accountName: string): OAuthTokens | null;
+  /**
+   * The account's tokens.json, or null when absent. `defaults` fill fields
+   * the file lacks before it is checked (a bridge export reads a missing
+   * `scope` as "" and a missing `token_type` as "Bearer", spec 04 §8.1).
+   */
+  readTokens(
+    accountName: string,
+    options?: { defaults?: Readonly<Record<string, unknown>> },
+  ): OAuthTokens | null;
   /** Atomic 0600 write in a 0700 account directory. Call it inside `withTokenLock`. */
   writeTokens(accountName: string, tokens: OAuthTokens): void;
   /** Removes tokens.json; true when a file was removed. */

@@ -325,7 +325,10 @@ export function createAccounts(options: NamespaceOptions = {}) {
       const header = view.getCustomHeader();
       let tokens = null;
       if (account.type === 'oauth_browser') {
-        tokens = ctx.tokenStore.readTokens(account.name);
+        // Spec 04 §8.1 step 4: a missing scope exports as "", a missing token_type as "Bearer".
+        tokens = ctx.tokenStore.readTokens(account.name, {
+          defaults: { scope: '', token_type: 'Bearer' },
+        });
         if (!tokens) {
           throw new OAuthError(
             `No OAuth tokens found for account '${account.name}' at ${ctx.tokenStore.tokensPath(account.name)}. Run \`mp account login ${account.name}\` before exporting a bridge.`,

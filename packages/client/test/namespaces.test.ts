@@ -169,6 +169,19 @@ describe('bridge export and removal (spec 04 §8, §10)', () => {
     expect(t.accounts.removeBridge({ at: to })).toBe(false);
   });
 
+  it('a tokens.json without scope or token_type exports them as "" and "Bearer" (spec 04 §8.1)', async () => {
+    const t = await setup();
+    await t.login();
+    const path = join(t.home, '.mp', 'accounts', 'personal', 'tokens.json');
+    const { scope: _scope, token_type: _type, ...rest } = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify(rest), { mode: 0o600 });
+    const to = join(t.home, 'auth.json');
+    t.accounts.exportBridge({ to, account: 'personal' });
+    const { tokens } = JSON.parse(readFileSync(to, 'utf8'));
+    expect([tokens.scope, tokens.token_type]).toEqual(['', 'Bearer']);
+    expect(tokens.access_token).toBe(rest.access_token);
+  });
+
   it('refuses bad pins, an unknown account, and a browser account without tokens', async () => {
     const t = await setup();
     const to = join(t.home, 'b.json');

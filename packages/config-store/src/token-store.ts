@@ -77,7 +77,10 @@ export class FileTokenStore implements TokenStore {
     return this.locations.clientPath(region);
   }
 
-  readTokens(accountName: string): OAuthTokens | null {
+  readTokens(
+    accountName: string,
+    options: { defaults?: Readonly<Record<string, unknown>> } = {},
+  ): OAuthTokens | null {
     const where = this.locations;
     const path = where.tokensPath(accountName);
     const text = readPrivateFile(path, { home: where.home });
@@ -95,7 +98,7 @@ export class FileTokenStore implements TokenStore {
         { account_name: accountName, path },
       );
     }
-    return parseTokensFile(text, accountName, path);
+    return parseTokensFile(text, accountName, path, options.defaults);
   }
 
   writeTokens(accountName: string, tokens: OAuthTokens): void {
