@@ -40,7 +40,7 @@ import {
 import { keysInOrder } from './ordered-json';
 import { Context } from './sources';
 import { MixpanelApiClient } from './transport';
-import { userAgent } from './version';
+import { oauthNetOptions, userAgent } from './version';
 
 // ------------------------------------------------------------------ naming
 
@@ -408,7 +408,7 @@ export async function loginUnified(
       }),
       tokenResolver: bearer
         ? createBearerResolver(bearer, env)
-        : new OnDiskTokenResolver({ env, baseUrl: namespace.baseUrl, fetch: namespace.fetch }),
+        : new OnDiskTokenResolver({ env, ...oauthNetOptions(namespace) }),
       override,
       env: () => env,
     });
@@ -561,9 +561,8 @@ export async function loginUnified(
     const flow = new OAuthFlow({
       region,
       env,
-      baseUrl: namespace.baseUrl,
       tokenStore: ctx.tokenStore,
-      fetch: namespace.fetch,
+      ...oauthNetOptions(namespace),
       ...loginIo(options),
     });
     const outcome = await flow.login();
@@ -678,11 +677,7 @@ export async function addAccountDiscovering(
       const client = new MixpanelApiClient({
         ...namespace,
         session: new Session({ account, project: new Project({ id: '0' }) }),
-        tokenResolver: new OnDiskTokenResolver({
-          env,
-          baseUrl: namespace.baseUrl,
-          fetch: namespace.fetch,
-        }),
+        tokenResolver: new OnDiskTokenResolver({ env, ...oauthNetOptions(namespace) }),
         override,
         env: () => env,
       });

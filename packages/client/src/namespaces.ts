@@ -45,6 +45,7 @@ import {
 import { MeDiskCache } from './me-service';
 import { Context, type ContextOptions } from './sources';
 import { MixpanelApiClient, type TransportOptions } from './transport';
+import { oauthNetOptions } from './version';
 
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export interface NamespaceOptions extends ContextOptions, TransportOptions {
@@ -91,8 +92,7 @@ const userOf = (me: MeResponse) =>
 export function createAccounts(options: NamespaceOptions = {}) {
   const context = () => new Context(options);
   const resolver = (ctx: Context) =>
-    options.tokenResolver ??
-    new OnDiskTokenResolver({ env: ctx.env, baseUrl: options.baseUrl, fetch: options.fetch });
+    options.tokenResolver ?? new OnDiskTokenResolver({ env: ctx.env, ...oauthNetOptions(options) });
   const clientFor = (ctx: Context, session: Session, tokenResolver: TokenResolver) =>
     new MixpanelApiClient({
       ...options,
@@ -201,9 +201,8 @@ export function createAccounts(options: NamespaceOptions = {}) {
       const flow = new OAuthFlow({
         region: account.region,
         env: ctx.env,
-        baseUrl: options.baseUrl,
         tokenStore: ctx.tokenStore,
-        fetch: options.fetch,
+        ...oauthNetOptions(options),
         ...loginOptions,
       });
       const outcome = await flow.login();

@@ -11,3 +11,20 @@ export function userAgent(entry: 'lib' | 'cli'): string {
   const [major, minor] = process.versions.node.split('.');
   return `mixpanel-data-ts/${VERSION} (entry=${entry}; node/${major}.${minor})`;
 }
+
+/**
+ * What the client hands to oauth-pkce for its requests: the base-URL
+ * override, the fetch, and the client's own User-Agent (spec 06 §2.3: OAuth
+ * requests carry the same User-Agent as the API client).
+ */
+export function oauthNetOptions(options: {
+  baseUrl?: string | Readonly<Record<string, string>> | undefined;
+  fetch?: typeof fetch | undefined;
+  entry?: 'lib' | 'cli' | undefined;
+}) {
+  return {
+    baseUrl: options.baseUrl,
+    fetch: options.fetch,
+    userAgent: userAgent(options.entry ?? 'lib'),
+  };
+}

@@ -32,6 +32,7 @@ import {
 } from './segmentation';
 import { Context, type ContextOptions } from './sources';
 import { type CallOptions, MixpanelApiClient, type TransportOptions } from './transport';
+import { oauthNetOptions } from './version';
 
 export interface WorkspaceOptions extends ContextOptions, TransportOptions {
   account?: string | undefined;
@@ -128,12 +129,7 @@ export class Workspace {
     }
     this.#resolver =
       options.tokenResolver ??
-      new OnDiskTokenResolver({
-        env,
-        baseUrl: options.baseUrl,
-        fetch: options.fetch,
-        bridge: bridged,
-      });
+      new OnDiskTokenResolver({ env, ...oauthNetOptions(options), bridge: bridged });
     this.#client = new MixpanelApiClient({
       ...options,
       session: this.#resolution.session,

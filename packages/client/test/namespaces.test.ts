@@ -86,6 +86,19 @@ describe('accounts.login (spec 06 §10)', () => {
     expect(JSON.stringify(result)).not.toMatch(/mock-at-|mock-rt-/);
   });
 
+  it("OAuth requests (register, exchange, refresh) carry the API client's User-Agent (spec 06 §2.3)", async () => {
+    const t = await setup();
+    await t.login();
+    t.mock.tokens.expire('all');
+    await t.workspace({ account: 'personal', project: '3713224' }).events();
+    const agents = (path: string) => t.mock.requests({ path }).map((r) => r.headers['user-agent']);
+    const [apiAgent] = agents('/api/query/events/names');
+    expect(apiAgent).toMatch(/^mixpanel-data-ts\/\S+ \(entry=lib; node\/\d+\.\d+\)$/);
+    const oauth = [...agents('/oauth/mcp/register/'), ...agents('/oauth/token/')];
+    expect(oauth.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(oauth)).toEqual(new Set([apiAgent]));
+  });
+
   it('refuses a non-browser account and a missing one', async () => {
     const t = await setup();
     await expect(t.accounts.login('team')).rejects.toThrow(

@@ -49,6 +49,8 @@ export interface OAuthFlowOptions {
   callbackTimeoutMs?: number | undefined;
   /** Per-request timeout for OAuth endpoints. Default 10 000 ms. */
   httpTimeoutMs?: number | undefined;
+  /** `User-Agent` of the OAuth requests; the client passes its own (spec 06 §2.3). */
+  userAgent?: string | undefined;
   fetch?: typeof fetch | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -113,7 +115,11 @@ export class OAuthFlow {
     const stderr = options.stderr ?? process.stderr;
     const say = (line: string) => stderr.write(`${line}\n`);
     const store = options.tokenStore ?? createTokenStore({ env });
-    const http = await createHttp({ timeoutMs: options.httpTimeoutMs, fetch: options.fetch });
+    const http = await createHttp({
+      timeoutMs: options.httpTimeoutMs,
+      fetch: options.fetch,
+      userAgent: options.userAgent,
+    });
     const override = resolveBaseUrlOverride(options.baseUrl, env);
 
     const pkce = await createPkce();

@@ -31,6 +31,8 @@ export interface TokenResolverOptions {
   tokenStore?: TokenStore | undefined;
   httpTimeoutMs?: number | undefined;
   fetch?: typeof fetch | undefined;
+  /** `User-Agent` of refresh requests; the client passes its own (spec 06 §2.3). */
+  userAgent?: string | undefined;
   /** Clock for expiry checks. Default `Date.now`. */
   now?: (() => number) | undefined;
   /** The account that came from a bridge file, if any: refresh failures then point at re-exporting it. */
@@ -183,6 +185,7 @@ export class OnDiskTokenResolver implements TokenResolver {
             http: await createHttp({
               timeoutMs: this.#options.httpTimeoutMs,
               fetch: this.#options.fetch,
+              userAgent: this.#options.userAgent,
             }),
             tokenUrl: buildUrl('oauth', region, 'token/', override),
             refreshToken: current.refreshToken.reveal(),
