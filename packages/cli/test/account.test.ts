@@ -133,6 +133,9 @@ describe('mp account add', () => {
     expect(result.stderr).toContain('Probing regions for /me access ...');
     expect(result.stderr).toContain('us: 200 ✓');
     expect(result.stdout).toContain("Added account 'acme-corp' (service_account, us)");
+    const agents = t.mock.requests({ path: '/api/app/me' }).map((r) => r.headers['user-agent']);
+    expect(agents.length).toBeGreaterThan(0);
+    for (const agent of agents) expect(agent).toMatch(/\(entry=cli; node\//);
   });
 
   it.each([

@@ -97,6 +97,8 @@ export interface ProbeOptions {
   timeoutMs?: number | undefined;
   /** Called after each attempt (the CLI narrates them). */
   onAttempt?: ((attempt: ProbeAttempt) => void) | undefined;
+  /** For the User-Agent: `lib` (default) or `cli`. */
+  entry?: 'lib' | 'cli' | undefined;
 }
 
 function bearerOf(credential: ProbeCredential, env: Env): string {
@@ -140,7 +142,7 @@ export async function probeRegion(
     let attempt: ProbeAttempt;
     try {
       const response = await http.get(buildUrl('app', region, '/me', override), {
-        headers: { Authorization: authorization, 'User-Agent': userAgent('lib') },
+        headers: { Authorization: authorization, 'User-Agent': userAgent(options.entry ?? 'lib') },
         timeout: options.timeoutMs ?? 5_000,
       });
       const text = await response.text().catch(() => '');
@@ -530,6 +532,7 @@ export async function loginUnified(
           baseUrl: namespace.baseUrl,
           env,
           fetch: namespace.fetch,
+          entry: namespace.entry,
           onAttempt: options.onProbeAttempt,
         })
       ).region;
@@ -653,6 +656,7 @@ export async function addAccountDiscovering(
       baseUrl: namespace.baseUrl,
       env,
       fetch: namespace.fetch,
+      entry: namespace.entry,
       onAttempt: options.onProbeAttempt,
     });
     region = found.region;
