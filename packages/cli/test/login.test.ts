@@ -7,6 +7,23 @@ import { MOCK_BROWSER, setup } from './helpers';
 
 const browser = { BROWSER: MOCK_BROWSER };
 
+describe('mp account export-bridge of a logged-in browser account', () => {
+  it('says the tokens are included and when the access token expires, never the token', async () => {
+    const t = await setup();
+    await t.mp(['account', 'add', 'personal', '--type', 'oauth_browser', '--region', 'us']);
+    expect((await t.mp(['account', 'login', 'personal'], { env: browser })).code).toBe(0);
+    const to = join(t.home, 'auth.json');
+    const result = await t.mp(['account', 'export-bridge', '--account', 'personal', '--to', to]);
+    expect(result.code).toBe(0);
+    const { tokens } = JSON.parse(readFileSync(to, 'utf8'));
+    const expires = new Date(tokens.expires_at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect(result.stdout).toBe(
+      `Wrote bridge file to ${to}\nAccount: personal (oauth_browser, us) · tokens: included (access token expires ${expires})\n`,
+    );
+    expect(result.stdout).not.toContain(tokens.access_token);
+  });
+});
+
 describe('mp account login', () => {
   it('opens the browser ($BROWSER), writes tokens.json 0600, backfills the project and prints the result', async () => {
     const t = await setup();

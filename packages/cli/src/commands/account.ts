@@ -1,5 +1,11 @@
 import { join, resolve } from 'node:path';
-import { type AccountSummary, ArgumentError, ConfigError, isRegion } from '@mixpanel-data/client';
+import {
+  type AccountSummary,
+  ArgumentError,
+  ConfigError,
+  isRegion,
+  loadBridge,
+} from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { type Format, plain, printJson, printRecords, renderTable } from '../format';
@@ -233,9 +239,18 @@ export const handlers: Record<string, Handler> = {
     });
     out(context.io, `Wrote bridge file to ${path}`);
     const exported = context.accounts.get(account);
+    // Spec 04 §8 recommendation: say when the included access token expires (never the token).
+    let expiresAt: Date | undefined;
+    try {
+      expiresAt = loadBridge(path, { env: context.io.env, cwd: context.io.cwd })?.bridge.tokens
+        ?.expiresAt;
+    } catch {} // the file is written; an unreadable expiry only shortens the summary
+    const expiry = expiresAt
+      ? ` (access token expires ${expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')})`
+      : '';
     out(
       context.io,
-      `Account: ${exported.name} (${exported.type}, ${exported.region})${exported.type === 'oauth_browser' ? ' · tokens: included' : ''}`,
+      `Account: ${exported.name} (${exported.type}, ${exported.region})${exported.type === 'oauth_browser' ? ` · tokens: included${expiry}` : ''}`,
     );
     if (exported.type === 'oauth_token' && exported.tokenEnv) {
       out(context.io, `Note: the receiving machine must set ${exported.tokenEnv}.`);
