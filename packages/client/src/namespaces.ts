@@ -202,6 +202,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
         region: account.region,
         env: ctx.env,
         tokenStore: ctx.tokenStore,
+        accountName: name,
         ...oauthNetOptions(options),
         ...loginOptions,
       });

@@ -51,6 +51,8 @@ export interface OAuthFlowOptions {
   httpTimeoutMs?: number | undefined;
   /** `User-Agent` of the OAuth requests; the client passes its own (spec 06 §2.3). */
   userAgent?: string | undefined;
+  /** The account being logged in: its `client.json` mirror is forgotten with the region's record on `invalid_client`, and messages name it. */
+  accountName?: string | undefined;
   fetch?: typeof fetch | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -200,7 +202,8 @@ export class OAuthFlow {
         redirectUri: server.redirectUri,
         clientId: client.clientId,
         verifier: pkce.verifier,
-        onInvalidClient: () => store.deleteClient(this.region),
+        onInvalidClient: () => store.deleteClient(this.region, options.accountName),
+        accountName: options.accountName,
       });
       return Object.freeze({ tokens, client, redirectUri: server.redirectUri, registered });
     } finally {

@@ -106,6 +106,8 @@ export async function exchangeCode(options: {
   verifier: string;
   /** Runs when the endpoint answers `invalid_client` (the caller forgets the cached client). */
   onInvalidClient?: () => void;
+  /** The account being logged in, named in the fix of an `invalid_client` failure. */
+  accountName?: string | undefined;
 }): Promise<OAuthTokens> {
   const fail = (message: string, details?: Record<string, unknown>) =>
     new OAuthError(message, 'OAUTH_TOKEN_ERROR', details);
@@ -133,7 +135,12 @@ export async function exchangeCode(options: {
         (outcome.status === 400 || outcome.status === 401) &&
         outcome.error === 'invalid_client'
       ) {
+        // Spec 06 §4.6: the cached client is forgotten; the next login registers a new one.
         options.onInvalidClient?.();
+        throw fail(
+          `Token exchange failed with status ${outcome.status}: the OAuth client is no longer valid and was forgotten. Run \`mp account login ${options.accountName ?? 'NAME'}\` again.`,
+          { status_code: outcome.status, response_body: safeBody(outcome.body) },
+        );
       }
       throw fail(
         `Token exchange failed with status ${outcome.status}: ${describeBody(outcome.body)}`,

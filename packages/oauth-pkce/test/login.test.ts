@@ -1,6 +1,7 @@
 /** Browser logins against the testkit's mock Mixpanel: real HTTP, the real loopback server, real files. */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { OAuthError } from '@mixpanel-data/auth-core';
 import { redirectFor, simulateBrowser } from '@mixpanel-data/testkit';
@@ -313,6 +314,21 @@ describe('edge cases of spec 06 §18', () => {
     t.mock.failWith('/oauth/token/', 401, { times: 1, json: { error: 'invalid_client' } });
     await errorOf(t.browserLogin());
     expect(t.store.readClient('us')).toBeNull();
+  });
+
+  it("with an account name, invalid_client also forgets the account's mirror and names the fix", async () => {
+    const t = await setup();
+    const first = await t.browserLogin({ accountName: 'me' });
+    t.store.writeClient(first.client, 'me');
+    expect(t.store.readClient('us', 'me')).not.toBeNull();
+    t.mock.failWith('/oauth/token/', 401, { times: 1, json: { error: 'invalid_client' } });
+    const error = await errorOf(t.browserLogin({ accountName: 'me' }));
+    expect(error).toMatchObject({ code: 'OAUTH_TOKEN_ERROR' });
+    expect(error.message).toBe(
+      'Token exchange failed with status 401: the OAuth client is no longer valid and was forgotten. Run `mp account login me` again.',
+    );
+    expect(t.store.readClient('us', 'me')).toBeNull();
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'me', 'client.json'))).toBe(false);
   });
 
   it('no secret reaches stderr or an error', async () => {
