@@ -497,6 +497,28 @@ describe('events() and segmentation() (spec 07 §11–12)', () => {
       'series',
     ]);
   });
+
+  it('passes unit, where and type=general through to the segmentation request', async () => {
+    const t = await setup();
+    const where = 'properties["country"] == "US"';
+    const result = await t.workspace().segmentation('Sign Up', {
+      fromDate: '2024-01-01',
+      toDate: '2024-01-14',
+      unit: 'week',
+      where,
+    });
+    const [sent] = t.mock.requests({ path: '/api/query/segmentation' });
+    expect(sent!.query).toMatchObject({
+      event: 'Sign Up',
+      from_date: '2024-01-01',
+      to_date: '2024-01-14',
+      unit: 'week',
+      where,
+      type: 'general',
+      project_id: '3713224',
+    });
+    expect(result.unit).toBe('week');
+  });
 });
 
 describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
