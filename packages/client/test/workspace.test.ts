@@ -539,6 +539,26 @@ describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
     }
   });
 
+  it('a me.json older than 24 h is stale: fetched again and rewritten; a fresh one is used as is', async () => {
+    const t = await setup();
+    const file = join(t.home, '.mp', 'accounts', 'team', 'me.json');
+    await t.workspace().me();
+    const cached = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...cached, cached_at: Date.now() / 1000 - 23 * 3600 }), {
+      mode: 0o600,
+    });
+    await t.workspace().me();
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(1);
+    writeFileSync(file, JSON.stringify({ ...cached, cached_at: Date.now() / 1000 - 25 * 3600 }), {
+      mode: 0o600,
+    });
+    await t.workspace().me();
+    expect(t.mock.countRequests({ path: '/api/app/me' })).toBe(2);
+    expect(JSON.parse(readFileSync(file, 'utf8')).cached_at).toBeGreaterThan(
+      Date.now() / 1000 - 60,
+    );
+  });
+
   it('every use() drops the /me memory cache, including project-only and workspace-only swaps', async () => {
     const t = await setup();
     const ws = t.workspace();
