@@ -13,6 +13,11 @@ export type BridgeContent = Omit<Bridge, 'version'>;
  * and `version` always present, `expires_at` in the `Z` form the reference
  * writes. Two exports of the same state are byte-identical.
  */
+/** A bridge timestamp: UTC with `Z`, milliseconds only when not zero (spec 04 §8.2). */
+export function bridgeTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.000Z$/, 'Z');
+}
+
 export function serializeBridge(content: BridgeContent): string {
   const document: Record<string, unknown> = {
     version: 2,
@@ -21,7 +26,7 @@ export function serializeBridge(content: BridgeContent): string {
   };
   if (content.account.type === 'oauth_browser' && content.tokens) {
     const tokens = content.tokens.toRecord();
-    tokens.expires_at = content.tokens.expiresAt.toISOString().replace(/\.000Z$/, 'Z');
+    tokens.expires_at = bridgeTimestamp(content.tokens.expiresAt);
     document.tokens = tokens;
   }
   if (content.project != null) document.project = content.project;

@@ -233,7 +233,11 @@ describe('mp account add', () => {
     expect(lines[error]).toBe(
       'ERROR: Could not reach any Mixpanel region — every probe failed at the network layer (DNS, TLS, or connect refused).',
     );
-    expect(lines.slice(error)).toContain('  us: 0 (network error: TypeError: ECONNREFUSED)');
+    expect(lines.slice(error)).toContainEqual(
+      expect.stringMatching(
+        /^ {2}us: 0 \(network error: TypeError: ECONNREFUSED \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)\)$/,
+      ),
+    );
     expect(lines).toContain('Check your network connection or proxy settings, then retry.');
     expect(existsSync(t.config)).toBe(false);
   });

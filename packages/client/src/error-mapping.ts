@@ -91,15 +91,3 @@ export function errorForStatus(failed: FailedRequest): MixpanelDataError {
             : 'Request failed';
   return new QueryError(text ?? fallback, options);
 }
-
-/**
- * The most useful short reason of a failed fetch: the system error code of
- * its cause (`ECONNREFUSED`), else the cause's message (`bad port`), else
- * the error's own message.
- */
-export function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string' && cause.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}

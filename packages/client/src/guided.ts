@@ -28,8 +28,12 @@ import {
   serializeTokensFile,
   writePrivateFileAtomic,
 } from '@mixpanel-data/config-store';
-import { createBearerResolver, OAuthFlow, OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
-import { networkReason } from './error-mapping';
+import {
+  createBearerResolver,
+  describeNetworkError,
+  OAuthFlow,
+  OnDiskTokenResolver,
+} from '@mixpanel-data/oauth-pkce';
 import { MeDiskCache } from './me-service';
 import {
   createAccounts,
@@ -167,7 +171,7 @@ export async function probeRegion(
       attempt = [region, response.status, text.slice(0, 4096)];
     } catch (error) {
       const name = (error as Error)?.name ?? 'Error';
-      attempt = [region, 0, `${name}: ${networkReason(error)}`];
+      attempt = [region, 0, `${name}: ${describeNetworkError(error)}`];
     }
     attempts.push(attempt);
     options.onAttempt?.(attempt);
@@ -317,6 +321,14 @@ function loginIo(options: LoginOptions): LoginOptions {
   const { openBrowser, browserOpener, stdin, stderr, callbackPorts, callbackTimeoutMs, signal } =
     options;
   return { openBrowser, browserOpener, stdin, stderr, callbackPorts, callbackTimeoutMs, signal };
+}
+
+/** The service-account secret: the caller's (read now if it is a reader), else MP_SECRET. */
+async function secretOf(options: LoginUnifiedOptions, env: Env): Promise<string | undefined> {
+  return (
+    (typeof options.secret === 'function' ? await options.secret() : options.secret) ??
+    env.MP_SECRET
+  );
 }
 
 /**
@@ -472,9 +484,7 @@ export async function loginUnified(
           'MP_USERNAME is not set; set it to the service account username to re-login.',
           { env_var: 'MP_USERNAME' },
         );
-      const secret =
-        (typeof options.secret === 'function' ? await options.secret() : options.secret) ??
-        env.MP_SECRET;
+      const secret = await secretOf(options, env);
       if (!secret)
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
           env_var: 'MP_SECRET',
@@ -506,9 +516,7 @@ export async function loginUnified(
         throw new ConfigError('MP_USERNAME is not set; set it to the service account username.', {
           env_var: 'MP_USERNAME',
         });
-      const secret =
-        (typeof options.secret === 'function' ? await options.secret() : options.secret) ??
-        env.MP_SECRET;
+      const secret = await secretOf(options, env);
       if (!secret)
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
           env_var: 'MP_SECRET',

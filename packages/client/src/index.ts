@@ -1,5 +1,10 @@
 export * from '@mixpanel-data/auth-core';
-export { findBridgePath, type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
+export {
+  bridgeTimestamp,
+  findBridgePath,
+  type LoadedBridge,
+  loadBridge,
+} from '@mixpanel-data/bridge';
 export { bodyError, captureBody, errorForStatus } from './error-mapping';
 export {
   addAccountDiscovering,

@@ -12,8 +12,9 @@ import {
   type TokenResolver,
   WorkspaceRef,
 } from '@mixpanel-data/auth-core';
+import { describeNetworkError } from '@mixpanel-data/oauth-pkce';
 import type { KyInstance } from 'ky';
-import { captureBody, errorForStatus, networkReason } from './error-mapping';
+import { captureBody, errorForStatus } from './error-mapping';
 import { QUERY_ORIGIN, userAgent } from './version';
 
 export type Family = 'query' | 'app' | 'export' | 'engage';
@@ -351,7 +352,7 @@ export class MixpanelApiClient {
         const reason =
           (error as Error)?.name === 'TimeoutError'
             ? `the request timed out after ${timeoutMs} ms`
-            : networkReason(error);
+            : describeNetworkError(error);
         throw new MixpanelDataError(
           `HTTP error: ${reason} (${upper} ${url.split('?')[0]}).`,
           'HTTP_ERROR',

@@ -37,9 +37,13 @@ export async function createHttp(options: HttpOptions = {}): Promise<KyInstance>
 export function describeNetworkError(error: unknown): string {
   const name = (error as Error | null)?.name;
   if (name === 'TimeoutError') return 'the request timed out';
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  if (cause?.code)
-    return `${cause.code}${cause.message ? ` (${cause.message.split('\n')[0]})` : ''}`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const causeMessage =
+    typeof cause?.message === 'string' && cause.message ? cause.message.split('\n')[0]! : null;
+  if (typeof cause?.code === 'string')
+    return `${cause.code}${causeMessage ? ` (${causeMessage})` : ''}`;
+  // fetch's own "fetch failed" says nothing; its cause ("bad port", …) does.
+  if (causeMessage) return causeMessage;
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 

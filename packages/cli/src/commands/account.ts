@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import {
   type AccountSummary,
   ArgumentError,
+  bridgeTimestamp,
   ConfigError,
   isRegion,
   loadBridge,
@@ -245,9 +246,7 @@ export const handlers: Record<string, Handler> = {
       expiresAt = loadBridge(path, { env: context.io.env, cwd: context.io.cwd })?.bridge.tokens
         ?.expiresAt;
     } catch {} // the file is written; an unreadable expiry only shortens the summary
-    const expiry = expiresAt
-      ? ` (access token expires ${expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')})`
-      : '';
+    const expiry = expiresAt ? ` (access token expires ${bridgeTimestamp(expiresAt)})` : '';
     out(
       context.io,
       `Account: ${exported.name} (${exported.type}, ${exported.region})${exported.type === 'oauth_browser' ? ` · tokens: included${expiry}` : ''}`,
