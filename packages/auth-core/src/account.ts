@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { base64, utf8 } from './base64';
+import { base64Utf8 } from './base64';
 import { ArgumentError, OAuthError, ValidationError } from './errors';
 import { firstProblem, type Problem, problemText } from './issues';
 import {
@@ -13,36 +13,37 @@ import {
 import { isSecret, type Secret, toSecret } from './secret';
 import type { TokenResolver } from './token-resolver';
 
-const secretInput = v.union([v.string(), v.custom<Secret>(isSecret)]);
-const common = {
+const secretInput = /* @__PURE__ */ (() => v.union([v.string(), v.custom<Secret>(isSecret)]))();
+const common = /* @__PURE__ */ (() => ({
   name: accountNameSchema,
   region: regionSchema,
   defaultProject: v.optional(projectIdSchema),
-};
+}))();
 const exactlyOneToken = (input: { token?: unknown; tokenEnv?: unknown }) =>
   (input.token === undefined) !== (input.tokenEnv === undefined);
 export const EXACTLY_ONE_TOKEN =
   'OAuthTokenAccount requires exactly one of `token` or `token_env`.';
 
 /** Schema of the camelCase account fields (what constructors and `createAccount` take). */
-export const accountInitSchema = v.pipe(
-  v.variant('type', [
-    v.strictObject({
-      type: v.literal('service_account'),
-      ...common,
-      username: v.pipe(v.string(), v.minLength(1)),
-      secret: secretInput,
-    }),
-    v.strictObject({ type: v.literal('oauth_browser'), ...common }),
-    v.strictObject({
-      type: v.literal('oauth_token'),
-      ...common,
-      token: v.optional(secretInput),
-      tokenEnv: v.optional(v.string()),
-    }),
-  ]),
-  v.check((input) => input.type !== 'oauth_token' || exactlyOneToken(input), EXACTLY_ONE_TOKEN),
-);
+export const accountInitSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.variant('type', [
+      v.strictObject({
+        type: v.literal('service_account'),
+        ...common,
+        username: v.pipe(v.string(), v.minLength(1)),
+        secret: secretInput,
+      }),
+      v.strictObject({ type: v.literal('oauth_browser'), ...common }),
+      v.strictObject({
+        type: v.literal('oauth_token'),
+        ...common,
+        token: v.optional(secretInput),
+        tokenEnv: v.optional(v.string()),
+      }),
+    ]),
+    v.check((input) => input.type !== 'oauth_token' || exactlyOneToken(input), EXACTLY_ONE_TOKEN),
+  ))();
 
 interface CommonInit {
   name: string;
@@ -246,7 +247,7 @@ export function accountToRecord(
 
 /** `Basic base64(username:secret)` for a service account. Synchronous; no resolver involved. */
 export function basicAuthHeader(account: ServiceAccount): string {
-  return `Basic ${base64(utf8(`${account.username}:${account.secret.reveal()}`))}`;
+  return `Basic ${base64Utf8(`${account.username}:${account.secret.reveal()}`)}`;
 }
 
 /**

@@ -12,20 +12,21 @@ import {
 } from './scalars';
 
 /** The top level of a v2 bridge file; the account and tokens are checked by their own schemas. */
-export const bridgeFileSchema = v.strictObject({
-  version: v.optional(v.literal(2)),
-  account: v.record(v.string(), v.unknown()),
-  tokens: v.optional(v.unknown()),
-  project: v.optional(projectIdSchema),
-  // The reference coerces a digit string; we accept it on read and always write an integer.
-  workspace: v.optional(
-    v.union([
-      workspaceIdSchema,
-      v.pipe(v.string(), v.regex(PROJECT_ID_PATTERN), v.transform(Number), workspaceIdSchema),
-    ]),
-  ),
-  headers: v.optional(v.record(v.string(), v.string())),
-});
+export const bridgeFileSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    version: v.optional(v.literal(2)),
+    account: v.record(v.string(), v.unknown()),
+    tokens: v.optional(v.unknown()),
+    project: v.optional(projectIdSchema),
+    // The reference coerces a digit string; we accept it on read and always write an integer.
+    workspace: v.optional(
+      v.union([
+        workspaceIdSchema,
+        v.pipe(v.string(), v.regex(PROJECT_ID_PATTERN), v.transform(Number), workspaceIdSchema),
+      ]),
+    ),
+    headers: v.optional(v.record(v.string(), v.string())),
+  }))();
 
 /** A validated v2 bridge file (spec 04 §1). */
 export interface Bridge {

@@ -12,17 +12,19 @@ export type ConfigDocument = Record<string, unknown>;
 export const LEGACY_ROOT_KEYS = ['default', 'config_version', 'credentials', 'projects'] as const;
 
 /** `[active]`: only `account` and `workspace`; `workspace <= 0` fails later, at resolution. */
-export const activeBlockSchema = v.strictObject({
-  account: v.optional(v.string()),
-  workspace: v.optional(v.pipe(v.number(), v.safeInteger())),
-});
+export const activeBlockSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    account: v.optional(v.string()),
+    workspace: v.optional(v.pipe(v.number(), v.safeInteger())),
+  }))();
 
 /** `[targets.NAME]`. */
-export const targetBlockSchema = v.strictObject({
-  account: v.string(),
-  project: projectIdSchema,
-  workspace: v.optional(workspaceIdSchema),
-});
+export const targetBlockSchema = /* @__PURE__ */ (() =>
+  v.strictObject({
+    account: v.string(),
+    project: projectIdSchema,
+    workspace: v.optional(workspaceIdSchema),
+  }))();
 
 /** An HTTP header name (RFC 9110 token). */
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

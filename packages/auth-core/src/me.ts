@@ -2,73 +2,75 @@ import * as v from 'valibot';
 import { ValidationError } from './errors';
 import { firstProblem, problemText } from './issues';
 
-const int = v.pipe(v.number(), v.safeInteger());
-const optionalString = v.nullish(v.string());
+const int = /* @__PURE__ */ (() => v.pipe(v.number(), v.safeInteger()))();
+const optionalString = /* @__PURE__ */ (() => v.nullish(v.string()))();
 
 /** The `/me` payload (spec 07 §9.2): every top-level field optional, unknown fields kept. */
-export const meResponseSchema = v.looseObject({
-  user_id: v.nullish(int),
-  user_email: optionalString,
-  user_name: optionalString,
-  organizations: v.optional(
-    v.record(
-      v.string(),
-      v.looseObject({
-        id: int,
-        name: v.string(),
-        role: optionalString,
-        permissions: v.nullish(v.array(v.string())),
-      }),
+export const meResponseSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    user_id: v.nullish(int),
+    user_email: optionalString,
+    user_name: optionalString,
+    organizations: v.optional(
+      v.record(
+        v.string(),
+        v.looseObject({
+          id: int,
+          name: v.string(),
+          role: optionalString,
+          permissions: v.nullish(v.array(v.string())),
+        }),
+      ),
+      {},
     ),
-    {},
-  ),
-  projects: v.optional(
-    v.record(
-      v.string(),
-      v.looseObject({
-        name: v.string(),
-        organization_id: int,
-        timezone: optionalString,
-        has_workspaces: v.nullish(v.boolean()),
-        domain: optionalString,
-        type: v.nullish(v.union([v.string(), v.number()])),
-      }),
+    projects: v.optional(
+      v.record(
+        v.string(),
+        v.looseObject({
+          name: v.string(),
+          organization_id: int,
+          timezone: optionalString,
+          has_workspaces: v.nullish(v.boolean()),
+          domain: optionalString,
+          type: v.nullish(v.union([v.string(), v.number()])),
+        }),
+      ),
+      {},
     ),
-    {},
-  ),
-  workspaces: v.optional(
-    v.record(
-      v.string(),
-      v.looseObject({
-        id: int,
-        name: v.string(),
-        project_id: int,
-        is_default: v.nullish(v.boolean()),
-        is_global: v.nullish(v.boolean()),
-        is_restricted: v.nullish(v.boolean()),
-        is_visible: v.nullish(v.boolean()),
-        description: optionalString,
-        creator_name: optionalString,
-      }),
+    workspaces: v.optional(
+      v.record(
+        v.string(),
+        v.looseObject({
+          id: int,
+          name: v.string(),
+          project_id: int,
+          is_default: v.nullish(v.boolean()),
+          is_global: v.nullish(v.boolean()),
+          is_restricted: v.nullish(v.boolean()),
+          is_visible: v.nullish(v.boolean()),
+          description: optionalString,
+          creator_name: optionalString,
+        }),
+      ),
+      {},
     ),
-    {},
-  ),
-});
+  }))();
 export type MeResponse = v.InferOutput<typeof meResponseSchema>;
 
 /** One item of `GET /projects/{pid}/workspaces/public` (spec 07 §10.1). */
-export const publicWorkspaceSchema = v.looseObject({
-  id: int,
-  name: v.string(),
-  project_id: int,
-  is_default: v.boolean(),
-  description: optionalString,
-  is_global: v.nullish(v.boolean()),
-  is_restricted: v.nullish(v.boolean()),
-  is_visible: v.nullish(v.boolean()),
-  created_iso: optionalString,
-  creator_name: optionalString,
-});
+export const publicWorkspaceSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    id: int,
+    name: v.string(),
+    project_id: int,
+    is_default: v.boolean(),
+    description: optionalString,
+    is_global: v.nullish(v.boolean()),
+    is_restricted: v.nullish(v.boolean()),
+    is_visible: v.nullish(v.boolean()),
+    created_iso: optionalString,
+    creator_name: optionalString,
+  }))();
 export type PublicWorkspace = v.InferOutput<typeof publicWorkspaceSchema>;
 
 function parseResponse<S extends v.GenericSchema>(schema: S, body: unknown, what: string) {

@@ -36,19 +36,24 @@ export function formatTimestamp(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
 }
 
-const zoned = v.pipe(
-  v.string(),
-  v.check((text) => parseTimestamp(text) !== null, 'Input should be a timestamp with a time zone'),
-);
+const zoned = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string(),
+    v.check(
+      (text) => parseTimestamp(text) !== null,
+      'Input should be a timestamp with a time zone',
+    ),
+  ))();
 
 /** tokens.json and the bridge's `tokens` object; unknown keys are ignored. */
-export const tokensFileSchema = v.looseObject({
-  access_token: v.string(),
-  expires_at: zoned,
-  token_type: v.string(),
-  scope: v.string(),
-  refresh_token: v.nullish(v.string()),
-});
+export const tokensFileSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    access_token: v.string(),
+    expires_at: zoned,
+    token_type: v.string(),
+    scope: v.string(),
+    refresh_token: v.nullish(v.string()),
+  }))();
 
 export interface OAuthTokensInit {
   accessToken: string | Secret;
@@ -206,14 +211,15 @@ export interface OAuthClientInfo {
   readonly oauthBaseUrl?: string;
 }
 
-export const clientRecordSchema = v.looseObject({
-  client_id: v.pipe(v.string(), v.minLength(1)),
-  region: regionSchema,
-  redirect_uri: v.string(),
-  scope: v.string(),
-  created_at: zoned,
-  oauth_base_url: v.optional(v.string()),
-});
+export const clientRecordSchema = /* @__PURE__ */ (() =>
+  v.looseObject({
+    client_id: v.pipe(v.string(), v.minLength(1)),
+    region: regionSchema,
+    redirect_uri: v.string(),
+    scope: v.string(),
+    created_at: zoned,
+    oauth_base_url: v.optional(v.string()),
+  }))();
 
 /** A client record object → OAuthClientInfo, or `null` when it is unusable (treated as absent). */
 export function parseClientRecord(record: unknown): OAuthClientInfo | null {

@@ -61,10 +61,11 @@ export interface Resolution {
 export const ENV_SERVICE_ACCOUNT = 'env-service-account';
 export const ENV_OAUTH_TOKEN = 'env-oauth-token';
 
-const REGION_LIST = `[${[...REGIONS]
-  .sort()
-  .map((r) => `'${r}'`)
-  .join(', ')}]`;
+const REGION_LIST = /* @__PURE__ */ (() =>
+  `[${[...REGIONS]
+    .sort()
+    .map((r) => `'${r}'`)
+    .join(', ')}]`)();
 
 /** `MP_REGION`, or undefined when unset/empty; an invalid value always throws. */
 export function envRegion(env: Env): Region | undefined {

@@ -28,8 +28,14 @@ export const isProjectId = (value: unknown): value is ProjectId =>
 export const isWorkspaceId = (value: unknown): value is WorkspaceId =>
   Number.isSafeInteger(value) && (value as number) > 0;
 
-// valibot building blocks shared by every schema
-export const regionSchema = v.picklist(REGIONS);
-export const accountNameSchema = v.pipe(v.string(), v.regex(ACCOUNT_NAME_PATTERN));
-export const projectIdSchema = v.pipe(v.string(), v.regex(PROJECT_ID_PATTERN));
-export const workspaceIdSchema = v.pipe(v.number(), v.safeInteger(), v.gtValue(0));
+// valibot building blocks shared by every schema.
+// Every module-level schema in this package is built inside a `/* @__PURE__ */`
+// call, so a bundler drops the schemas (and the valibot code) that a consumer
+// does not import; valibot calls are not known to be pure across modules.
+export const regionSchema = /* @__PURE__ */ (() => v.picklist(REGIONS))();
+export const accountNameSchema = /* @__PURE__ */ (() =>
+  v.pipe(v.string(), v.regex(ACCOUNT_NAME_PATTERN)))();
+export const projectIdSchema = /* @__PURE__ */ (() =>
+  v.pipe(v.string(), v.regex(PROJECT_ID_PATTERN)))();
+export const workspaceIdSchema = /* @__PURE__ */ (() =>
+  v.pipe(v.number(), v.safeInteger(), v.gtValue(0)))();
