@@ -141,7 +141,7 @@ describe('mp login', () => {
   });
 
   it.each([
-    [['--region', 'mars'], {}, 3, "Invalid --region: 'mars'"],
+    [['--region', 'mars'], {}, 3, "ERROR: Invalid --region: 'mars' (use us / eu / in)."],
     [['-S', '--token-env', 'X'], {}, 3, 'mutually exclusive'],
     [
       ['--no-browser'],

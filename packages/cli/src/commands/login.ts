@@ -1,13 +1,7 @@
-import {
-  ArgumentError,
-  ConfigError,
-  detectAuthType,
-  isRegion,
-  type ProjectChoice,
-} from '@mixpanel-data/client';
+import { ConfigError, detectAuthType, isRegion, type ProjectChoice } from '@mixpanel-data/client';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { err, out } from '../io';
+import { err, out, red } from '../io';
 import { readSecretFromStdin } from '../secrets';
 import { busySpinner, loginProgress, showAuthorizeHint } from './login-io';
 import { pickProject } from './picker';
@@ -15,8 +9,11 @@ import { pickProject } from './picker';
 /** `mp login`: the guided setup of spec 05 §6; one stdout line on success. */
 export const login: Handler = async (context) => {
   const region = context.string('region');
-  if (region !== undefined && !isRegion(region))
-    throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in).`, ['region']);
+  if (region !== undefined && !isRegion(region)) {
+    // Spec 05 §6.1 labels this `ERROR:` like the other `mp login` flag checks (E-11).
+    err(context.io, red(context.io, `ERROR: Invalid --region: '${region}' (use us / eu / in).`));
+    return EXIT.INVALID_ARGS;
+  }
   const secretStdin = context.flag('secret-stdin');
   const openBrowser = !context.flag('no-browser');
   const progress = loginProgress(context, openBrowser);
