@@ -22,21 +22,26 @@ const commands = {
   'mp session -f json': [MP, 'session', '-f', 'json'],
   'mp account list -f json': [MP, 'account', 'list', '-f', 'json'],
 };
-const RUNS = 30;
-const means = {};
-for (const [label, args] of Object.entries(commands)) {
-  for (let i = 0; i < 3; i++) spawnSync(process.execPath, args, { env });
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
+const RUNS = 40;
+// Interleaved: each round runs every command once, so drift in the machine's
+// load hits all of them alike. Warm-up first (page cache, code cache).
+const times = Object.fromEntries(Object.keys(commands).map((label) => [label, []]));
+for (let round = -3; round < RUNS; round++) {
+  for (const [label, args] of Object.entries(commands)) {
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, args, { env });
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0) throw new Error(`${label} exited ${result.status}: ${result.stderr}`);
+    if (round >= 0) times[label].push(elapsed);
   }
-  times.sort((a, b) => a - b);
-  means[label] = times.slice(3, -3).reduce((sum, t) => sum + t, 0) / (times.length - 6);
+}
+const means = {};
+for (const [label, list] of Object.entries(times)) {
+  list.sort((a, b) => a - b);
+  const kept = list.slice(4, -4);
+  means[label] = kept.reduce((sum, t) => sum + t, 0) / kept.length;
   console.log(
-    `${label.padEnd(26)} ${means[label].toFixed(1).padStart(7)} ms (trimmed mean of ${RUNS})`,
+    `${label.padEnd(26)} ${means[label].toFixed(1).padStart(7)} ms (trimmed mean of ${RUNS}, interleaved)`,
   );
 }
 console.log('');

@@ -58,7 +58,8 @@ export interface LoginOptions {
   openBrowser?: boolean | undefined;
   browserOpener?: BrowserOpener | undefined;
   stdin?: Readable | undefined;
-  stderr?: Writable | undefined;
+  /** Where the flow's instructions go (default `process.stderr`); only `write(text)` is called. */
+  stderr?: Pick<Writable, 'write'> | undefined;
   callbackPorts?: readonly number[] | undefined;
   callbackTimeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;

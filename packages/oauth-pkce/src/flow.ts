@@ -41,8 +41,11 @@ export interface OAuthFlowOptions {
   /** Replaces the system browser launcher (tests); throwing from it is OAUTH_BROWSER_ERROR. */
   browserOpener?: BrowserOpener | undefined;
   stdin?: Readable | undefined;
-  /** Instructions and notes go here, never to stdout. Default `process.stderr`. */
-  stderr?: Writable | undefined;
+  /**
+   * Instructions and notes go here, never to stdout. Default `process.stderr`.
+   * Only `write(text)` is called, so any Writable or a `{ write }` object fits.
+   */
+  stderr?: Pick<Writable, 'write'> | undefined;
   /** Default 19284–19287; `0` lets the OS pick (tests). */
   callbackPorts?: readonly number[] | undefined;
   /** Default 300 000 ms. */

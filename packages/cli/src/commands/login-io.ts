@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { CommandContext } from '../context';
 
 export interface Progress {
@@ -85,17 +84,19 @@ export function busySpinner(context: CommandContext): (message: string | null) =
 export function showAuthorizeHint(
   context: CommandContext,
   progress: ReturnType<typeof loginProgress>,
-): Writable {
+): { write(chunk: string): boolean } {
+  // A plain object, not a stream.Writable: loading node:stream would cost every command
+  // about 3 ms of start-up, and the flow only ever calls `write(text)`.
   let pending: ReturnType<typeof setTimeout> | undefined;
-  return new Writable({
-    write(chunk, _encoding, done) {
+  return {
+    write(chunk) {
       progress.stop();
       clearTimeout(pending);
       context.io.stderr.write(chunk);
       // Start once the flow has finished printing its instructions.
       pending = setTimeout(() => progress.start(), 50);
       pending.unref();
-      done();
+      return true;
     },
-  });
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  type Account,
   type Bridge,
   findBridgePath,
   loadBridge,
@@ -12,9 +13,8 @@ import { printJson } from '../format';
 import { err, out } from '../io';
 
 /** The `/me` cache of an account, read-only (never the network). */
-function cachedMe(context: CommandContext, name: string): MeResponse | null {
+function cachedMe(context: CommandContext, account: Account): MeResponse | null {
   try {
-    const account = context.accounts.get(name);
     const store = context.accounts.locations();
     return new MeDiskCache({
       locations: () => store,
@@ -30,9 +30,11 @@ function persisted(context: CommandContext) {
   const name = active.account ?? null;
   let account: { name: string; type: string; region: string; defaultProject?: string } | null =
     null;
+  let me: MeResponse | null = null;
   if (name) {
     try {
       const record = context.accounts.get(name);
+      me = cachedMe(context, record);
       account = {
         name,
         type: record.type,
@@ -43,7 +45,6 @@ function persisted(context: CommandContext) {
       account = { name, type: '', region: '' };
     }
   }
-  const me = name ? cachedMe(context, name) : null;
   const projectId = account?.defaultProject ?? null;
   const project = projectId ? me?.projects?.[projectId] : undefined;
   const organization = project
