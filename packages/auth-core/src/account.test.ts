@@ -13,6 +13,7 @@ import {
   staticToken,
 } from './account';
 import { ArgumentError, OAuthError, ValidationError } from './errors';
+import { Project, Session } from './model';
 import type { TokenResolver } from './token-resolver';
 
 const resolver: TokenResolver = {
@@ -150,6 +151,22 @@ describe('auth headers', () => {
         resolver,
       ),
     ).toBe('Bearer from-env');
+  });
+
+  it('takes the resolver in the spec form `{ tokenResolver }` too, for accounts and sessions', async () => {
+    const browser = new OAuthBrowserAccount({ name: 'me', region: 'eu' });
+    const token = new OAuthTokenAccount({ name: 'ci', region: 'us', tokenEnv: 'TOK' });
+    expect(await browser.authHeader({ tokenResolver: resolver })).toBe('Bearer browser-me-eu');
+    expect(await authHeader(token, { tokenResolver: resolver })).toBe('Bearer from-env');
+    const session = new Session({ account: browser, project: new Project({ id: '1' }) });
+    expect(await session.authHeader({ tokenResolver: resolver })).toBe('Bearer browser-me-eu');
+  });
+
+  it('rejects a missing or unusable resolver with ArgumentError, never a TypeError', async () => {
+    const browser = new OAuthBrowserAccount({ name: 'me', region: 'us' });
+    for (const given of [{}, { tokenResolver: undefined }, { tokenResolver: {} }, {} as never]) {
+      await expect(browser.authHeader(given as never)).rejects.toThrow(ArgumentError);
+    }
   });
 
   it('needs a resolver for OAuth accounts', async () => {

@@ -113,8 +113,8 @@ abstract class AccountBase {
   abstract isLongLived(): boolean;
 
   /** `Basic …` or `Bearer …` for this account (see `authHeader`). */
-  authHeader(tokenResolver?: TokenResolver): Promise<string> {
-    return authHeader(this as unknown as Account, tokenResolver);
+  authHeader(resolver?: TokenResolver | AuthHeaderOptions): Promise<string> {
+    return authHeader(this as unknown as Account, resolver);
   }
 
   /** Equal when every field, secrets included, is equal. */
@@ -272,13 +272,25 @@ export function staticToken(
   return value;
 }
 
+/** The spec's form of the resolver argument: `authHeader({ tokenResolver })`. */
+export interface AuthHeaderOptions {
+  tokenResolver?: TokenResolver | undefined;
+}
+
 /**
- * The `Authorization` header value for any account. Service accounts ignore the
+ * The `Authorization` header value for any account. The resolver is passed as
+ * `{ tokenResolver }` (spec 01 §3) or directly. Service accounts ignore the
  * resolver; both OAuth variants need one. Always a Promise (spec 01 §16.1).
  */
-export async function authHeader(account: Account, tokenResolver?: TokenResolver): Promise<string> {
+export async function authHeader(
+  account: Account,
+  resolver?: TokenResolver | AuthHeaderOptions,
+): Promise<string> {
   if (account.type === 'service_account') return basicAuthHeader(account);
-  if (!tokenResolver) {
+  const tokenResolver =
+    resolver && 'tokenResolver' in resolver ? resolver.tokenResolver : (resolver as TokenResolver);
+  const method = account.type === 'oauth_token' ? 'getStaticToken' : 'getBrowserToken';
+  if (typeof tokenResolver?.[method] !== 'function') {
     throw new ArgumentError(
       `A TokenResolver is required to build the header of ${account.type} account '${account.name}'.`,
       ['tokenResolver'],

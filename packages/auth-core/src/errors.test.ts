@@ -170,6 +170,16 @@ describe('error catalogue', () => {
   });
 });
 
+describe('API error bodies (spec 08 §3.1)', () => {
+  it('keeps a text body to its first 500 characters, and a JSON body whole', () => {
+    const text = new QueryError('m', { responseBody: `${'x'.repeat(600)}END` });
+    expect(text.responseBody).toBe('x'.repeat(500));
+    expect(text.details.response_body).toBe('x'.repeat(500));
+    const json = { error: 'y'.repeat(600) };
+    expect(new ServerError('m', { responseBody: json }).responseBody).toEqual(json);
+  });
+});
+
 describe('redact', () => {
   it('masks secret-named keys at any depth, in any case, and Secret values', () => {
     const out = redact({
@@ -186,6 +196,14 @@ describe('redact', () => {
     });
     expect(JSON.stringify(out)).not.toMatch(/"(a|r|Basic x|v|p|c|t|s|w)"/);
     expect(out).toMatchObject({ status_code: 400, nested: [{ ok: 1 }] });
+  });
+
+  it('masks whatever lies deeper than it walks, instead of keeping it', () => {
+    let nested: Record<string, unknown> = { token: 'LEAKED' };
+    for (let i = 0; i < 30; i++) nested = { n: nested };
+    const error = new ConfigError('m', { nested });
+    expect(JSON.stringify(error)).not.toContain('LEAKED');
+    expect(JSON.stringify(redact({ a: { b: 1 } }))).toBe('{"a":{"b":1}}');
   });
 
   it('is applied to every error detail', () => {

@@ -63,7 +63,9 @@ const SECRET_KEYS = new Set([
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (isSecret(value)) return REDACTED;
-  if (value === null || typeof value !== 'object' || depth > 20) return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than any real payload: not walked, so not kept either (it could hide a secret).
+  if (depth > 20) return REDACTED;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -145,6 +147,9 @@ export interface APIErrorOptions {
   cause?: unknown;
 }
 
+/** How much of a text response body an APIError keeps. */
+export const RESPONSE_TEXT_LIMIT = 500;
+
 /** An HTTP response that is an error (spec 08 §3.1). Request headers are never stored. */
 export class APIError extends MixpanelDataError {
   static override readonly errorName: string = 'APIError';
@@ -154,11 +159,16 @@ export class APIError extends MixpanelDataError {
 
   constructor(message: string, options: APIErrorOptions = {}, code: ErrorCode = 'API_ERROR') {
     const statusCode = options.statusCode ?? 0;
+    // Text bodies (HTML error pages, proxies) are kept to their first 500 characters (spec 08 §3.1).
+    const body =
+      typeof options.responseBody === 'string'
+        ? options.responseBody.slice(0, RESPONSE_TEXT_LIMIT)
+        : options.responseBody;
     super(message, code, {
       cause: options.cause,
       details: {
         status_code: statusCode,
-        response_body: options.responseBody,
+        response_body: body,
         request_method: options.requestMethod,
         request_url: options.requestUrl,
         request_params: options.requestParams,
@@ -166,7 +176,7 @@ export class APIError extends MixpanelDataError {
       },
     });
     this.statusCode = statusCode;
-    this.responseBody = options.responseBody ?? null;
+    this.responseBody = body ?? null;
   }
 }
 

@@ -1,6 +1,7 @@
 export {
   type Account,
   type AccountInit,
+  type AuthHeaderOptions,
   accountInitSchema,
   accountToRecord,
   authHeader,
@@ -61,6 +62,7 @@ export {
   ProjectNotFoundError,
   QueryError,
   RateLimitError,
+  RESPONSE_TEXT_LIMIT,
   RegionProbeError,
   RegionProbeNetworkError,
   redact,

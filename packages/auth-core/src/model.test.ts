@@ -53,6 +53,48 @@ describe('Project and WorkspaceRef', () => {
   });
 });
 
+describe('field types', () => {
+  it.each([
+    [() => new Project({ id: '1', name: 42 as never }), 'Project.name must be a string or null.'],
+    [
+      () => new Project({ id: '1', organizationId: 'abc' as never }),
+      'Project.organizationId must be an integer or null.',
+    ],
+    [
+      () => new Project({ id: '1', timezone: 5 as never }),
+      'Project.timezone must be a string or null.',
+    ],
+    [
+      () => new WorkspaceRef({ id: 1, isDefault: 'yes' as never }),
+      'WorkspaceRef.isDefault must be a boolean or null.',
+    ],
+    [
+      () => new WorkspaceRef({ id: 1, name: 5 as never }),
+      'WorkspaceRef.name must be a string or null.',
+    ],
+  ])('rejects a wrongly typed optional field (%#)', (build, message) => {
+    expect(build).toThrow(ValidationError);
+    expect(build).toThrow(message);
+  });
+
+  it.each([
+    [{}, 'Session.account must be an Account.'],
+    [{ account: team }, 'Session.project must be a Project.'],
+    [{ account: { name: 'x' }, project: p1 }, 'Session.account must be an Account.'],
+    [{ account: team, project: { id: 'abc' } }, 'Session.project must be a Project.'],
+    [
+      { account: team, project: p1, workspace: { id: -5 } },
+      'Session.workspace must be a WorkspaceRef or null.',
+    ],
+  ])(
+    'a Session without a valid account, project or workspace is a ValidationError (%#)',
+    (init, message) => {
+      expect(() => new Session(init as never)).toThrow(ValidationError);
+      expect(() => new Session(init as never)).toThrow(message);
+    },
+  );
+});
+
 describe('Session', () => {
   it('defaults workspace to null and headers to {}', () => {
     const session = new Session({ account: team, project: p1 });
@@ -117,6 +159,15 @@ describe('Session', () => {
       expect(next.project).toBe(p1);
       expect(next.workspace).toBe(w7);
       expect(base.account).toBe(team);
+    });
+
+    it('an untouched headers map keeps its identity; a given one is copied and frozen', () => {
+      expect(base.replace({ project: p2 }).headers).toBe(base.headers);
+      const given = { 'X-B': '2' };
+      const next = base.replace({ headers: given });
+      expect(next.headers).not.toBe(given);
+      expect(next.headers).toEqual(given);
+      expect(Object.isFrozen(next.headers)).toBe(true);
     });
 
     it('swapping project keeps account and workspace', () => {

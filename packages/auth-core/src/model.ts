@@ -1,6 +1,7 @@
-import type { Account } from './account';
+import type { Account, AuthHeaderOptions } from './account';
 import { ValidationError } from './errors';
 import {
+  ACCOUNT_TYPES,
   type AccountName,
   isProjectId,
   isWorkspaceId,
@@ -12,6 +13,18 @@ import { toSnakeJSON } from './snake';
 import type { TokenResolver } from './token-resolver';
 
 const invalid = (message: string, path: string) => new ValidationError(message, 'input', { path });
+
+/** Throws unless `value` is absent, null, or passes `ok`. */
+function optional(
+  value: unknown,
+  ok: (value: unknown) => boolean,
+  type: string,
+  where: string,
+  path: string,
+): void {
+  if (value != null && !ok(value)) throw invalid(`${where}.${path} must be ${type} or null.`, path);
+}
+const isString = (value: unknown) => typeof value === 'string';
 
 export interface ProjectInit {
   id: string;
@@ -30,6 +43,9 @@ export class Project {
     if (!isProjectId(init.id)) {
       throw invalid(`Invalid project ID: '${String(init.id)}'. Must match \`^\\d+$\`.`, 'id');
     }
+    optional(init.name, isString, 'a string', 'Project', 'name');
+    optional(init.organizationId, Number.isSafeInteger, 'an integer', 'Project', 'organizationId');
+    optional(init.timezone, isString, 'a string', 'Project', 'timezone');
     this.id = init.id;
     this.name = init.name ?? null;
     this.organizationId = init.organizationId ?? null;
@@ -61,6 +77,14 @@ export class WorkspaceRef {
     if (init.projectId != null && !isProjectId(init.projectId)) {
       throw invalid(`Invalid project ID: '${init.projectId}'. Must match \`^\\d+$\`.`, 'projectId');
     }
+    optional(init.name, isString, 'a string', 'WorkspaceRef', 'name');
+    optional(
+      init.isDefault,
+      (v) => typeof v === 'boolean',
+      'a boolean',
+      'WorkspaceRef',
+      'isDefault',
+    );
     this.id = init.id;
     this.name = init.name ?? null;
     this.isDefault = init.isDefault ?? null;
@@ -99,7 +123,17 @@ export class Session {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(init: SessionInit) {
-    const { account, project, workspace = null } = init;
+    const { account, project, workspace = null } = init ?? ({} as SessionInit);
+    // Shapes, not classes: objects from another installed copy of this package are fine.
+    if (!ACCOUNT_TYPES.includes((account as { type?: unknown } | undefined)?.type as never)) {
+      throw invalid('Session.account must be an Account.', 'account');
+    }
+    if (!isProjectId((project as unknown as { id?: unknown } | undefined)?.id)) {
+      throw invalid('Session.project must be a Project.', 'project');
+    }
+    if (workspace !== null && !isWorkspaceId((workspace as unknown as { id?: unknown })?.id)) {
+      throw invalid('Session.workspace must be a WorkspaceRef or null.', 'workspace');
+    }
     if (workspace?.projectId != null && workspace.projectId !== project.id) {
       throw invalid(
         `Workspace ${workspace.id} belongs to project ${workspace.projectId}, not to the session's project ${project.id}. Re-resolve the workspace under project ${project.id}.`,
@@ -114,7 +148,9 @@ export class Session {
     this.account = account;
     this.project = project;
     this.workspace = workspace;
-    this.headers = Object.freeze(headers);
+    // An already frozen map (another Session's, through `replace`) is kept as is: nobody can change it.
+    this.headers =
+      init.headers && Object.isFrozen(init.headers) ? init.headers : Object.freeze(headers);
     Object.freeze(this);
   }
 
@@ -132,8 +168,8 @@ export class Session {
   }
 
   /** The `Authorization` value; the resolver is ignored for service accounts. */
-  authHeader(tokenResolver?: TokenResolver): Promise<string> {
-    return this.account.authHeader(tokenResolver);
+  authHeader(resolver?: TokenResolver | AuthHeaderOptions): Promise<string> {
+    return this.account.authHeader(resolver);
   }
 
   /**

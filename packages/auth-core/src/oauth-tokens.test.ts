@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { OAuthError } from './errors';
+import { OAuthError, ValidationError } from './errors';
 import {
   checkTokensRecord,
   formatTimestamp,
@@ -39,6 +39,9 @@ describe('timestamps', () => {
     '2026-05-01',
     '2026-02-30T10:00:00Z',
     '2026-05-01T25:00:00Z',
+    '2026-05-01T10:00:60Z',
+    '2026-05-01T10:00:00+99:00',
+    '2026-05-01T10:00:00+05:60',
     'soon',
     '',
     5,
@@ -53,6 +56,25 @@ describe('timestamps', () => {
 });
 
 describe('OAuthTokens', () => {
+  it.each([
+    [{ accessToken: undefined }, 'OAuthTokens.accessToken must be a non-empty string or Secret.'],
+    [{ accessToken: '' }, 'OAuthTokens.accessToken must be a non-empty string or Secret.'],
+    [{ refreshToken: 5 }, 'OAuthTokens.refreshToken must be a string, a Secret or absent.'],
+    [{ scope: undefined }, 'OAuthTokens.scope must be a string.'],
+    [{ tokenType: null }, 'OAuthTokens.tokenType must be a string.'],
+    [{ expiresAt: new Date(Number.NaN) }, 'OAuthTokens.expiresAt must be a valid Date.'],
+  ])('rejects a missing or wrongly typed field (%j)', (patch, message) => {
+    const init = {
+      accessToken: 'a',
+      expiresAt: new Date(now),
+      scope: 'read',
+      tokenType: 'Bearer',
+      ...patch,
+    };
+    expect(() => new OAuthTokens(init as never)).toThrow(ValidationError);
+    expect(() => new OAuthTokens(init as never)).toThrow(message);
+  });
+
   it('treats the 30 s margin inclusively', () => {
     expect(TOKEN_EXPIRY_MARGIN_MS).toBe(30_000);
     expect(tokens(31).isExpired(now)).toBe(false);

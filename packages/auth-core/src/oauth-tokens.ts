@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { OAuthError, ValidationError } from './errors';
 import { firstProblem, problemText } from './issues';
 import { type Region, regionSchema } from './scalars';
-import { type Secret, toSecret } from './secret';
+import { isSecret, type Secret, toSecret } from './secret';
 
 /** A token that expires within this many milliseconds counts as expired. */
 export const TOKEN_EXPIRY_MARGIN_MS = 30_000;
@@ -21,7 +21,17 @@ export function parseTimestamp(text: unknown): Date | null {
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
   const local = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, ms);
   const check = new Date(local);
-  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59) {
+  const zoneMinutes = zone.length === 6 ? +zone.slice(4) : 0;
+  const zoneHours = zone.length === 6 ? +zone.slice(1, 3) : 0;
+  if (
+    check.getUTCMonth() !== +mo! - 1 ||
+    check.getUTCDate() !== +d! ||
+    +h! > 23 ||
+    +mi! > 59 ||
+    +s! > 59 ||
+    zoneHours > 23 ||
+    zoneMinutes > 59
+  ) {
     return null;
   }
   const offset =
@@ -72,11 +82,26 @@ export class OAuthTokens {
   readonly tokenType: string;
 
   constructor(init: OAuthTokensInit) {
+    const invalid = (message: string, path: string) =>
+      new ValidationError(`OAuthTokens.${path} ${message}.`, 'input', { path });
     if (!(init.expiresAt instanceof Date) || Number.isNaN(init.expiresAt.getTime())) {
-      throw new ValidationError('OAuthTokens.expiresAt must be a valid Date.', 'input', {
-        path: 'expiresAt',
-      });
+      throw invalid('must be a valid Date', 'expiresAt');
     }
+    if (
+      !isSecret(init.accessToken) &&
+      (typeof init.accessToken !== 'string' || !init.accessToken)
+    ) {
+      throw invalid('must be a non-empty string or Secret', 'accessToken');
+    }
+    if (
+      init.refreshToken != null &&
+      !isSecret(init.refreshToken) &&
+      typeof init.refreshToken !== 'string'
+    ) {
+      throw invalid('must be a string, a Secret or absent', 'refreshToken');
+    }
+    if (typeof init.scope !== 'string') throw invalid('must be a string', 'scope');
+    if (typeof init.tokenType !== 'string') throw invalid('must be a string', 'tokenType');
     this.accessToken = toSecret(init.accessToken);
     if (init.refreshToken != null) this.refreshToken = toSecret(init.refreshToken);
     this.expiresAt = new Date(init.expiresAt.getTime());

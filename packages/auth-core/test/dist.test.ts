@@ -16,8 +16,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = (args: string[]) => nodeIn(root, args);
 
 /** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
-const FULL_BUDGET = 14_000;
-const RESOLVER_PATH_BUDGET = 9_400;
+const FULL_BUDGET = 14_400;
+const RESOLVER_PATH_BUDGET = 9_700;
 /** The issue's 8 kB, which a consumer of the resolver alone meets (README "Size"). */
 const RESOLVE_SESSION_BUDGET = 8_000;
 
@@ -30,7 +30,7 @@ describe('built package', () => {
     );
   });
 
-  it('recognises an error thrown by the other copy (CJS vs ESM) through isInstance', () => {
+  it('gives `import` and `require` the same classes in Node, so instanceof and equals() hold across them', () => {
     const out = node([
       '--input-type=module',
       '-e',
@@ -39,8 +39,26 @@ describe('built package', () => {
         "import * as esm from '@mixpanel-data/auth-core';",
         'const cjs = createRequire(import.meta.url)("@mixpanel-data/auth-core");',
         'let caught; try { cjs.resolveSession({}); } catch (e) { caught = e; }',
-        'console.log(JSON.stringify([caught instanceof esm.ConfigError, esm.ConfigError.isInstance(caught),',
-        ' esm.MixpanelDataError.isInstance(caught), esm.OAuthError.isInstance(caught), caught.name, caught.code]));',
+        "const account = (m) => new m.OAuthBrowserAccount({ name: 'n', region: 'us' });",
+        'console.log(JSON.stringify([esm.ConfigError === cjs.ConfigError, caught instanceof esm.ConfigError,',
+        ' account(esm).equals(account(cjs)), esm.isAccount(account(cjs))]));',
+      ].join('\n'),
+    ]);
+    expect(JSON.parse(out)).toEqual([true, true, true, true]);
+  });
+
+  it('recognises an error thrown by another copy of the package through isInstance', () => {
+    // The standalone ESM build (what browsers get) next to the CommonJS build: two copies.
+    const out = node([
+      '--input-type=module',
+      '-e',
+      [
+        "import { createRequire } from 'node:module';",
+        `import * as other from ${JSON.stringify(join(root, 'dist', 'index.js'))};`,
+        'const cjs = createRequire(import.meta.url)("@mixpanel-data/auth-core");',
+        'let caught; try { cjs.resolveSession({}); } catch (e) { caught = e; }',
+        'console.log(JSON.stringify([caught instanceof other.ConfigError, other.ConfigError.isInstance(caught),',
+        ' other.MixpanelDataError.isInstance(caught), other.OAuthError.isInstance(caught), caught.name, caught.code]));',
       ].join('\n'),
     ]);
     expect(JSON.parse(out)).toEqual([false, true, true, false, 'ConfigError', 'CONFIG_ERROR']);
@@ -98,7 +116,7 @@ describe('built package', () => {
       `auth-core tree-shaken (min+gzip): ConfigError ${errorOnly} B, Session ${sessionOnly} B, tokensFileSchema ${tokensSchema} B`,
     );
     expect(errorOnly).toBeLessThanOrEqual(1_024);
-    expect(sessionOnly).toBeLessThanOrEqual(1_536);
+    expect(sessionOnly).toBeLessThanOrEqual(1_600);
     expect(twoSchemas - tokensSchema).toBeGreaterThan(200);
   });
 });

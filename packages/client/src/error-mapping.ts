@@ -5,6 +5,7 @@ import {
   MixpanelDataError,
   QueryError,
   RateLimitError,
+  RESPONSE_TEXT_LIMIT,
   ServerError,
 } from '@mixpanel-data/auth-core';
 
@@ -14,7 +15,7 @@ export function captureBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text.slice(0, 500);
+    return text.slice(0, RESPONSE_TEXT_LIMIT);
   }
 }
 

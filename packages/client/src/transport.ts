@@ -6,6 +6,7 @@ import {
   type Env,
   MixpanelDataError,
   Project,
+  RESPONSE_TEXT_LIMIT,
   regionBaseUrl,
   rewriteUrl,
   type Session,
@@ -402,7 +403,7 @@ export class MixpanelApiClient {
           return JSON.parse(text);
         } catch {
           throw new MixpanelDataError(
-            `Non-JSON response from ${upper} ${url.split('?')[0]} (status ${status}): ${text.slice(0, 500)}`,
+            `Non-JSON response from ${upper} ${url.split('?')[0]} (status ${status}): ${text.slice(0, RESPONSE_TEXT_LIMIT)}`,
             'INVALID_RESPONSE',
             { details: { request_method: upper, request_url: url, status_code: status } },
           );

@@ -1,3 +1,4 @@
+import { RESPONSE_TEXT_LIMIT } from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
 
 /** Default timeout of one OAuth request (spec 06 §2.3). */
@@ -48,7 +49,7 @@ export function describeNetworkError(error: unknown): string {
 }
 
 /** Response text, cut to `limit` characters, for error details. */
-export async function bodyText(response: Response, limit = 500): Promise<string> {
+export async function bodyText(response: Response, limit = RESPONSE_TEXT_LIMIT): Promise<string> {
   try {
     return (await response.text()).slice(0, limit);
   } catch {

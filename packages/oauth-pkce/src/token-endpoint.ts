@@ -1,4 +1,10 @@
-import { OAuthError, type OAuthErrorCode, OAuthTokens, redact } from '@mixpanel-data/auth-core';
+import {
+  OAuthError,
+  type OAuthErrorCode,
+  OAuthTokens,
+  RESPONSE_TEXT_LIMIT,
+  redact,
+} from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
 import { describeNetworkError } from './http';
 
@@ -45,7 +51,7 @@ export function judgeTokenResponse(
       typeof (body as { error?: unknown } | undefined)?.error === 'string'
         ? (body as { error: string }).error
         : null;
-    return { ok: false, reason: 'status', status, body: text.slice(0, 500), error };
+    return { ok: false, reason: 'status', status, body: text.slice(0, RESPONSE_TEXT_LIMIT), error };
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, reason: 'non_json', contentType: contentType || 'no content type' };
