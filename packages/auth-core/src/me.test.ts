@@ -77,7 +77,10 @@ describe('workspaces listing', () => {
       { id: 1, name: 'A', project_id: 1, is_default: true, created_iso: '2024-01-01' },
     ];
     expect(parsePublicWorkspaces(items).map((w) => w.id)).toEqual([2, 1]);
-    expect(() => parsePublicWorkspaces({ results: items })).toThrow(/valid list/);
+    expect(() => parsePublicWorkspaces({ results: items })).toThrow(
+      /^Unexpected response format from Mixpanel \(workspaces\): .*valid list/,
+    );
+    expect(() => parseMeResponse([])).toThrow(/^Unexpected response format from Mixpanel \(\/me\)/);
     expect(() => parsePublicWorkspaces([{ id: 1, name: 'A', project_id: 1 }])).toThrow(
       /0\.is_default/,
     );

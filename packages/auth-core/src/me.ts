@@ -73,12 +73,20 @@ export const publicWorkspaceSchema = /* @__PURE__ */ (() =>
   }))();
 export type PublicWorkspace = v.InferOutput<typeof publicWorkspaceSchema>;
 
-function parseResponse<S extends v.GenericSchema>(schema: S, body: unknown, what: string) {
-  const result = v.safeParse(schema, body);
-  if (result.success) return result.output as v.InferOutput<S>;
-  const problem = firstProblem(result.issues);
+function parseResponse<S extends v.GenericSchema>(
+  schema: S,
+  body: unknown,
+  what: string,
+  wantObject = false,
+) {
+  // valibot's object schemas take an array as an object; /me, all of whose fields are optional, must not.
+  const result = wantObject && Array.isArray(body) ? null : v.safeParse(schema, body);
+  if (result?.success) return result.output as v.InferOutput<S>;
+  const problem = result
+    ? firstProblem(result.issues)
+    : { field: '', message: 'Input should be an object' };
   throw new ValidationError(
-    `Unexpected ${what} response from Mixpanel: ${problemText(problem)}`,
+    `Unexpected response format from Mixpanel (${what}): ${problemText(problem)}`,
     'response',
     {
       path: problem.field,
@@ -88,7 +96,7 @@ function parseResponse<S extends v.GenericSchema>(schema: S, body: unknown, what
 
 /** Validates a `/me` body (already unwrapped from `results`); ValidationError(source "response") names the field. */
 export function parseMeResponse(body: unknown): MeResponse {
-  return parseResponse(meResponseSchema, body, '/me');
+  return parseResponse(meResponseSchema, body, '/me', true);
 }
 
 /** Validates a workspaces listing (already unwrapped); it must be an array of workspaces. */

@@ -379,11 +379,15 @@ describe('envCredentialWarning', () => {
     ],
     [
       { MP_USERNAME: 'u', MP_SECRET: 's', MP_PROJECT_ID: '1' },
-      'MP_USERNAME and MP_SECRET and MP_PROJECT_ID are set but MP_REGION is not; ignoring env credentials.',
+      'MP_USERNAME and MP_SECRET are set but MP_REGION is not; ignoring env credentials.',
     ],
     [
       { MP_OAUTH_TOKEN: 't', MP_REGION: 'us' },
-      'MP_OAUTH_TOKEN and MP_REGION are set but MP_PROJECT_ID is not; ignoring env credentials.',
+      'MP_OAUTH_TOKEN is set but MP_PROJECT_ID is not; ignoring env credentials.',
+    ],
+    [
+      { MP_SECRET: 's' },
+      'MP_SECRET is set but MP_USERNAME, MP_PROJECT_ID and MP_REGION are not; ignoring env credentials.',
     ],
   ])('warns for %j', (env, line) => {
     expect(envCredentialWarning(env)).toBe(line);

@@ -108,12 +108,14 @@ export function envAccount(env: Env): Account | undefined {
  */
 export function envCredentialWarning(env: Env): string | null {
   if (envAccountSafe(env)) return null;
-  const words = (keys: string[]) => `${keys.join(' and ')} ${keys.length > 1 ? 'are' : 'is'}`;
+  const words = (keys: string[]) =>
+    `${keys.length > 2 ? `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}` : keys.join(' and ')} ${keys.length > 1 ? 'are' : 'is'}`;
+  const shared = (key: string) => key === 'MP_PROJECT_ID' || key === 'MP_REGION';
   const lines = ENV_CREDENTIAL_SETS.flatMap((set) => {
-    const present: string[] = set.filter((key) => env[key]);
+    // Named as set: the credential variables only (the project and region are shared by both sets).
+    const present: string[] = set.filter((key) => env[key] && !shared(key));
     const missing: string[] = set.filter((key) => !env[key]);
-    const started = present.some((key) => key !== 'MP_PROJECT_ID' && key !== 'MP_REGION');
-    return started && missing.length
+    return present.length && missing.length
       ? [`${words(present)} set but ${words(missing)} not; ignoring env credentials.`]
       : [];
   });
@@ -348,6 +350,7 @@ export function resolveUse(
   }
   if (!axes.length) return current;
   const env = sources.env ?? {};
+  envRegion(env); // an invalid MP_REGION fails every resolution, switches included (spec 03 §3.1)
   const explicitWorkspace =
     options.workspace === undefined ? undefined : checkWorkspace(options.workspace);
   const explicitProject = options.project === undefined ? undefined : checkProject(options.project);

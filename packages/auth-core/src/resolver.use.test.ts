@@ -28,6 +28,21 @@ describe('resolveUse (spec 03 §10.1)', () => {
     expect(resolveUse(current, {}, sources())).toBe(current);
   });
 
+  it('an invalid MP_REGION fails every switch, as it fails every resolution (spec 03 §3.1)', () => {
+    const current = start();
+    const bad = sources({ env: { MP_REGION: 'xx' } });
+    for (const options of [
+      { account: 'personal' },
+      { project: '5' },
+      { workspace: 9 },
+      { target: 'ecom' },
+    ]) {
+      expect(() => resolveUse(current, options, bad)).toThrow(ConfigError);
+      expect(() => resolveUse(current, options, bad)).toThrow("MP_REGION='xx' is not one of");
+    }
+    expect(resolveUse(current, {}, bad)).toBe(current);
+  });
+
   it('workspace only: set, everything else kept', () => {
     const next = resolveUse(start(), { workspace: 9 }, sources());
     expect([next.session.account.name, next.session.projectId, next.session.workspaceId]).toEqual([

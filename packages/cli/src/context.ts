@@ -23,6 +23,7 @@ export interface Globals {
 /** What every command handler receives. */
 export class CommandContext {
   #noted = false;
+  #warnedPartial = false;
   constructor(
     readonly io: Io,
     readonly globals: Globals,
@@ -54,6 +55,7 @@ export class CommandContext {
 
   /** A Workspace from the global -a/-p/-w/--target (and whatever else the resolver reads). */
   workspace(overrides: Partial<WorkspaceOptions> = {}): Workspace {
+    this.#warnPartialEnvOnce();
     const { account, project, workspace, target } = this.globals;
     return new Workspace({
       ...this.libraryOptions,
@@ -69,7 +71,7 @@ export class CommandContext {
     err(this.io, line);
   }
 
-  /** One stderr note per process for MP_BASE_URL and for a partial env credential set. */
+  /** One stderr note per process for MP_BASE_URL. */
   #noteOnce(): void {
     if (this.#noted) return;
     this.#noted = true;
@@ -77,6 +79,15 @@ export class CommandContext {
       this.note(
         `note: MP_BASE_URL is set; every Mixpanel request goes to ${this.io.env.MP_BASE_URL}`,
       );
+  }
+
+  /**
+   * The partial env credential warning (spec 03 §3.1), once, and only where a
+   * session is resolved: `MP_SECRET` alone is also how `mp account add` takes a secret.
+   */
+  #warnPartialEnvOnce(): void {
+    if (this.#warnedPartial) return;
+    this.#warnedPartial = true;
     const partial = envCredentialWarning(this.io.env);
     if (partial) this.note(`warning: ${partial}`);
   }

@@ -131,8 +131,14 @@ function resolveGlobals(
       : ((values.workspace as number | undefined) ?? envWorkspace),
     target,
     quiet: values.quiet === true,
-    verbose: values.verbose === true || values.debug === true || !!env.MP_DEBUG,
+    verbose: values.verbose === true || values.debug === true || debugFromEnv(env),
   };
+}
+
+/** `MP_DEBUG` turns on debug output unless it is empty, `0`, `false`, `no` or `off`. */
+function debugFromEnv(env: Record<string, string | undefined>): boolean {
+  const value = env.MP_DEBUG?.trim() ?? '';
+  return value !== '' && !/^(0|false|no|off)$/i.test(value);
 }
 
 /**
@@ -141,7 +147,7 @@ function resolveGlobals(
  * `bin` runs it against the real process.
  */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  let debug = !!io.env.MP_DEBUG;
+  let debug = debugFromEnv(io.env);
   try {
     const global = parseOptions(argv, GLOBAL_OPTIONS, { stopAtPositional: true });
     debug ||= global.values.verbose === true || global.values.debug === true;

@@ -93,6 +93,42 @@ describe('mp', () => {
     expect(result.stdout).toBe('[]\n');
   });
 
+  it('warns once about a partial env credential set where a session is resolved, not where MP_SECRET feeds account add', async () => {
+    const t = await setup();
+    const partial = { MP_USERNAME: 'u', MP_SECRET: 's', MP_PROJECT_ID: '1' };
+    const explained = await t.mp(['session', '--explain'], { env: partial });
+    const warning =
+      'warning: MP_USERNAME and MP_SECRET are set but MP_REGION is not; ignoring env credentials.';
+    expect(explained.stderr.split('\n').filter((line) => line === warning)).toHaveLength(1);
+    const added = await t.mp(
+      [
+        'account',
+        'add',
+        'team',
+        '--type',
+        'service_account',
+        '--username',
+        'team-sa',
+        '--region',
+        'us',
+      ],
+      { env: { MP_SECRET: 's3cret-sa' } },
+    );
+    expect(added.code).toBe(0);
+    expect(added.stderr).not.toContain('ignoring env credentials');
+  });
+
+  it('MP_DEBUG adds a stack trace unless it is empty, 0, false, no or off', async () => {
+    const t = await setup();
+    const stack = /^\s+at /m;
+    for (const value of ['', '0', 'false', 'No', 'off']) {
+      const result = await t.mp(['-a', 'zz', 'inspect', 'events'], { env: { MP_DEBUG: value } });
+      expect([value, result.code, stack.test(result.stderr)]).toEqual([value, 1, false]);
+    }
+    const debug = await t.mp(['-a', 'zz', 'inspect', 'events'], { env: { MP_DEBUG: '1' } });
+    expect([debug.code, stack.test(debug.stderr)]).toEqual([1, true]);
+  });
+
   it('prints [accounts.NAME] brackets literally, one line plus the legacy hint, no stack trace', async () => {
     const t = await setup();
     await t.withTeam();
