@@ -170,6 +170,9 @@ describe('GET /oauth/authorize/', () => {
     expect(location.host).toBe('127.0.0.1:40000');
     const evil = await prepareAuthorize(mock, { redirect_uri: 'http://evil.example:80/cb' });
     expect((await get(evil.url)).status).toBe(400);
+    // "http://localhost:<port>/…": a loopback URI without a port is not one of them.
+    const portless = await prepareAuthorize(mock, { redirect_uri: 'http://localhost/other' });
+    expect((await get(portless.url)).status).toBe(400);
   });
 
   it('redirects unsupported_response_type with the original state', async () => {

@@ -24,13 +24,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** An `http` URL on `localhost` or `127.0.0.1` (any port, any path). */
-function isLoopbackHttpUrl(value: unknown): boolean {
+/** An `http` URL on `localhost` or `127.0.0.1` (any path); with `requirePort`, one that names its port. */
+function isLoopbackHttpUrl(value: unknown, requirePort = false): boolean {
   if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);
     return (
-      url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1')
+      url.protocol === 'http:' &&
+      (url.hostname === 'localhost' || url.hostname === '127.0.0.1') &&
+      (!requirePort || url.port !== '')
     );
   } catch {
     return false;
@@ -60,7 +62,7 @@ export function handleRegister(state: MockState, request: ParsedRequest): Outcom
   if (
     !Array.isArray(redirectUris) ||
     redirectUris.length === 0 ||
-    !redirectUris.every(isLoopbackHttpUrl)
+    !redirectUris.every((uri) => isLoopbackHttpUrl(uri))
   ) {
     return oauthError(
       400,
@@ -153,7 +155,7 @@ export function handleAuthorize(state: MockState, request: ParsedRequest): Outco
   const registered =
     redirectUri !== undefined &&
     (client.redirect_uris.includes(redirectUri) ||
-      (!state.config.strict_redirect_uri && isLoopbackHttpUrl(redirectUri)));
+      (!state.config.strict_redirect_uri && isLoopbackHttpUrl(redirectUri, true)));
   if (!registered) return htmlReply(400, errorPage('redirect_uri not registered'));
 
   const oauthState = query.state;

@@ -251,7 +251,9 @@ describe('GET /api/query/segmentation', () => {
     expect(await value({ type: 'average' })).toBe(base / 10);
     expect(await value({ where: 'properties["plan"] == "pro"' })).toBe(Math.floor(base / 2));
     expect(await value({ type: 'unique', where: 'x' })).toBe(Math.floor(Math.floor(base / 2) / 2));
-    expect(mock.requests().at(-1)!.query.where).toBe('x');
+    // Present but empty still counts as present (spec 09 §6.2).
+    expect(await value({ where: '' })).toBe(Math.floor(base / 2));
+    expect(mock.requests().at(-2)!.query.where).toBe('x');
   });
 
   it.each([

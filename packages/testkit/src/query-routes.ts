@@ -140,7 +140,7 @@ export function handleSegmentation(state: MockState, request: ParsedRequest): Re
       unit,
       type: typeText as SegmentationType,
       segments,
-      halve: query.where !== undefined && query.where !== '',
+      halve: query.where !== undefined,
     }),
   );
 }

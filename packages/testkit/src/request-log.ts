@@ -27,11 +27,16 @@ export class RequestLog {
   private records: RequestRecord[] = [];
   private lastId = 0;
 
-  /** Adds a request on arrival and returns the live record (status is filled in later). */
-  add(request: ParsedRequest): RequestRecord {
+  /** Numbers a request as it arrives, before its body is read, so ids follow arrival order. */
+  reserve(): number {
     this.lastId += 1;
+    return this.lastId;
+  }
+
+  /** Logs a request under its arrival id and returns the live record (status is filled in later). */
+  add(request: ParsedRequest, id = this.reserve()): RequestRecord {
     const record: RequestRecord = {
-      id: this.lastId,
+      id,
       at: new Date().toISOString(),
       method: request.method,
       path: request.path,
@@ -41,7 +46,10 @@ export class RequestLog {
       status: null,
       faultId: null,
     };
-    this.records.push(record);
+    // A request whose body took longer goes back to its place in arrival order.
+    let at = this.records.length;
+    while (at > 0 && this.records[at - 1]!.id > id) at -= 1;
+    this.records.splice(at, 0, record);
     return record;
   }
 

@@ -148,6 +148,32 @@ describe('request log', () => {
     expect(text.body).toBe('hello');
   });
 
+  it('numbers requests in arrival order, even when an earlier body finishes later', async () => {
+    const mock = await start();
+    const { port } = new URL(mock.origin);
+    // A POST whose headers arrive first but whose body is still coming.
+    const slow = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/oauth/mcp/register/',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': '2' },
+    });
+    const answered = new Promise<void>((resolve) =>
+      slow.on('response', (response) => response.resume().on('end', resolve)),
+    );
+    slow.write('{');
+    slow.flushHeaders();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await get(`${mock.origin}/api/app/me`);
+    slow.end('}');
+    await answered;
+    expect(mock.requests().map((record) => [record.id, record.method])).toEqual([
+      [1, 'POST'],
+      [2, 'GET'],
+    ]);
+  });
+
   it('filters by path and method, counts and clears', async () => {
     const mock = await start();
     await get(`${mock.origin}/api/app/me`);

@@ -73,10 +73,22 @@ describe('mock.tokens', () => {
     expect(mock.tokens.expire(first.accessToken)).toBe(1);
     expect(await meStatus(first.accessToken)).toBe(401);
     expect(await meStatus(second.accessToken)).toBe(200);
-    expect(mock.tokens.expire('all')).toBe(1);
+    expect(mock.tokens.expire('all')).toBe(2); // the second login's token and the fixture's static token
     expect(await meStatus(second.accessToken)).toBe(401);
     expect(mock.tokens.list().filter((token) => token.expired)).toHaveLength(2);
     expect(mock.tokens.expire('unknown')).toBe(0);
+  });
+
+  it('expire works on fixture static tokens too, by value and with "all", until reset', async () => {
+    expect(await meStatus('static-token-abc')).toBe(200);
+    expect(mock.tokens.expire('static-token-abc')).toBe(1);
+    expect(await meStatus('static-token-abc')).toBe(401);
+    mock.reset();
+    expect(await meStatus('static-token-abc')).toBe(200);
+    const session = await login(mock);
+    expect(mock.tokens.expire('all')).toBeGreaterThanOrEqual(2);
+    expect(await meStatus('static-token-abc')).toBe(401);
+    expect(await meStatus(session.accessToken)).toBe(401);
   });
 
   it('revoke works by access token, refresh token, user id and all, static tokens included', async () => {

@@ -60,6 +60,7 @@ export type TokenLookup =
 export class TokenRegistry {
   private entries = new Map<string, TokenEntry>();
   private revokedStatic = new Set<string>();
+  private expiredStatic = new Set<string>();
   private accessCount = 0;
   private refreshCount = 0;
   private familyCount = 0;
@@ -72,6 +73,7 @@ export class TokenRegistry {
   reset(): void {
     this.entries.clear();
     this.revokedStatic.clear();
+    this.expiredStatic.clear();
     this.accessCount = 0;
     this.refreshCount = 0;
     this.familyCount = 0;
@@ -130,6 +132,7 @@ export class TokenRegistry {
     const fixtureToken = this.staticTokens().find((candidate) => candidate.token === token);
     if (fixtureToken) {
       if (this.revokedStatic.has(token)) return { ok: false, reason: 'revoked' };
+      if (this.expiredStatic.has(token)) return { ok: false, reason: 'expired' };
       return { ok: true, userId: fixtureToken.user_id, kind: 'static' };
     }
     return { ok: false, reason: 'unknown' };
@@ -163,6 +166,13 @@ export class TokenRegistry {
       if (entry.type !== 'access' || entry.forcedExpired) continue;
       if (accessToken === 'all' || entry.token === accessToken) {
         entry.forcedExpired = true;
+        count += 1;
+      }
+    }
+    // Fixture static tokens never expire on their own, but can be expired like issued ones.
+    for (const { token } of this.staticTokens()) {
+      if ((accessToken === 'all' || token === accessToken) && !this.expiredStatic.has(token)) {
+        this.expiredStatic.add(token);
         count += 1;
       }
     }
