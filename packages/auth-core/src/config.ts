@@ -29,6 +29,10 @@ export const targetBlockSchema = /* @__PURE__ */ (() =>
 /** An HTTP header name (RFC 9110 token). */
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** `table[name]` if `table` has it as its own key: `__proto__` and `constructor` are valid account names. */
+const own = (table: Record<string, unknown>, name: string): unknown =>
+  Object.hasOwn(table, name) ? table[name] : undefined;
+
 const isTable = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
@@ -84,12 +88,12 @@ export class ConfigView {
   }
 
   hasAccount(name: string): boolean {
-    return isTable(this.#table('accounts')[name]);
+    return isTable(own(this.#table('accounts'), name));
   }
 
   /** One account, validating only its block. */
   getAccount(name: string): Account {
-    const block = this.#table('accounts')[name];
+    const block = own(this.#table('accounts'), name);
     if (!isTable(block))
       throw new ConfigError(`Account '${name}' not found.`, { account_name: name });
     const outcome = parseAccountRecord(block, name);
@@ -122,7 +126,7 @@ export class ConfigView {
 
   /** One target, validating only its block. */
   getTarget(name: string): Target {
-    const block = this.#table('targets')[name];
+    const block = own(this.#table('targets'), name);
     if (!isTable(block)) throw new ConfigError(`Target '${name}' not found.`, { target: name });
     const result = v.safeParse(targetBlockSchema, block);
     if (!result.success) throw this.#invalid(`targets.${name}`, firstProblem(result.issues), false);
@@ -147,7 +151,8 @@ export class ConfigView {
     const targets = this.#table('targets');
     return Object.keys(targets)
       .filter(
-        (name) => (targets[name] as { account?: unknown } | undefined)?.account === accountName,
+        (name) =>
+          (own(targets, name) as { account?: unknown } | undefined)?.account === accountName,
       )
       .sort(byCodePoint);
   }

@@ -83,10 +83,17 @@ function mainHelp(): string {
   return lines.join('\n');
 }
 
+/** Notes under a group's command list (spec 02 §5.2 asks for the first in `mp account --help`). */
+const GROUP_NOTES: Readonly<Record<string, string>> = {
+  account:
+    'Commands that change ~/.mp/config.toml rewrite it: comments and hand formatting are not kept.',
+};
+
 function groupHelp(group: string): string {
   const lines = [`Usage: mp ${group} COMMAND [ARGS]...`, '', 'Commands:'];
   for (const command of COMMANDS.filter((c) => c.path.startsWith(`${group} `)))
     lines.push(`  ${command.path.slice(group.length + 1).padEnd(16)} ${command.summary}`);
+  if (GROUP_NOTES[group]) lines.push('', GROUP_NOTES[group]);
   return lines.join('\n');
 }
 

@@ -1,6 +1,15 @@
 /** `mp account …` as a subprocess against the mock (spec 05 §5, §11). */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setup } from './helpers';
@@ -319,6 +328,45 @@ describe('mp account update / remove / use / show', () => {
     expect((await t.mp(['account', 'show', 'team'])).stdout).toMatch(
       /^NAME +TYPE +REGION +ACTIVE\nteam +service_account +us\n$/,
     );
+  });
+});
+
+describe('names and places that look like something else', () => {
+  it('`__proto__` is a missing account until one is added under that name, then a normal one', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const before = readFileSync(t.config, 'utf8');
+    expect(await t.mp(['account', 'use', '__proto__'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("Cannot set active account: '__proto__' is not configured."),
+    });
+    expect((await t.mp(['account', 'remove', '__proto__'])).code).not.toBe(0);
+    expect((await t.mp(['target', 'add', 'x', '-a', '__proto__', '-p', '1'])).code).not.toBe(0);
+    expect(readFileSync(t.config, 'utf8')).toBe(before);
+    await t.mp(['account', 'add', '__proto__', '--type', 'oauth_browser', '--region', 'us']);
+    expect((await t.mp(['account', 'use', '__proto__'])).stdout).toBe(
+      'Active account: __proto__\n',
+    );
+  });
+
+  it('a symlinked ~/.mp is refused before anything is written through it', async () => {
+    const t = await setup();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mp-elsewhere-'));
+    try {
+      symlinkSync(elsewhere, join(t.home, '.mp'));
+      for (const args of [
+        ['account', 'add', 'me', '--type', 'oauth_browser', '--region', 'us'],
+        ['account', 'list'],
+      ]) {
+        const result = await t.mp(args);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`under symlinked directory ${join(t.home, '.mp')}`);
+        expect(result.stderr).toContain('Replace the linked directory with a real one');
+      }
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 

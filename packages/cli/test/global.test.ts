@@ -34,6 +34,7 @@ describe('mp', () => {
     const group = await t.mp(['--help', 'account']);
     expect(group.code).toBe(0);
     expect(group.stdout).toMatch(/^Usage: mp account COMMAND/);
+    expect(group.stdout).toContain('comments and hand formatting are not kept');
     expect(existsSync(t.config)).toBe(false);
   });
 

@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import { type ConfigDocument, ConfigError, ConfigView } from '@mixpanel-data/auth-core';
 import { type LockOptions, withLock } from './lock';
 import type { Locations } from './paths';
-import { ensurePrivateDir, readPrivateFile, writePrivateFileAtomic } from './secure-file';
+import {
+  ensurePrivateDir,
+  LINKED_DIRECTORY_FIX,
+  readPrivateFile,
+  writePrivateFileAtomic,
+} from './secure-file';
 import { parseToml, stringifyToml } from './toml';
 
 /** Reads config.toml under the credential-read rules; a missing file is empty. */
@@ -15,7 +20,9 @@ export function readConfigText(where: Locations): string | null {
       text.kind === 'mode'
         ? ` Run \`chmod 600 ${path}\`.`
         : text.kind === 'symlink'
-          ? ' Replace the link with the file itself (mp refuses to follow symlinks to credentials).'
+          ? text.ancestor
+            ? ` ${LINKED_DIRECTORY_FIX}`
+            : ' Replace the link with the file itself (mp refuses to follow symlinks to credentials).'
           : '';
     throw new ConfigError(`Could not parse config at ${path}: ${text.reason}.${fix}`, {
       path,
@@ -67,7 +74,7 @@ export function transactConfig<T>(
       const after = stringifyToml(document);
       if (after !== before) {
         try {
-          writePrivateFileAtomic(path, after);
+          writePrivateFileAtomic(path, after, { home: where.home });
         } catch (error) {
           throw new ConfigError(
             `Could not write config at ${path}: ${(error as Error).message}`,

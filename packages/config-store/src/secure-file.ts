@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
-import { ArgumentError } from '@mixpanel-data/auth-core';
+import { ArgumentError, ConfigError } from '@mixpanel-data/auth-core';
 
 /**
  * This thread's id, for temp-file names. Loaded on the first write rather
@@ -53,6 +53,8 @@ export class CredentialReadRefusal {
     readonly path: string,
     /** `mode` when the refusal is about permission bits. */
     readonly kind: 'symlink' | 'mode' | 'type' | 'size' | 'encoding' | 'io',
+    /** For a `symlink` refusal: the linked directory on the way, when it is not the file itself. */
+    readonly ancestor: string | null = null,
   ) {}
   get message(): string {
     return this.reason;
@@ -75,22 +77,30 @@ export function readPrivateFile(
   const refuse = (kind: CredentialReadRefusal['kind'], reason: string) =>
     new CredentialReadRefusal(reason, path, kind);
   // lstat before anything that follows links: a dangling link must not look "missing".
+  const underLink = () => {
+    const ancestor = symlinkedAncestor(path, options.home);
+    return ancestor
+      ? new CredentialReadRefusal(
+          `Refusing to read credential under symlinked directory ${ancestor}: ${path}`,
+          path,
+          'symlink',
+          ancestor,
+        )
+      : null;
+  };
   let leaf: ReturnType<typeof lstatSync>;
   try {
     leaf = lstatSync(path);
   } catch (error) {
-    if (isMissing(error)) return null;
+    // A file missing under a linked ~/.mp is refused too: reading "nothing" there would let
+    // the next write create the file through the link.
+    if (isMissing(error)) return underLink();
     return refuse('io', `Could not stat credential: ${describeIo(error)}: ${path}`);
   }
   if (leaf.isSymbolicLink())
     return refuse('symlink', `Refusing to read credential at symlink: ${path}`);
-  const ancestor = symlinkedAncestor(path, options.home);
-  if (ancestor) {
-    return refuse(
-      'symlink',
-      `Refusing to read credential under symlinked directory ${ancestor}: ${path}`,
-    );
-  }
+  const linked = underLink();
+  if (linked) return linked;
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -158,9 +168,26 @@ function symlinkedAncestor(path: string, home: string | undefined): string | nul
   return null;
 }
 
+/** The fix named by every refusal of a linked directory. */
+export const LINKED_DIRECTORY_FIX =
+  'Replace the linked directory with a real one (mp refuses to follow symlinks to credentials).';
+
+/** Throws a ConfigError when a directory between `home` and `path` is a symlink (nothing is written). */
+export function refuseLinkedAncestor(path: string, home: string | undefined): void {
+  const ancestor = symlinkedAncestor(path, home);
+  if (ancestor) {
+    throw new ConfigError(
+      `Refusing to write credential under symlinked directory ${ancestor}: ${path}. ${LINKED_DIRECTORY_FIX}`,
+      { path, ancestor },
+    );
+  }
+}
+
 export interface WriteOptions {
   /** Final mode of the file; group/world bits are refused. Default 0o600. */
   mode?: number;
+  /** The home directory: refuse to write when a directory between it and the file is a symlink. */
+  home?: string | undefined;
 }
 
 /**
@@ -182,6 +209,7 @@ export function writePrivateFileAtomic(
       ['mode'],
     );
   }
+  refuseLinkedAncestor(path, options.home);
   const temp = `${path}.tmp.${process.pid}.${threadId()}`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(

@@ -2,6 +2,7 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
@@ -110,6 +111,35 @@ describe('tokens.json', () => {
     store.writeTokens('me', tokens());
     expect(existsSync(join(t.home, 'state', 'accounts', 'me', 'tokens.json'))).toBe(true);
   });
+
+  it('leaves the mode of an existing MP_OAUTH_STORAGE_DIR alone, and creates a missing one 0700', () => {
+    const t = tempHome();
+    const chosen = join(t.home, 'chosen');
+    mkdirSync(chosen, { mode: 0o755 });
+    chmodSync(chosen, 0o755);
+    const store = (root: string) =>
+      new FileTokenStore({ env: { HOME: t.home, MP_OAUTH_STORAGE_DIR: root }, home: t.home });
+    store(chosen).writeTokens('me', tokens());
+    store(chosen).writeClient(client);
+    expect(t.mode(chosen)).toBe(0o755);
+    expect(t.mode(join(chosen, 'accounts', 'me'))).toBe(0o700);
+    store(join(t.home, 'fresh')).writeTokens('me', tokens());
+    expect(t.mode(join(t.home, 'fresh'))).toBe(0o700);
+  });
+
+  it('refuses to write tokens or client records through a symlinked ~/.mp, creating nothing', () => {
+    const t = tempHome();
+    const elsewhere = join(t.home, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(t.home, '.mp'));
+    expect(() => t.tokens.writeTokens('me', tokens())).toThrow(
+      `under symlinked directory ${join(t.home, '.mp')}`,
+    );
+    expect(() => t.tokens.writeClient(client, 'me')).toThrow('Replace the linked directory');
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(() => t.tokens.readTokens('me')).toThrow(OAuthError);
+    expect(() => t.tokens.readTokens('me')).toThrow('under symlinked directory');
+  });
 });
 
 describe('client records', () => {
@@ -130,6 +160,32 @@ describe('client records', () => {
       readFileSync(regional, 'utf8'),
     );
     expect(t.tokens.readClient('us')?.clientId).toBe('client-1');
+  });
+
+  it('tightens the oauth/ directory before every read, also when the file is already 0600', () => {
+    const t = tempHome();
+    t.tokens.writeClient(client);
+    const dir = dirname(t.tokens.clientPath('us'));
+    chmodSync(dir, 0o755);
+    expect(t.tokens.readClient('us')?.clientId).toBe('client-1');
+    expect(t.mode(dir)).toBe(0o700);
+  });
+
+  it('writes a client record under its lock: a live holder makes the write wait, then fail', () => {
+    const t = tempHome();
+    t.tokens.writeClient(client);
+    const path = t.tokens.clientPath('us');
+    const before = readFileSync(path, 'utf8');
+    writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({ pid: process.pid, time: Date.now(), nonce: 'x' }),
+    );
+    const locked = new FileTokenStore({ env: t.env, home: t.home, lock: { timeoutMs: 200 } });
+    expect(() => locked.writeClient({ ...client, clientId: 'client-2' })).toThrow();
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    unlinkSync(`${path}.lock`);
+    locked.writeClient({ ...client, clientId: 'client-2' });
+    expect(t.tokens.readClient('us')?.clientId).toBe('client-2');
   });
 
   it('repairs a lax mode instead of refusing', () => {

@@ -1,4 +1,13 @@
-import { closeSync, constants, fchmodSync, lstatSync, openSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  lstatSync,
+  openSync,
+  unlinkSync,
+} from 'node:fs';
 import { basename, dirname } from 'node:path';
 import {
   formatTimestamp,
@@ -10,12 +19,14 @@ import {
   type Region,
   type TokenStore,
 } from '@mixpanel-data/auth-core';
-import { type LockOptions, withLockAsync } from './lock';
+import { type LockOptions, withLock, withLockAsync } from './lock';
 import { type LocationOptions, type Locations, locations } from './paths';
 import {
   ensurePrivateDir,
   isMissing,
+  LINKED_DIRECTORY_FIX,
   readPrivateFile,
+  refuseLinkedAncestor,
   writePrivateFileAtomic,
 } from './secure-file';
 
@@ -44,13 +55,24 @@ export interface TokenStoreOptions extends LocationOptions {
   onWarning?: ((message: string) => void) | undefined;
 }
 
-/** Creates the root, `accounts/` and the account directory, all 0700. */
+/**
+ * Creates the storage root if missing, and `accounts/` and the account
+ * directory, all 0700. An existing root is tightened only when it is the
+ * default `~/.mp` (spec 02 §5.1: never chmod a directory the user chose).
+ * A linked directory on the way (inside HOME) is refused before anything is created.
+ */
 export function ensureAccountDir(where: Locations, name: string): string {
   const dir = where.accountDir(name);
-  ensurePrivateDir(dirname(dirname(dir)));
+  refuseLinkedAncestor(`${dir}/tokens.json`, where.home);
+  ensureRootDir(where);
   ensurePrivateDir(dirname(dir));
   ensurePrivateDir(dir);
   return dir;
+}
+
+/** The storage root: created 0700 when missing; an existing one is tightened only if it is `~/.mp`. */
+function ensureRootDir(where: Locations): void {
+  if (where.defaultRoot || !existsSync(where.root)) ensurePrivateDir(where.root);
 }
 
 /**
@@ -90,7 +112,9 @@ export class FileTokenStore implements TokenStore {
         text.kind === 'mode'
           ? `Run \`chmod 600 ${path}\`, or \`mp account login ${accountName}\`.`
           : text.kind === 'symlink'
-            ? `Remove the link and run \`mp account login ${accountName}\`.`
+            ? text.ancestor
+              ? LINKED_DIRECTORY_FIX
+              : `Remove the link and run \`mp account login ${accountName}\`.`
             : `Run \`mp account login ${accountName}\`.`;
       throw new OAuthError(
         `Could not read OAuth tokens for account '${accountName}': ${text.reason}. ${fix}`,
@@ -104,7 +128,9 @@ export class FileTokenStore implements TokenStore {
   writeTokens(accountName: string, tokens: OAuthTokens): void {
     const where = this.locations;
     ensureAccountDir(where, accountName);
-    writePrivateFileAtomic(where.tokensPath(accountName), serializeTokensFile(tokens));
+    writePrivateFileAtomic(where.tokensPath(accountName), serializeTokensFile(tokens), {
+      home: where.home,
+    });
   }
 
   deleteTokens(accountName: string): boolean {
@@ -140,14 +166,17 @@ export class FileTokenStore implements TokenStore {
         warn('it is a symlink');
         return null;
       }
-      if (stat.isFile() && (stat.mode & 0o077) !== 0 && process.platform !== 'win32') {
-        const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-        try {
-          fchmodSync(fd, 0o600);
-        } finally {
-          closeSync(fd);
+      if (process.platform !== 'win32') {
+        // Spec 02 §6: the directory is tightened before every read, the file when it is lax.
+        if (!lstatSync(dirname(path)).isSymbolicLink()) chmodSync(dirname(path), 0o700);
+        if (stat.isFile() && (stat.mode & 0o077) !== 0) {
+          const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+          try {
+            fchmodSync(fd, 0o600);
+          } finally {
+            closeSync(fd);
+          }
         }
-        ensurePrivateDir(dirname(path));
       }
     } catch (error) {
       if (isMissing(error)) return null;
@@ -174,15 +203,20 @@ export class FileTokenStore implements TokenStore {
     return info;
   }
 
+  /** Writes the region's client record (and the account's mirror), each under its own lock (spec 02 §5.3). */
   writeClient(client: OAuthClientInfo, accountName?: string): void {
     const where = this.locations;
     const path = where.clientPath(client.region);
-    ensurePrivateDir(where.root);
+    const text = serializeClientRecord(client);
+    refuseLinkedAncestor(path, where.home);
+    ensureRootDir(where);
     ensurePrivateDir(dirname(path));
-    writePrivateFileAtomic(path, serializeClientRecord(client));
+    const options = { home: where.home };
+    withLock(path, () => writePrivateFileAtomic(path, text, options), this.#options.lock);
     if (accountName !== undefined) {
       ensureAccountDir(where, accountName);
-      writePrivateFileAtomic(where.accountClientPath(accountName), serializeClientRecord(client));
+      const mirror = where.accountClientPath(accountName);
+      withLock(mirror, () => writePrivateFileAtomic(mirror, text, options), this.#options.lock);
     }
   }
 
