@@ -63,7 +63,13 @@ export function printRecords(
   io: Io,
   format: Format,
   records: readonly Record<string, unknown>[],
-  options: { key: string; table: () => string; empty: string },
+  options: {
+    key: string;
+    table: () => string;
+    empty: string;
+    /** The csv header, in order: the same columns whether or not there are records. */
+    fields: readonly string[];
+  },
 ): void {
   switch (format) {
     case 'json':
@@ -73,8 +79,7 @@ export function printRecords(
       for (const record of records) out(io, JSON.stringify(record));
       return;
     case 'csv': {
-      if (!records.length) return;
-      const fields = Object.keys(records[0]!);
+      const { fields } = options;
       out(io, fields.join(','));
       for (const record of records)
         out(io, fields.map((field) => csvCell(record[field])).join(','));

@@ -7,6 +7,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,13 @@ describe('mp account list', () => {
     );
     expect((await t.mp(['account', 'list', '-f', 'json'])).stdout).toBe('[]\n');
     expect((await t.mp(['account', 'list', '-f', 'jsonl'])).stdout).toBe('');
+    // csv is a header row plus one row per record: the header stays when there are none.
+    expect((await t.mp(['account', 'list', '-f', 'csv'])).stdout).toBe(
+      'name,type,region,status,is_active,referenced_by_targets,user_email,project_id,project_name\n',
+    );
+    expect((await t.mp(['target', 'list', '-f', 'csv'])).stdout).toBe(
+      'name,account,project,workspace\n',
+    );
   });
 
   it('tables with two-space columns, never truncating a 64-character name; all formats', async () => {
@@ -328,6 +336,47 @@ describe('mp account update / remove / use / show', () => {
     expect((await t.mp(['account', 'show', 'team'])).stdout).toMatch(
       /^NAME +TYPE +REGION +ACTIVE\nteam +service_account +us\n$/,
     );
+  });
+});
+
+describe('argument checks (spec 05 §5.2–5.3)', () => {
+  it('a missing --type is a usage error (exit 2), not an empty type', async () => {
+    const t = await setup();
+    const result = await t.mp(['account', 'add', 'x']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain("Usage error: Missing option '--type'.");
+    expect(existsSync(t.config)).toBe(false);
+  });
+
+  it('update reads --secret-stdin before checking anything else', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const result = await t.mp(['account', 'update', 'team', '--secret-stdin', '--region', 'zz'], {
+      stdin: '',
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Secret is empty');
+  });
+
+  it('credentials rejected while deriving a name are named as such, not by an internal name', async () => {
+    const t = await setup();
+    const result = await t.mp(
+      ['account', 'add', '--type', 'service_account', '--username', 'team-sa', '--region', 'us'],
+      { env: { MP_SECRET: 'wrong' } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Mixpanel rejected these credentials (401).');
+    expect(result.stderr).not.toContain('add-probe');
+  });
+
+  it('workspace show exits 0 even when config.toml is broken', async () => {
+    const t = await setup();
+    await t.withTeam();
+    writeFileSync(t.config, '[active]\nworkspace = "abc"\n', { mode: 0o600 });
+    expect(await t.mp(['workspace', 'show'])).toMatchObject({
+      code: 0,
+      stdout: '(workspace will be auto-resolved on first use)\n',
+    });
   });
 });
 

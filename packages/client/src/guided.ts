@@ -4,6 +4,7 @@ import {
   type Account,
   AccountExistsError,
   type AccountType,
+  AuthenticationError,
   buildUrl,
   ConfigError,
   createAccount,
@@ -693,7 +694,24 @@ export async function addAccountDiscovering(
         override,
         env: () => env,
       });
-      body = await client.app('GET', '/me', { raw: true, onText: (raw) => (text = raw) });
+      try {
+        body = await client.app('GET', '/me', { raw: true, onText: (raw) => (text = raw) });
+      } catch (error) {
+        // The probe's account has no name of the user's yet: name the credentials instead.
+        if (!AuthenticationError.isInstance(error)) throw error;
+        const rejected = error as AuthenticationError;
+        throw new AuthenticationError(
+          "Mixpanel rejected these credentials (401). Check the service account's username and secret, or the token.",
+          {
+            responseBody: rejected.responseBody,
+            requestMethod: 'GET',
+            ...(typeof rejected.details.request_url === 'string'
+              ? { requestUrl: rejected.details.request_url }
+              : {}),
+            cause: error,
+          },
+        );
+      }
     }
     const results = (body as { results?: unknown } | null)?.results ?? body;
     const me = parseMeResponse(

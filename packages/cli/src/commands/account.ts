@@ -7,6 +7,7 @@ import {
   isRegion,
   loadBridge,
 } from '@mixpanel-data/client';
+import { UsageError } from '../args';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { type Format, plain, printJson, printRecords, renderTable } from '../format';
@@ -58,6 +59,17 @@ export const handlers: Record<string, Handler> = {
         key: 'name',
         table: () => accountTable(summaries),
         empty: ONBOARDING,
+        fields: [
+          'name',
+          'type',
+          'region',
+          'status',
+          'is_active',
+          'referenced_by_targets',
+          'user_email',
+          'project_id',
+          'project_name',
+        ],
       },
     );
     return EXIT.SUCCESS;
@@ -65,9 +77,10 @@ export const handlers: Record<string, Handler> = {
 
   async add(context) {
     const type = context.string('type');
-    if (!type || !(TYPES as readonly string[]).includes(type)) {
+    if (type === undefined) throw new UsageError("Missing option '--type'.");
+    if (!(TYPES as readonly string[]).includes(type)) {
       throw new ArgumentError(
-        `Invalid --type: '${type ?? ''}' (use service_account / oauth_browser / oauth_token)`,
+        `Invalid --type: '${type}' (use service_account / oauth_browser / oauth_token)`,
         ['type'],
       );
     }
@@ -131,12 +144,13 @@ export const handlers: Record<string, Handler> = {
   },
 
   async update(context) {
+    // Spec 05 §5.3: `--secret-stdin` is read before anything else.
+    const secret = context.flag('secret-stdin') ? await readSecretFromStdin(context.io) : undefined;
     const region = context.string('region');
     checkRegion(region);
     const [name] = context.positionals as [string];
     const fields: Record<string, unknown> = {};
     const changed: string[] = [];
-    const secret = context.flag('secret-stdin') ? await readSecretFromStdin(context.io) : undefined;
     const set = (field: string, value: unknown, label: string) => {
       fields[field] = value;
       changed.push(label);

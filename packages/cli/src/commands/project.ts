@@ -36,6 +36,7 @@ export const handlers: Record<string, Handler> = {
     printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
       key: 'id',
       empty: '(no projects accessible via /me)',
+      fields: ['id', 'name', 'organization_id', 'timezone', 'is_active'],
       table: () =>
         renderFixedTable(
           [18, 34],

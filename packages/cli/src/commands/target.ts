@@ -20,6 +20,7 @@ export const handlers: Record<string, Handler> = {
     printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
       key: 'name',
       empty: '(no targets configured)',
+      fields: ['name', 'account', 'project', 'workspace'],
       table: () =>
         [
           `${cell('NAME', 15)} ${cell('ACCOUNT', 15)} ${cell('PROJECT', 12)} WORKSPACE`,

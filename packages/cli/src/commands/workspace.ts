@@ -13,6 +13,7 @@ export const handlers: Record<string, Handler> = {
     printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
       key: 'id',
       empty: '(no workspaces accessible via /me)',
+      fields: ['id', 'name', 'is_default'],
       table: () =>
         renderFixedTable(
           [16, 34],
@@ -35,12 +36,16 @@ export const handlers: Record<string, Handler> = {
   },
 
   show(context) {
-    const active = context.session.show();
+    // Always exit 0 (spec 05 §8.3), like `mp project show`: an unreadable config pins nothing.
+    let pinned: number | undefined;
+    try {
+      pinned = context.session.show().workspace;
+    } catch {
+      pinned = undefined;
+    }
     out(
       context.io,
-      active.workspace !== undefined
-        ? String(active.workspace)
-        : '(workspace will be auto-resolved on first use)',
+      pinned !== undefined ? String(pinned) : '(workspace will be auto-resolved on first use)',
     );
     return EXIT.SUCCESS;
   },
