@@ -208,6 +208,10 @@ describe('--show-completion and --install-completion (spec 05 §1)', () => {
     expect(complete('acc')).toBe('account');
     expect(complete('--acc')).toBe('--account');
     expect(complete('account', 'ex')).toBe('export-bridge');
+    // An option's value is not a command word, in either spelling bash splits it into.
+    expect(complete('-a', 'foo', 'account', 'ex')).toBe('export-bridge');
+    expect(complete('--format', '=', 'json', 'account', 'ex')).toBe('export-bridge');
+    expect(complete('account', 'add', '--type', 'x', '--re')).toBe('--region');
   });
 
   it('--install-completion for zsh and fish puts the script where each shell loads it', async () => {

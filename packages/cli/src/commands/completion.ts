@@ -28,11 +28,27 @@ function bash(): string {
     )
     .join('\n');
   const globalFlags = GLOBAL_OPTIONS.map((o) => `--${o.long}`).join(' ');
+  // Every spelling of an option that takes a value: the word after it is that value, not a command.
+  const valued = [
+    ...new Set(
+      [...GLOBAL_OPTIONS, ...COMMANDS.flatMap((c) => c.options)]
+        .filter((o) => o.type !== 'boolean')
+        .flatMap((o) => [`--${o.long}`, ...(o.short ? [`-${o.short}`] : [])]),
+    ),
+  ].join('|');
   return `# bash completion for mp
 _mp() {
   local cur=\${COMP_WORDS[COMP_CWORD]}
-  local words=() w
-  for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do [[ $w != -* ]] && words+=("$w"); done
+  local words=() w skip=
+  # The command words so far: options, their values and "--opt=value" pieces left out.
+  for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+    if [[ -n $skip ]]; then [[ $w == = ]] || skip=; continue; fi
+    case $w in
+    ${valued}|=) skip=1 ;;
+    -*) ;;
+    *) words+=("$w") ;;
+    esac
+  done
   if [[ $cur == -* ]]; then
     case "\${words[*]:0:2}" in
     "") COMPREPLY=( $(compgen -W "${globalFlags}" -- "$cur") ); return ;;
