@@ -29,4 +29,4 @@ export {
   serializeTokensFile,
   type TokenStoreOptions,
 } from './token-store';
-export { parseToml, stringifyToml } from './toml';
+export { parseToml, stringifyToml, TomlFloat } from './toml';

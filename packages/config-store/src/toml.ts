@@ -7,8 +7,9 @@ import { parse } from 'smol-toml';
  */
 export function parseToml(text: string, path: string): ConfigDocument {
   try {
-    // Integers beyond 2^53 stay exact (as bigint) so unknown tables round-trip.
-    return plain(parse(text, { integersAsBigInt: 'asNeeded' })) as ConfigDocument;
+    // Every TOML integer parses as a bigint, every float as a number, so `plain` can tell
+    // `1` from `1.0`; integers beyond 2^53 stay exact, so unknown tables round-trip.
+    return plain(parse(text, { integersAsBigInt: true }), []) as ConfigDocument;
   } catch (error) {
     const {
       message = String(error),
@@ -24,15 +25,48 @@ export function parseToml(text: string, path: string): ConfigDocument {
   }
 }
 
-/** Copies the parser's objects into plain ones (dates stay Date objects). */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
+/**
+ * A TOML float with a whole value (`1.0`, `-0.0`) found where we do not know
+ * the schema. JavaScript has one number type, so without this mark the next
+ * write would turn `ratio = 1.0` into `ratio = 1` (an int for Python). Reads
+ * as its number (`valueOf`, JSON).
+ */
+export class TomlFloat {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** Tables whose values we validate: their numbers stay plain numbers. */
+const KNOWN = new Set(['active', 'accounts', 'targets']);
+const isKnown = (path: readonly string[]) =>
+  KNOWN.has(path[0]!) || (path[0] === 'settings' && path[1] === 'custom_header');
+
+/**
+ * Copies the parser's objects into plain ones (dates stay Date objects):
+ * safe integers become numbers, larger ones stay bigints, and a whole float
+ * outside the known blocks becomes a `TomlFloat`.
+ */
+function plain(value: unknown, path: readonly string[]): unknown {
+  if (typeof value === 'bigint') {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value;
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && !isKnown(path)) {
+    return new TomlFloat(value);
+  }
+  if (Array.isArray(value)) return value.map((item) => plain(item, path));
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     // defineProperty: a key named `__proto__` stays an ordinary key.
     Object.defineProperty(out, key, {
-      value: plain(item),
+      value: plain(item, [...path, key]),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -44,7 +78,11 @@ function plain(value: unknown): unknown {
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
 const isTable = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  !(value instanceof Date) &&
+  !(value instanceof TomlFloat);
 
 export function tomlKey(key: string): string {
   return BARE_KEY.test(key) ? key : tomlString(key);
@@ -69,6 +107,10 @@ export function tomlString(text: string): string {
 
 function tomlValue(value: unknown): string {
   if (typeof value === 'string') return tomlString(value);
+  if (value instanceof TomlFloat) {
+    const text = Object.is(value.value, -0) ? '-0' : String(value.value);
+    return /e/i.test(text) ? text : `${text}.0`; // 1e+21 is already a float
+  }
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') {
     if (

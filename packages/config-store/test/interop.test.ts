@@ -132,6 +132,48 @@ describe('unknown tables round-trip (spec 02 §2.5)', () => {
     t.store.addAccount('a', { type: 'oauth_browser', region: 'us' });
     expect(t.read()).toContain('big = 9007199254740993');
   });
+
+  it('whole floats stay floats and integers stay integers, for Python as before the write', () => {
+    const text = [
+      'ratio = 1.0',
+      'count = 3',
+      '[ext]',
+      'f = 2.0',
+      'z = -0.0',
+      'huge = 1e300',
+      'half = 0.5',
+      'n = -7',
+      'list = [1, 2.0, 3.5]',
+      '[settings]',
+      'timeout = 30.0',
+      '',
+    ].join('\n');
+    const t = homeWithText(text);
+    /** Python's values in sorted JSON, where `1` and `1.0` (and `-0.0`) still differ. */
+    const typed = () =>
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          'import json, sys, tomllib\nd = tomllib.load(open(sys.argv[1], "rb"))\nd.pop("accounts", None); d.pop("active", None)\nprint(json.dumps(d, sort_keys=True))',
+          t.configPath,
+        ],
+        { encoding: 'utf8' },
+      );
+    const before = typed();
+    t.store.addAccount('a', { type: 'oauth_browser', region: 'us' });
+    expect(typed()).toBe(before);
+    expect(t.read()).toContain('z = -0.0');
+    // Our own view reads the marked floats as numbers.
+    expect(JSON.parse(JSON.stringify(t.store.read().document)).ext).toEqual({
+      f: 2,
+      z: 0,
+      huge: 1e300,
+      half: 0.5,
+      n: -7,
+      list: [1, 2, 3.5],
+    });
+  });
 });
 
 describe('files we write', () => {
