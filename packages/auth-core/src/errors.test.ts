@@ -170,6 +170,14 @@ describe('error catalogue', () => {
   });
 });
 
+describe('details', () => {
+  it('keep a null value and drop an undefined one', () => {
+    const error = new ConfigError('m', { kept: null, dropped: undefined, n: 0 });
+    expect(error.details).toEqual({ kept: null, n: 0 });
+    expect(Object.keys(error.details)).toEqual(['kept', 'n']);
+  });
+});
+
 describe('API error bodies (spec 08 §3.1)', () => {
   it('keeps a text body to its first 500 characters, and a JSON body whole', () => {
     const text = new QueryError('m', { responseBody: `${'x'.repeat(600)}END` });

@@ -74,10 +74,10 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** Drops undefined/null entries, then redacts. */
+/** Drops undefined entries (a null stays: "known to be absent"), then redacts. */
 function cleanDetails(details: Record<string, unknown> | undefined): ErrorDetails {
   const kept: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(details ?? {})) if (item != null) kept[key] = item;
+  for (const [key, item] of Object.entries(details ?? {})) if (item !== undefined) kept[key] = item;
   return Object.freeze(redact(kept) as Record<string, unknown>);
 }
 

@@ -292,6 +292,10 @@ describe('edge cases of spec 06 §18', () => {
     const limited = await errorOf(t.browserLogin());
     expect(limited.code).toBe('OAUTH_REGISTRATION_ERROR');
     expect(limited.details).toMatchObject({ status_code: 429, retry_after: '30', region: 'us' });
+    // Without the header the key is still there, as null (spec 06 §4.3).
+    t.mock.failWith('/oauth/mcp/register/', 429, { times: 1, json: { error: 'slow down' } });
+    const bare = await errorOf(t.browserLogin({ callbackPorts: [await freePort()] }));
+    expect(bare.details).toEqual({ region: 'us', status_code: 429, retry_after: null });
     t.mock.configure({ registration_status: 200 });
     await expect(t.browserLogin()).resolves.toMatchObject({ registered: true });
     t.mock.failWith('/oauth/mcp/register/', 201, { times: 1, json: { nope: true } });
