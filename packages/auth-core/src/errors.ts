@@ -156,6 +156,11 @@ export class APIError extends MixpanelDataError {
   override readonly name: string = 'APIError';
   readonly statusCode: number;
   readonly responseBody: unknown;
+  /** The request that failed (spec 07 §8); also in `details` as `request_*`, redacted there. */
+  readonly requestMethod: string | null;
+  readonly requestUrl: string | null;
+  readonly requestParams: Readonly<Record<string, unknown>> | null;
+  readonly requestBody: unknown;
 
   constructor(message: string, options: APIErrorOptions = {}, code: ErrorCode = 'API_ERROR') {
     const statusCode = options.statusCode ?? 0;
@@ -177,6 +182,11 @@ export class APIError extends MixpanelDataError {
     });
     this.statusCode = statusCode;
     this.responseBody = body ?? null;
+    this.requestMethod = options.requestMethod ?? null;
+    this.requestUrl = options.requestUrl ?? null;
+    // The same redacted copies as in `details`: a request body may hold a secret.
+    this.requestParams = (this.details.request_params as Record<string, unknown>) ?? null;
+    this.requestBody = this.details.request_body ?? null;
   }
 }
 

@@ -333,14 +333,20 @@ export class MixpanelApiClient {
       family: family === 'escape' ? ('escape' as const) : family,
       location: response.headers.get('location'),
     });
+    // ky's searchParams replace a URL's own query: merge it in first (the call's params win).
+    const target = new URL(url);
+    const query = new URLSearchParams(target.search);
+    for (const [key, value] of Object.entries(params)) query.set(key, value);
+    target.search = '';
+    const bare = target.toString();
     let authorization = await this.#authorization();
     let refreshed = false;
     for (let attempt = 0; ; ) {
       let response: Response;
       try {
-        response = await (await this.transport.ky())(url, {
+        response = await (await this.transport.ky())(bare, {
           method: upper,
-          searchParams: params,
+          searchParams: query,
           headers: this.#headers(authorization, options.headers, family === 'escape'),
           timeout: timeoutMs,
           ...(options.json !== undefined ? { json: options.json } : {}),

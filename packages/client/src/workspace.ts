@@ -279,8 +279,11 @@ export class Workspace {
   }
 
   /** The projects the account can see, sorted by name (case-insensitive), then id. */
-  async projects(options: { refresh?: boolean } = {}): Promise<Project[]> {
-    const me = await this.me({ forceRefresh: options.refresh ?? false });
+  async projects(options: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<Project[]> {
+    const me = await this.me({
+      forceRefresh: options.refresh ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return Object.entries(me.projects ?? {})
       .map(
         ([id, project]) =>
@@ -300,7 +303,12 @@ export class Workspace {
    * their `projectId`).
    */
   async workspaces(
-    options: { projectId?: string; projectAll?: boolean; refresh?: boolean } = {},
+    options: {
+      projectId?: string;
+      projectAll?: boolean;
+      refresh?: boolean;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<WorkspaceRef[]> {
     const projectId = options.projectId ?? this.session.projectId;
     if (!options.projectAll && !/^[0-9]+$/.test(projectId)) {
@@ -308,7 +316,10 @@ export class Workspace {
         project_id: projectId,
       });
     }
-    const me = await this.me({ forceRefresh: options.refresh ?? false });
+    const me = await this.me({
+      forceRefresh: options.refresh ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return Object.values(me.workspaces ?? {})
       .filter((workspace) => options.projectAll || workspace.project_id === Number(projectId))
       .map(
@@ -469,9 +480,28 @@ export class Workspace {
     );
   }
 
-  /** An authenticated call to any Mixpanel URL (a path is taken relative to the region's origin). */
-  request(method: string, url: string, options: CallOptions = {}): Promise<unknown> {
-    return this.#client.request(method, url, options);
+  /**
+   * An authenticated call to any Mixpanel URL (a path is taken relative to the
+   * region's origin). The URL's own query is kept; `params` add to it. The body
+   * is `json` (spec 07 §5.3 names it `jsonBody`; both are accepted) or `form`.
+   */
+  async request(
+    method: string,
+    url: string,
+    options: CallOptions & { jsonBody?: unknown } = {},
+  ): Promise<unknown> {
+    const { jsonBody, ...rest } = options;
+    if (jsonBody !== undefined && rest.json !== undefined) {
+      throw new ArgumentError('Pass the body as `json` or as `jsonBody`, not both.', [
+        'json',
+        'jsonBody',
+      ]);
+    }
+    return this.#client.request(
+      method,
+      url,
+      jsonBody === undefined ? rest : { ...rest, json: jsonBody },
+    );
   }
 
   /** The persisted `[active]` block this Workspace was built from (null for a Session bypass). */

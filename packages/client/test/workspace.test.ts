@@ -613,6 +613,53 @@ describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
     });
   });
 
+  it('request() keeps the query of the URL it is given; params add to it and win', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    await ws.request('GET', `${t.mock.origin}/api/app/me?x=1&y=2`, { params: { y: '3' } });
+    await ws.request('GET', '/api/app/me?limit=2');
+    const [absolute, relative] = t.mock.requests();
+    expect(absolute!.query).toEqual({ x: '1', y: '3', query_origin: 'mixpanel-data-ts' });
+    expect(relative!.query).toEqual({ limit: '2', query_origin: 'mixpanel-data-ts' });
+  });
+
+  it('request() takes the body as jsonBody (spec 07 §5.3) as well as json, not both', async () => {
+    const t = await setup();
+    const ws = t.workspace();
+    await ws
+      .request('POST', '/api/app/projects/3713224/things', { jsonBody: { a: 1 } })
+      .catch(() => undefined);
+    expect(t.mock.requests()[0]!.body).toEqual({ a: 1 });
+    await expect(ws.request('POST', '/x', { json: {}, jsonBody: {} })).rejects.toThrow(
+      ArgumentError,
+    );
+  });
+
+  it('projects() and workspaces() stop at an abort, like every async call', async () => {
+    const t = await setup();
+    for (const call of ['projects', 'workspaces'] as const) {
+      t.mock.inject({ match: { path: '/api/app/me' }, action: 'hang', times: 1 });
+      const controller = new AbortController();
+      const pending = t.workspace()[call]({ signal: controller.signal });
+      setTimeout(() => controller.abort(), 30);
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    }
+  });
+
+  it('an APIError names the failed request as properties too, redacted like its details', async () => {
+    const t = await setup();
+    t.mock.failWith('/api/app/me', 400, { times: 1, json: { error: 'bad' } });
+    const error = (await errorOf(
+      t.workspace().request('POST', '/api/app/me', { json: { password: 'p4ss', q: 1 } }),
+    )) as QueryError;
+    expect([error.requestMethod, error.requestUrl?.endsWith('/api/app/me')]).toEqual([
+      'POST',
+      true,
+    ]);
+    expect(error.requestBody).toEqual({ password: '**********', q: 1 });
+    expect(JSON.stringify(error.requestBody)).not.toContain('p4ss');
+  });
+
   it('an abort with a custom reason rejects with that reason unchanged', async () => {
     const t = await setup();
     t.mock.inject({ match: { path: '/api/query/events/names' }, action: 'hang' });
