@@ -45,7 +45,15 @@ export function parseOptions(
     const spec = flag.startsWith('--')
       ? specs.find((s) => s.long === flag.slice(2))
       : specs.find((s) => s.short !== undefined && s.short === flag.slice(1));
-    if (!spec) throw new UsageError(`No such option: ${flag}`);
+    if (!spec) {
+      const guess = flag.startsWith('--')
+        ? suggest(
+            flag,
+            specs.map((s) => `--${s.long}`),
+          )
+        : null;
+      throw new UsageError(`No such option: ${flag}${guess ? ` (did you mean ${guess}?)` : ''}`);
+    }
     if (spec.type === 'boolean') {
       if (inline !== undefined)
         throw new UsageError(`Option --${spec.long} does not take a value.`);
@@ -72,4 +80,32 @@ export function checkValue(spec: OptionSpec, value: string, label: string): stri
     );
   }
   return value;
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The one candidate closest to a mistyped `word` (at most 2 edits, fewer for short words), if any. */
+export function suggest(word: string, candidates: readonly string[]): string | null {
+  const limit = word.length <= 4 ? 1 : 2;
+  let best: string | null = null;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const d = distance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
 }

@@ -1,4 +1,4 @@
-import { checkValue, type OptionSpec, parseOptions, UsageError } from './args';
+import { checkValue, type OptionSpec, parseOptions, suggest, UsageError } from './args';
 import { COMMANDS, type CommandSpec, GROUPS } from './commands';
 import type { Globals } from './context';
 import { err, type Io, out, processIo } from './io';
@@ -194,8 +194,16 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
         err(io, help);
         return EXIT.AUTH;
       }
+      const inGroup = GROUPS.includes(first!);
+      const typed = words.slice(0, inGroup ? 2 : 1).join(' ');
+      const guess = suggest(
+        typed,
+        inGroup
+          ? COMMANDS.map((c) => c.path).filter((path) => path.startsWith(`${first} `))
+          : GROUPS,
+      );
       throw new UsageError(
-        `No such command '${words.slice(0, GROUPS.includes(first!) ? 2 : 1).join(' ')}'. Run \`mp --help\` for the list.`,
+        `No such command '${typed}'.${guess ? ` Did you mean \`mp ${guess}\`?` : ''} Run \`mp --help\` for the list.`,
       );
     }
     const tokens = words.slice(command.path.split(' ').length);

@@ -53,6 +53,25 @@ describe('mp', () => {
     expect(result.stderr).toMatch(/^Usage error: /m);
   });
 
+  it.each([
+    [['acount', 'list'], 'Did you mean `mp account`?'],
+    [['account', 'lst'], 'Did you mean `mp account list`?'],
+    [['account', 'list', '--fromat', 'json'], 'No such option: --fromat (did you mean --format?)'],
+  ])('a typo in %j gets a suggestion (exit 2)', async (args, hint) => {
+    const t = await setup();
+    const result = await t.mp(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(hint);
+  });
+
+  it('nothing close enough gets no suggestion', async () => {
+    const t = await setup();
+    const result = await t.mp(['xyz']);
+    expect(result.stderr).toBe(
+      "Usage error: No such command 'xyz'. Run `mp --help` for the list.\n",
+    );
+  });
+
   it('--target with an axis flag exits 3 before any command runs', async () => {
     const t = await setup();
     for (const flag of [

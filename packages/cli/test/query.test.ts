@@ -124,12 +124,22 @@ describe('mp query segmentation', () => {
     expect(table.stdout).toContain(`total: ${total}`);
   });
 
-  it('refuses a missing event or a bad date with exit 3 before any request', async () => {
+  it('a missing option is a usage error (exit 2), a bad date exit 3, both before any request', async () => {
     const t = await setup();
     await t.withTeam();
-    expect(
-      (await t.mp(['query', 'segmentation', '--from', '2024-01-01', '--to', '2024-01-02'])).code,
-    ).toBe(3);
+    const noEvent = await t.mp([
+      'query',
+      'segmentation',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-01-02',
+    ]);
+    expect(noEvent.code).toBe(2);
+    expect(noEvent.stderr).toContain("Usage error: Missing option '--event' / '-e'.");
+    const noTo = await t.mp(['query', 'segmentation', '-e', 'x', '--from', '2024-01-01']);
+    expect(noTo.code).toBe(2);
+    expect(noTo.stderr).toContain("Usage error: Missing option '--to'.");
     expect(
       (
         await t.mp([

@@ -1,4 +1,5 @@
 import { ArgumentError } from '@mixpanel-data/client';
+import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { printJson, renderTable } from '../format';
@@ -19,12 +20,16 @@ export const segmentation: Handler = async (context) => {
   const event = context.string('event');
   const from = context.string('from');
   const to = context.string('to');
-  if (!event) throw new ArgumentError('--event/-e is required.', ['event']);
+  // A missing option is a usage error (exit 2), as everywhere else; a bad value is exit 3.
+  if (event === undefined) throw new UsageError("Missing option '--event' / '-e'.");
+  if (from === undefined) throw new UsageError("Missing option '--from'.");
+  if (to === undefined) throw new UsageError("Missing option '--to'.");
+  if (!event) throw new ArgumentError('--event/-e must not be empty.', ['event']);
   for (const [flag, value] of [
     ['--from', from],
     ['--to', to],
   ] as const) {
-    if (!value || !DATE.test(value))
+    if (!DATE.test(value))
       throw new ArgumentError(`${flag} must be a date YYYY-MM-DD.`, [flag.slice(2)]);
   }
   const unit = context.string('unit') as 'day' | 'week' | 'month' | undefined;
