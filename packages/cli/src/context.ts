@@ -18,6 +18,8 @@ export interface Globals {
   target?: string | undefined;
   quiet: boolean;
   verbose: boolean;
+  /** The session flags given on the command line (`--account`, …), not from the environment. */
+  flagged?: readonly string[];
 }
 
 /** What every command handler receives. */

@@ -137,6 +137,7 @@ function resolveGlobals(
       ? (values.workspace as number | undefined)
       : ((values.workspace as number | undefined) ?? envWorkspace),
     target,
+    flagged: [...flagged, ...(values.target !== undefined ? ['target'] : [])],
     quiet: values.quiet === true,
     verbose: values.verbose === true || values.debug === true || debugFromEnv(env),
   };

@@ -64,6 +64,22 @@ describe('mp', () => {
     expect(result.stderr).toContain(hint);
   });
 
+  it('mp session names the session flags it does not apply, and stays quiet about env defaults', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const flagged = await t.mp(['-a', 'team', '-p', '3018488', 'session']);
+    expect(flagged.code).toBe(0);
+    expect(flagged.stderr).toContain(
+      'note: --account, --project do not change `mp session`, which shows the saved state; see `mp session --effective`.',
+    );
+    expect(flagged.stdout).toContain('3713224'); // the saved project, as the note says
+    const fromEnv = await t.mp(['session'], { env: { MP_PROJECT_ID: '3018488' } });
+    expect(fromEnv.stderr).not.toContain('do not change');
+    expect((await t.mp(['-p', '3018488', 'session', '--effective'])).stderr).not.toContain(
+      'does not change',
+    );
+  });
+
   it('nothing close enough gets no suggestion', async () => {
     const t = await setup();
     const result = await t.mp(['xyz']);

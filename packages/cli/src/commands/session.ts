@@ -137,6 +137,12 @@ function explainView(context: CommandContext): number {
 export const session: Handler = (context) => {
   if (context.flag('bridge')) return bridgeView(context);
   if (context.flag('explain') || context.flag('effective')) return explainView(context);
+  const flagged = context.globals.flagged ?? [];
+  if (flagged.length)
+    err(
+      context.io,
+      `note: ${flagged.map((name) => `--${name}`).join(', ')} ${flagged.length > 1 ? 'do' : 'does'} not change \`mp session\`, which shows the saved state; see \`mp session --effective\`.`,
+    );
   const state = persisted(context);
   const bridgePath = findBridgePath(undefined, { env: context.io.env, cwd: context.io.cwd });
   if (bridgePath)
