@@ -1,5 +1,6 @@
 /** `mp account …` as a subprocess against the mock (spec 05 §5, §11). */
 import {
+  chmodSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -402,6 +403,7 @@ describe('names and places that look like something else', () => {
     const t = await setup();
     const elsewhere = mkdtempSync(join(tmpdir(), 'mp-elsewhere-'));
     try {
+      chmodSync(elsewhere, 0o755);
       symlinkSync(elsewhere, join(t.home, '.mp'));
       for (const args of [
         ['account', 'add', 'me', '--type', 'oauth_browser', '--region', 'us'],
@@ -413,6 +415,7 @@ describe('names and places that look like something else', () => {
         expect(result.stderr).toContain('Replace the linked directory with a real one');
       }
       expect(readdirSync(elsewhere)).toEqual([]);
+      expect(statSync(elsewhere).mode & 0o777).toBe(0o755); // not tightened through the link
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }

@@ -699,15 +699,13 @@ export async function addAccountDiscovering(
       } catch (error) {
         // The probe's account has no name of the user's yet: name the credentials instead.
         if (!AuthenticationError.isInstance(error)) throw error;
-        const rejected = error as AuthenticationError;
+        const { responseBody, requestMethod, requestUrl } = error as AuthenticationError;
         throw new AuthenticationError(
           "Mixpanel rejected these credentials (401). Check the service account's username and secret, or the token.",
           {
-            responseBody: rejected.responseBody,
-            requestMethod: 'GET',
-            ...(typeof rejected.details.request_url === 'string'
-              ? { requestUrl: rejected.details.request_url }
-              : {}),
+            responseBody,
+            ...(requestMethod ? { requestMethod } : {}),
+            ...(requestUrl ? { requestUrl } : {}),
             cause: error,
           },
         );

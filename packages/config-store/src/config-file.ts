@@ -7,6 +7,7 @@ import {
   ensurePrivateDir,
   LINKED_DIRECTORY_FIX,
   readPrivateFile,
+  refuseLinkedAncestor,
   writePrivateFileAtomic,
 } from './secure-file';
 import { parseToml, stringifyToml } from './toml';
@@ -55,6 +56,8 @@ export function transactConfig<T>(
 ): T {
   const path = where.configPath;
   const parent = dirname(path);
+  // Before any mkdir/chmod: both would follow a linked ~/.mp.
+  refuseLinkedAncestor(path, where.home);
   if (!existsSync(parent)) ensurePrivateDir(parent);
   else if (where.defaultRoot && parent === where.root) {
     try {

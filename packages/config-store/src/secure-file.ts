@@ -152,7 +152,7 @@ export function readPrivateFile(
 }
 
 /** The first directory between `home` and `path` that is a symlink, if `path` is inside `home`. */
-function symlinkedAncestor(path: string, home: string | undefined): string | null {
+export function symlinkedAncestor(path: string, home: string | undefined): string | null {
   if (!home || !POSIX) return null;
   const rel = relative(home, dirname(path));
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;

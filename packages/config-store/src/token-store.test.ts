@@ -137,6 +137,12 @@ describe('tokens.json', () => {
     );
     expect(() => t.tokens.writeClient(client, 'me')).toThrow('Replace the linked directory');
     expect(readdirSync(elsewhere)).toEqual([]);
+    // A record already there is refused on read, and its directory is not chmod-ed through the link.
+    mkdirSync(join(elsewhere, 'oauth'), { mode: 0o755 });
+    chmodSync(join(elsewhere, 'oauth'), 0o755);
+    writeFileSync(join(elsewhere, 'oauth', 'client_us.json'), '{}', { mode: 0o600 });
+    expect(t.tokens.readClient('us')).toBeNull();
+    expect(t.mode(join(elsewhere, 'oauth'))).toBe(0o755);
     expect(() => t.tokens.readTokens('me')).toThrow(OAuthError);
     expect(() => t.tokens.readTokens('me')).toThrow('under symlinked directory');
   });

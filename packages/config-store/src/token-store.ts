@@ -27,6 +27,7 @@ import {
   LINKED_DIRECTORY_FIX,
   readPrivateFile,
   refuseLinkedAncestor,
+  symlinkedAncestor,
   writePrivateFileAtomic,
 } from './secure-file';
 
@@ -63,7 +64,7 @@ export interface TokenStoreOptions extends LocationOptions {
  */
 export function ensureAccountDir(where: Locations, name: string): string {
   const dir = where.accountDir(name);
-  refuseLinkedAncestor(`${dir}/tokens.json`, where.home);
+  refuseLinkedAncestor(where.tokensPath(name), where.home);
   ensureRootDir(where);
   ensurePrivateDir(dirname(dir));
   ensurePrivateDir(dir);
@@ -166,7 +167,9 @@ export class FileTokenStore implements TokenStore {
         warn('it is a symlink');
         return null;
       }
-      if (process.platform !== 'win32') {
+      // Under a linked directory nothing is tightened (chmod would follow the link);
+      // readPrivateFile below refuses the record.
+      if (process.platform !== 'win32' && !symlinkedAncestor(path, this.locations.home)) {
         // Spec 02 §6: the directory is tightened before every read, the file when it is lax.
         if (!lstatSync(dirname(path)).isSymbolicLink()) chmodSync(dirname(path), 0o700);
         if (stat.isFile() && (stat.mode & 0o077) !== 0) {

@@ -171,8 +171,7 @@ export async function startMockServer(
 
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     // Numbered on arrival (spec 09 §7.4: the log is in arrival order), not once the body is in.
-    const admin = (incoming.url ?? '').startsWith(ADMIN_PREFIX);
-    const id = admin ? 0 : state.log.reserve();
+    const id = (incoming.url ?? '').startsWith(ADMIN_PREFIX) ? undefined : state.log.reserve();
     const rawBody = await readBody(incoming);
     if (closing) return;
     const request = parseRequest(incoming, rawBody);
@@ -180,7 +179,7 @@ export async function startMockServer(
       send(outgoing, handleAdmin(state, request));
       return;
     }
-    const record = state.log.add(request, id === 0 ? undefined : id);
+    const record = state.log.add(request, id);
     const finish = (outcome: Outcome | 'reset') => {
       if (outcome === 'reset') incoming.socket.destroy();
       else if (outcome !== 'hang') {
