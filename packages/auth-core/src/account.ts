@@ -11,7 +11,6 @@ import {
   regionSchema,
 } from './scalars';
 import { isSecret, type Secret, toSecret } from './secret';
-import type { TokenResolver } from './token-resolver';
 
 const secretInput = /* @__PURE__ */ (() => v.union([v.string(), v.custom<Secret>(isSecret)]))();
 const common = /* @__PURE__ */ (() => ({
@@ -302,3 +301,22 @@ export async function authHeader(
 }
 
 export type { Secret };
+
+/**
+ * Supplies bearer tokens for the two OAuth account types (spec 06 §12.1).
+ *
+ * Decision (spec 01 §16.1): browser tokens may need a network refresh, so
+ * `getBrowserToken` is asynchronous and `authHeader()` always returns a Promise;
+ * `assertBrowserTokenAvailable` is the synchronous, local-only check that
+ * `Workspace.use()` runs before it switches accounts.
+ */
+export interface TokenResolver {
+  /** Access token for an oauth_browser account; refreshes when expired. No "Bearer " prefix. */
+  getBrowserToken(name: string, region: Region): Promise<string>;
+  /** Bearer for an oauth_token account (inline or env). No prefix. Synchronous. */
+  getStaticToken(account: OAuthTokenAccount): string;
+  /** Throws the OAuthError getBrowserToken would throw for local reasons; never touches the network. */
+  assertBrowserTokenAvailable(name: string, region: Region): void;
+  /** Refresh even if not expired, unless the file already holds an access token other than `rejected`. */
+  forceRefresh(name: string, region: Region, rejected: string): Promise<string>;
+}

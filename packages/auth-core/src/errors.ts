@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'QUERY_FAILED'
   | 'SERVER_ERROR'
   | 'CONFIG_ERROR'
+  | 'LOCK_TIMEOUT'
+  | 'NO_ACTIVE_ACCOUNT'
   | 'ACCOUNT_NOT_FOUND'
   | 'ACCOUNT_EXISTS'
   | 'ACCOUNT_IN_USE'
@@ -248,6 +250,32 @@ export class ConfigError extends MixpanelDataError {
     options: { cause?: unknown; code?: ErrorCode } = {},
   ) {
     super(message, options.code ?? 'CONFIG_ERROR', { details, cause: options.cause });
+  }
+}
+
+/** Another process held a file's cross-process lock for longer than the wait allowed. */
+export class LockTimeoutError extends ConfigError {
+  static override readonly errorName = 'LockTimeoutError';
+  override readonly name = 'LockTimeoutError';
+  readonly path: string;
+  readonly timeoutMs: number;
+  constructor(target: string, timeoutMs: number) {
+    super(
+      `Timed out waiting for lock ${target}.lock after ${timeoutMs} ms; another mp process is writing. Retry, or delete the .lock file if no mp process is running.`,
+      { path: `${target}.lock`, timeout_ms: timeoutMs },
+      { code: 'LOCK_TIMEOUT' },
+    );
+    this.path = `${target}.lock`;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A call needed the active account (`[active].account`) and none is set. */
+export class NoActiveAccountError extends ConfigError {
+  static override readonly errorName = 'NoActiveAccountError';
+  override readonly name = 'NoActiveAccountError';
+  constructor(message = 'No active account configured.') {
+    super(message, undefined, { code: 'NO_ACTIVE_ACCOUNT' });
   }
 }
 

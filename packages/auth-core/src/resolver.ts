@@ -3,7 +3,7 @@ import type { Bridge } from './bridge';
 import { type ConfigDocument, ConfigView } from './config';
 import { ArgumentError, ConfigError } from './errors';
 import { Project, Session, type Target, WorkspaceRef } from './model';
-import { isProjectId, isRegion, REGIONS, type Region } from './scalars';
+import { isProjectId, isRegion, type Region } from './scalars';
 
 /** A snapshot of environment variables (the resolver never reads `process.env` itself). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -35,6 +35,9 @@ export interface ResolveSources {
 export const ACCOUNT_SOURCES = ['env', 'param', 'target', 'bridge', 'active'] as const;
 export const PROJECT_SOURCES = ['env', 'param', 'target', 'bridge', 'default'] as const;
 export const WORKSPACE_SOURCES = ['env', 'param', 'target', 'bridge', 'active'] as const;
+/** `use({account})`: the project and workspace of a switch to another account (no target, no `[active]`). */
+export const USE_ACCOUNT_PROJECT_SOURCES = ['env', 'param', 'bridge', 'default'] as const;
+export const USE_ACCOUNT_WORKSPACE_SOURCES = ['param', 'env'] as const;
 export type AccountSource = (typeof ACCOUNT_SOURCES)[number];
 export type ProjectSource = (typeof PROJECT_SOURCES)[number];
 export type WorkspaceSource = (typeof WORKSPACE_SOURCES)[number];
@@ -61,11 +64,8 @@ export interface Resolution {
 export const ENV_SERVICE_ACCOUNT = 'env-service-account';
 export const ENV_OAUTH_TOKEN = 'env-oauth-token';
 
-const REGION_LIST = /* @__PURE__ */ (() =>
-  `[${[...REGIONS]
-    .sort()
-    .map((r) => `'${r}'`)
-    .join(', ')}]`)();
+/** The regions as the Python tool lists them in this error: sorted and quoted. */
+const REGION_LIST = "['eu', 'in', 'us']";
 
 /** `MP_REGION`, or undefined when unset/empty; an invalid value always throws. */
 export function envRegion(env: Env): Region | undefined {
@@ -190,17 +190,58 @@ Fix one of the following:
   );
 }
 
-/** The first candidate that supplies a value wins; the later ones that supply one are shadowed. */
-function rank<S extends string, V>(candidates: readonly (readonly [S, V | undefined])[]) {
-  const supplied = candidates.filter(
-    (candidate): candidate is readonly [S, V] => candidate[1] !== undefined,
+/**
+ * The one check of the `target` exclusion rule: a target cannot be combined
+ * with an explicit account, project or workspace. Throws ArgumentError whose
+ * `details.arguments` names the options given (the CLI words it with its flags).
+ */
+export function checkTargetExclusive(choice: UseOptions): void {
+  const given = (['account', 'project', 'workspace'] as const).filter(
+    (key) => choice[key] !== undefined,
   );
-  const [winner, ...rest] = supplied;
+  if (choice.target !== undefined && given.length) {
+    throw new ArgumentError(
+      '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
+      ['target', ...given],
+    );
+  }
+}
+
+/**
+ * Ranks one axis: `order` is that axis's source list (highest rank first),
+ * `values` what each source supplies. The first source with a value wins;
+ * the later ones that supply one are shadowed.
+ */
+function rank<S extends string, V>(
+  order: readonly S[],
+  values: Readonly<Partial<Record<S, V | undefined>>>,
+): AxisProvenance<S, V> {
+  const [winner, ...shadowed] = order
+    .filter((source) => values[source] !== undefined)
+    .map((source) => Object.freeze({ source, value: values[source] as V }));
   return Object.freeze({
-    source: winner?.[0] ?? null,
-    value: winner?.[1] ?? null,
-    shadowed: Object.freeze(rest.map(([source, value]) => Object.freeze({ source, value }))),
-  }) as AxisProvenance<S, V>;
+    source: winner?.source ?? null,
+    value: winner?.value ?? null,
+    shadowed: Object.freeze(shadowed),
+  });
+}
+
+/**
+ * The `mp` command's rule for its global options (`WorkspaceOptions.envDefaults`):
+ * `MP_TARGET` and `MP_ACCOUNT` act as defaults of `target` and `account`.
+ * `MP_TARGET` gives way to any explicit account, project or workspace;
+ * `MP_ACCOUNT` gives way to any target. Kept apart from `resolveSession`, so
+ * a program that never asks for it does not carry it.
+ */
+export function withEnvDefaults(params: ResolveParams, env: Env): ResolveParams {
+  const { account, project, workspace } = params;
+  const target =
+    params.target ?? ((account ?? project ?? workspace) ? undefined : env.MP_TARGET || undefined);
+  return {
+    ...params,
+    target,
+    account: account ?? (target ? undefined : env.MP_ACCOUNT || undefined),
+  };
 }
 
 function checkProject(id: string): string {
@@ -236,15 +277,7 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
   const bridge = sources.bridge ?? null;
 
   // 1. Mutual exclusion (explicit params only).
-  const axes = (['account', 'project', 'workspace'] as const).filter(
-    (k) => params[k] !== undefined,
-  );
-  if (params.target !== undefined && axes.length) {
-    throw new ArgumentError(
-      '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
-      ['target', ...axes],
-    );
-  }
+  checkTargetExclusive(params);
   // 2. Target lookup, even when env vars will override every axis.
   const target: Target | undefined =
     params.target === undefined ? undefined : config.getTarget(params.target);
@@ -252,13 +285,13 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
 
   // 3. Account.
   const fromEnv = envAccount(env);
-  const accountAxis = rank<AccountSource, string>([
-    ['env', fromEnv?.name],
-    ['param', params.account],
-    ['target', target?.account],
-    ['bridge', bridge?.account.name],
-    ['active', active.account],
-  ]);
+  const accountAxis = rank<AccountSource, string>(ACCOUNT_SOURCES, {
+    env: fromEnv?.name,
+    param: params.account,
+    target: target?.account,
+    bridge: bridge?.account.name,
+    active: active.account,
+  });
   if (accountAxis.source === null) throw new ConfigError(NO_ACCOUNT);
   const account =
     accountAxis.source === 'env'
@@ -268,24 +301,24 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
         : config.getAccount(accountAxis.value!);
 
   // 4. Project.
-  const projectAxis = rank<ProjectSource, string>([
-    ['env', envProject(env)],
-    ['param', params.project],
-    ['target', target?.project],
-    ['bridge', bridge?.project ?? undefined],
-    ['default', account.defaultProject ?? params.fallbackProject],
-  ]);
+  const projectAxis = rank<ProjectSource, string>(PROJECT_SOURCES, {
+    env: envProject(env),
+    param: params.project,
+    target: target?.project,
+    bridge: bridge?.project ?? undefined,
+    default: account.defaultProject ?? params.fallbackProject,
+  });
   if (projectAxis.value === null) throw noProjectError(account.name);
   const project = new Project({ id: checkProject(projectAxis.value) });
 
   // 5. Workspace (none is fine: resolved lazily).
-  const workspaceAxis = rank<WorkspaceSource, number>([
-    ['env', envWorkspace(env)],
-    ['param', params.workspace],
-    ['target', target?.workspace],
-    ['bridge', bridge?.workspace ?? undefined],
-    ['active', active.workspace],
-  ]);
+  const workspaceAxis = rank<WorkspaceSource, number>(WORKSPACE_SOURCES, {
+    env: envWorkspace(env),
+    param: params.workspace,
+    target: target?.workspace,
+    bridge: bridge?.workspace ?? undefined,
+    active: active.workspace,
+  });
   const workspace =
     workspaceAxis.value === null
       ? null
@@ -332,16 +365,11 @@ export function resolveUse(
   options: UseOptions,
   sources: ResolveSources = {},
 ): Resolution {
+  checkTargetExclusive(options);
   const axes = (['account', 'project', 'workspace'] as const).filter(
     (k) => options[k] !== undefined,
   );
   if (options.target !== undefined) {
-    if (axes.length) {
-      throw new ArgumentError(
-        '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
-        ['target', ...axes],
-      );
-    }
     const next = resolveSession({ ...sources, params: { target: options.target } });
     return Object.freeze({
       session: next.session.replace({ headers: current.session.headers }),
@@ -361,17 +389,17 @@ export function resolveUse(
     const config = toConfigView(sources.config);
     const account = config.getAccount(options.account);
     const bridge = sources.bridge ?? null;
-    const project = rank<ProjectSource, string>([
-      ['env', envProject(env)],
-      ['param', explicitProject],
-      ['bridge', bridge?.project ?? undefined],
-      ['default', account.defaultProject],
-    ]);
+    const project = rank<ProjectSource, string>(USE_ACCOUNT_PROJECT_SOURCES, {
+      env: envProject(env),
+      param: explicitProject,
+      bridge: bridge?.project ?? undefined,
+      default: account.defaultProject,
+    });
     if (project.value === null) throw noProjectError(account.name);
-    const workspace = rank<WorkspaceSource, number>([
-      ['param', explicitWorkspace],
-      ['env', envWorkspace(env)],
-    ]);
+    const workspace = rank<WorkspaceSource, number>(USE_ACCOUNT_WORKSPACE_SOURCES, {
+      param: explicitWorkspace,
+      env: envWorkspace(env),
+    });
     return Object.freeze({
       session: new Session({
         account,

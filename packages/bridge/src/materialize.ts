@@ -1,31 +1,32 @@
-import { dirname } from 'node:path';
-import type { Bridge, TokenStore } from '@mixpanel-data/auth-core';
-import { ensurePrivateDir, withLock } from '@mixpanel-data/config-store';
+import type { Bridge } from '@mixpanel-data/auth-core';
+import type { FileTokenStore } from '@mixpanel-data/config-store';
 
 /**
  * Copies a bridged oauth_browser account's tokens to its local tokens.json
- * (spec 04 §6, the recommended rule): only when the local file is missing,
+ * (see docs/files.md#bridge-file): only when the local file is missing,
  * unreadable or malformed, or expires earlier than the bridge's tokens, so a
  * host that re-exports fresher tokens wins but tokens refreshed locally after
  * the export are kept. An empty scope becomes "read". Synchronous (it runs
- * inside `new Workspace()`), under the account's token lock; returns whether
- * it wrote. Never writes to the bridge file.
+ * inside `new Workspace()`); the store takes the account's token lock and
+ * refuses linked directories before it creates anything. Returns whether it
+ * wrote. Never writes to the bridge file.
  */
-export function materializeBridgeTokens(bridge: Bridge, store: TokenStore): boolean {
+export function materializeBridgeTokens(
+  bridge: Bridge,
+  store: Pick<FileTokenStore, 'updateTokensSync'>,
+): boolean {
   const { account, tokens } = bridge;
   if (account.type !== 'oauth_browser' || !tokens) return false;
   const incoming = tokens.scope === '' ? tokens.with({ scope: 'read' }) : tokens;
-  const path = store.tokensPath(account.name);
-  ensurePrivateDir(dirname(path));
-  return withLock(path, () => {
-    let local = null;
-    try {
-      local = store.readTokens(account.name);
-    } catch {
-      local = null; // unreadable or malformed: replace it
-    }
-    if (local && local.expiresAt.getTime() >= incoming.expiresAt.getTime()) return false;
-    store.writeTokens(account.name, incoming);
-    return true;
-  });
+  let wrote = false;
+  store.updateTokensSync(
+    account.name,
+    (local) => {
+      if (local && local.expiresAt.getTime() >= incoming.expiresAt.getTime()) return undefined;
+      wrote = true;
+      return incoming;
+    },
+    { replaceUnreadable: true },
+  );
+  return wrote;
 }

@@ -1,5 +1,6 @@
 import type { OptionSpec } from './args';
 import type { Handler } from './context';
+import { GLOBAL_OPTIONS } from './global-options';
 
 const FORMATS = ['table', 'json', 'jsonl', 'csv', 'plain'] as const;
 const format = (choices: readonly string[] = FORMATS, fallback = 'table'): OptionSpec => ({
@@ -442,7 +443,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Print a shell completion script',
     usage: 'mp completion bash|zsh|fish',
     positionals: [1, 1],
-    load: () => import('./commands/completion').then((m) => m.completion),
+    load: () =>
+      import('./commands/completion').then((m) =>
+        m.completionFor({ commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS }),
+      ),
     options: [],
   },
 ];

@@ -10,7 +10,7 @@ import {
 import type { OptionValues } from './args';
 import { err, type Io } from './io';
 
-/** The global options after environment defaults and the exclusion rule (spec 05 §1). */
+/** The global options as given on the command line (after the `--target` exclusion rule). */
 export interface Globals {
   account?: string | undefined;
   project?: string | undefined;
@@ -18,7 +18,7 @@ export interface Globals {
   target?: string | undefined;
   quiet: boolean;
   verbose: boolean;
-  /** The session flags given on the command line (`--account`, …), not from the environment. */
+  /** The session flags given on the command line (`account`, `target`, …). */
   flagged?: readonly string[];
 }
 
@@ -55,7 +55,10 @@ export class CommandContext {
     return createTargets(this.libraryOptions);
   }
 
-  /** A Workspace from the global -a/-p/-w/--target (and whatever else the resolver reads). */
+  /**
+   * A Workspace from the global -a/-p/-w/--target flags; the resolver reads
+   * the environment (`MP_ACCOUNT` and `MP_TARGET` as the flags' defaults too).
+   */
   workspace(overrides: Partial<WorkspaceOptions> = {}): Workspace {
     this.#warnPartialEnvOnce();
     const { account, project, workspace, target } = this.globals;
@@ -65,6 +68,7 @@ export class CommandContext {
       project,
       workspace,
       target,
+      envDefaults: true,
       ...overrides,
     });
   }

@@ -2,6 +2,7 @@ export { type OptionSpec, parseOptions, UsageError } from './args';
 export { COMMANDS, type CommandSpec } from './commands';
 export { CommandContext, type Globals, type Handler } from './context';
 export { classify, EXIT, EXIT_RULES } from './exit-codes';
+export { GLOBAL_OPTIONS } from './global-options';
 export { type Io, processIo } from './io';
 export { reportError } from './render-error';
-export { GLOBAL_OPTIONS, run, VERSION } from './run';
+export { run, VERSION } from './run';

@@ -1,6 +1,7 @@
 import { checkValue, type OptionSpec, parseOptions, suggest, UsageError } from './args';
 import { COMMANDS, type CommandSpec, GROUPS } from './commands';
 import type { Globals } from './context';
+import { GLOBAL_OPTIONS } from './global-options';
 import { err, type Io, out, processIo } from './io';
 
 /** Exit codes (kept here too so that help and version need no library code). */
@@ -8,57 +9,6 @@ const EXIT = { SUCCESS: 0, AUTH: 2, INVALID_ARGS: 3 } as const;
 
 declare const __MP_VERSION__: string | undefined;
 export const VERSION: string = typeof __MP_VERSION__ === 'string' ? __MP_VERSION__ : '0.0.0-dev';
-
-export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  {
-    long: 'account',
-    short: 'a',
-    type: 'string',
-    metavar: 'NAME',
-    description: 'account for this invocation [env MP_ACCOUNT]',
-  },
-  {
-    long: 'project',
-    short: 'p',
-    type: 'string',
-    metavar: 'ID',
-    description: 'project for this invocation [env MP_PROJECT_ID]',
-  },
-  {
-    long: 'workspace',
-    short: 'w',
-    type: 'integer',
-    metavar: 'ID',
-    description: 'workspace for this invocation [env MP_WORKSPACE_ID]',
-  },
-  {
-    long: 'target',
-    short: 't',
-    type: 'string',
-    metavar: 'NAME',
-    description: 'apply a saved target for this invocation [env MP_TARGET]',
-  },
-  { long: 'quiet', short: 'q', type: 'boolean', description: 'no spinners or progress' },
-  {
-    long: 'verbose',
-    short: 'v',
-    type: 'boolean',
-    description: 'debug output (stack traces of unexpected errors; never secrets)',
-  },
-  { long: 'debug', type: 'boolean', description: 'same as --verbose' },
-  { long: 'version', type: 'boolean', description: 'print the version and exit' },
-  {
-    long: 'install-completion',
-    type: 'boolean',
-    description: 'install completion for the shell in $SHELL (bash, zsh, fish) and exit',
-  },
-  {
-    long: 'show-completion',
-    type: 'boolean',
-    description: 'print the completion script for the shell in $SHELL and exit',
-  },
-  { long: 'help', short: 'h', type: 'boolean', description: 'show help and exit' },
-];
 
 const optionLine = (spec: OptionSpec) => {
   const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${spec.long}${spec.type === 'boolean' ? '' : ` ${spec.metavar ?? 'VALUE'}`}`;
@@ -104,40 +54,45 @@ function commandHelp(command: CommandSpec): string {
   return lines.join('\n');
 }
 
-/** The global options with environment defaults and the exclusion rule of spec 05 §1 (flags only). */
-function resolveGlobals(
+/**
+ * The global options as given on the command line. Nothing read from the
+ * environment is folded in: `MP_ACCOUNT`, `MP_TARGET`, `MP_PROJECT_ID` and
+ * `MP_WORKSPACE_ID` are read by the library's resolver alone (see
+ * docs/resolution.md). `MP_WORKSPACE_ID` is only checked here, so that a
+ * malformed value is a usage error for every command.
+ */
+async function resolveGlobals(
   values: Record<string, unknown>,
   env: Record<string, string | undefined>,
-): Globals {
-  const flagged = (['account', 'project', 'workspace'] as const).filter(
+): Promise<Globals> {
+  const flagged = (['account', 'project', 'workspace', 'target'] as const).filter(
     (key) => values[key] !== undefined,
   );
-  if (values.target !== undefined && flagged.length) {
-    // Printed as is (no "Usage error:" label) with exit 3, as spec 05 §1 gives it.
-    throw Object.assign(
-      new UsageError('--target is mutually exclusive with --account/--project/--workspace.'),
-      { exit: EXIT.INVALID_ARGS, bare: true },
-    );
+  if (values.target !== undefined && flagged.length > 1) {
+    // The library's one check of the rule; loaded only on this rare path.
+    const { checkTargetExclusive } = await import('@mixpanel-data/client');
+    try {
+      checkTargetExclusive(values as Parameters<typeof checkTargetExclusive>[0]);
+    } catch (error) {
+      // Printed as is (no "Usage error:" label), in the flags' words, with exit 3.
+      throw Object.assign(
+        new UsageError('--target is mutually exclusive with --account/--project/--workspace.', {
+          cause: error,
+        }),
+        { exit: EXIT.INVALID_ARGS, bare: true },
+      );
+    }
   }
-  const workspaceSpec = GLOBAL_OPTIONS.find((spec) => spec.long === 'workspace')!;
-  const envWorkspace = env.MP_WORKSPACE_ID
-    ? (checkValue(workspaceSpec, env.MP_WORKSPACE_ID, 'MP_WORKSPACE_ID') as number)
-    : undefined;
-  // A target from MP_TARGET gives way to explicit -a/-p/-w; MP_ACCOUNT gives way to any target.
-  const target =
-    (values.target as string | undefined) ??
-    (flagged.length ? undefined : env.MP_TARGET || undefined);
+  if (env.MP_WORKSPACE_ID) {
+    const workspaceSpec = GLOBAL_OPTIONS.find((spec) => spec.long === 'workspace')!;
+    checkValue(workspaceSpec, env.MP_WORKSPACE_ID, 'MP_WORKSPACE_ID');
+  }
   return {
-    account:
-      (values.account as string | undefined) ?? (target ? undefined : env.MP_ACCOUNT || undefined),
-    project: target
-      ? (values.project as string | undefined)
-      : ((values.project as string | undefined) ?? (env.MP_PROJECT_ID || undefined)),
-    workspace: target
-      ? (values.workspace as number | undefined)
-      : ((values.workspace as number | undefined) ?? envWorkspace),
-    target,
-    flagged: [...flagged, ...(values.target !== undefined ? ['target'] : [])],
+    account: values.account as string | undefined,
+    project: values.project as string | undefined,
+    workspace: values.workspace as number | undefined,
+    target: values.target as string | undefined,
+    flagged,
     quiet: values.quiet === true,
     verbose: values.verbose === true || values.debug === true || debugFromEnv(env),
   };
@@ -165,7 +120,10 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     }
     if (global.values['show-completion'] || global.values['install-completion']) {
       const { showCompletion, installCompletion } = await import('./commands/completion');
-      return global.values['install-completion'] ? installCompletion(io) : showCompletion(io);
+      const shape = { commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS };
+      return global.values['install-completion']
+        ? installCompletion(io, shape)
+        : showCompletion(io, shape);
     }
     // `mp --help account list` asks for that command's help, like `mp account list --help`.
     const words = global.values.help ? [...global.rest, '--help'] : global.rest;
@@ -177,7 +135,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       err(io, mainHelp());
       return EXIT.AUTH;
     }
-    const globals = resolveGlobals(global.values, io.env);
+    const globals = await resolveGlobals(global.values, io.env);
     const [first, second] = words;
     const command =
       COMMANDS.find((c) => c.path === `${first} ${second}`) ??

@@ -225,6 +225,25 @@ describe('mp session', () => {
     );
   });
 
+  it('--explain reads MP_PROJECT_ID and MP_WORKSPACE_ID once: the env source, no phantom flag', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const result = await t.mp(['session', '--explain'], {
+      env: { MP_PROJECT_ID: '5', MP_WORKSPACE_ID: '7' },
+    });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain('Project:   5  [from env]  shadows 3713224 (default)');
+    expect(lines).toContain('Workspace: 7  [from env]');
+    expect(result.stdout).not.toContain('(param)');
+    const flagged = await t.mp(['-p', '3018488', 'session', '--explain'], {
+      env: { MP_PROJECT_ID: '5' },
+    });
+    expect(flagged.stdout.split('\n')).toContain(
+      'Project:   5  [from env]  shadows 3018488 (param), 3713224 (default)',
+    );
+  });
+
   it('--effective is the same view as --explain', async () => {
     const t = await setup();
     await t.withTeam();

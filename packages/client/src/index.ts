@@ -5,36 +5,27 @@ export {
   type LoadedBridge,
   loadBridge,
 } from '@mixpanel-data/bridge';
+export { regionOfDomain } from './account-calls';
 export { bodyError, captureBody, errorForStatus } from './error-mapping';
 export {
-  addAccountDiscovering,
-  chooseProject,
-  deriveAccountName,
   detectAuthType,
+  type LoginOptions,
   type LoginUnifiedOptions,
   type LoginUnifiedResult,
-  loginUnified,
-  organizationsInOrder,
-  type ProbeCredential,
-  type ProbeOptions,
-  type ProjectChoice,
-  probeRegion,
-  projectChoices,
-  slugify,
-} from './guided';
+} from './login';
 export { ME_CACHE_TTL_SECONDS, MeDiskCache } from './me-service';
 export {
   accounts,
   createAccounts,
   createSession,
   createTargets,
-  type LoginOptions,
   type NamespaceOptions,
-  regionOfDomain,
   session,
   targets,
 } from './namespaces';
 export { keysInOrder } from './ordered-json';
+export type { ProjectChoice } from './project-choice';
+export type { ProbeCredential, ProbeOptions } from './region-probe';
 export {
   localDate,
   normalizeOn,

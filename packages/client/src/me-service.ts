@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import {
   type Account,
   AuthenticationError,
@@ -10,18 +9,15 @@ import {
   parseMeResponse,
   QueryError,
 } from '@mixpanel-data/auth-core';
-import {
-  ensureAccountDir,
-  type Locations,
-  readPrivateFile,
-  writePrivateFileAtomic,
-} from '@mixpanel-data/config-store';
+import type { FileTokenStore } from '@mixpanel-data/config-store';
+import type { CallOptions, MixpanelApiClient } from './transport';
 
 /** A cached /me older than this is stale. */
 export const ME_CACHE_TTL_SECONDS = 86_400;
 
 export interface MeCacheOptions {
-  locations: () => Locations;
+  /** The store that owns `accounts/NAME/me.json`. */
+  store: Pick<FileTokenStore, 'readMe' | 'writeMe' | 'deleteMe'>;
   /**
    * The base-URL override in force, if any: a cache written under the
    * account region's override origin is reused only under the same origin.
@@ -67,19 +63,18 @@ export class MeDiskCache {
 
   get(account: Account): MeResponse | null {
     if (!this.#usable(account)) return null;
-    const where = this.#options.locations();
-    const path = where.mePath(account.name);
-    const text = readPrivateFile(path, { home: where.home });
-    if (text === null) return null;
-    if (typeof text !== 'string') {
+    const { store } = this.#options;
+    const read = store.readMe(account.name);
+    if (read === null) return null;
+    if ('refused' in read) {
       this.#options.onWarning?.(
-        `Ignoring the /me cache me.json of account '${account.name}': ${text.kind === 'mode' ? 'its permissions are too open' : `refused (${text.kind})`}.`,
+        `Ignoring the /me cache me.json of account '${account.name}': ${read.refused}.`,
       );
       return null;
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(read.text);
     } catch {
       return null;
     }
@@ -87,7 +82,7 @@ export class MeDiskCache {
       this.#options.onWarning?.(
         `The /me cache of account '${account.name}' no longer matches the expected shape; it was deleted.`,
       );
-      rmSync(path, { force: true });
+      store.deleteMe(account.name);
       return null;
     };
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return dropShape();
@@ -106,17 +101,6 @@ export class MeDiskCache {
 
   put(account: Account, me: MeResponse): void {
     if (!this.#usable(account)) return;
-    const where = this.#options.locations();
-    try {
-      ensureAccountDir(where, account.name);
-    } catch (error) {
-      throw new ConfigError(
-        `Cannot enforce 0700 on cache directory ${where.accountDir(account.name)}: ${(error as Error).message}`,
-        {
-          path: where.accountDir(account.name),
-        },
-      );
-    }
     const record: Record<string, unknown> = {
       user_id: null,
       user_email: null,
@@ -127,8 +111,29 @@ export class MeDiskCache {
     };
     const origin = this.#origin(account);
     if (origin) record.cached_base_url = origin;
-    writePrivateFileAtomic(where.mePath(account.name), JSON.stringify(record, null, 2));
+    this.#options.store.writeMe(account.name, JSON.stringify(record, null, 2));
   }
+}
+
+/** A `/me` body as the model reads it: an object (a bare value is read as `{results}`). */
+export function parseMe(raw: unknown): MeResponse {
+  return parseMeResponse(
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
+  );
+}
+
+/**
+ * The one `/me` fetch-and-parse: `GET /api/app/me` with the client's
+ * session, parsed by the model; also the raw text (the order of
+ * organizations, which JSON.parse keeps only for non-numeric keys).
+ */
+export async function fetchMe(
+  client: MixpanelApiClient,
+  options: Pick<CallOptions, 'signal'> = {},
+): Promise<{ me: MeResponse; text: string }> {
+  let text = '';
+  const raw = await client.app('GET', '/me', { ...options, onText: (body) => (text = body) });
+  return { me: parseMe(raw), text };
 }
 
 /** Maps a /me failure to the errors of spec 07 §9.4 (401/403 become ConfigError with the fix). */

@@ -11,10 +11,10 @@ import {
   isProjectId,
   isWorkspaceId,
   type MeResponse,
+  NoActiveAccountError,
   OAuthError,
   type OAuthLoginResult,
   Project,
-  parseMeResponse,
   type Region,
   resolveBaseUrlOverride,
   Session,
@@ -23,87 +23,39 @@ import {
   ValidationError,
 } from '@mixpanel-data/auth-core';
 import { removeBridge as removeBridgeFile, writeBridge } from '@mixpanel-data/bridge';
-import {
-  type AddAccountFields,
-  type ApplySessionFields,
-  type TargetFields,
-  type UpdateAccountFields,
-  withLock,
+import type {
+  AddAccountFields,
+  ApplySessionFields,
+  TargetFields,
+  UpdateAccountFields,
 } from '@mixpanel-data/config-store';
+import { type BrowserOpener, createBearerResolver, OAuthFlow } from '@mixpanel-data/oauth-pkce';
+import { meCacheOf, probeClient, userOf } from './account-calls';
+import { addAccountDiscovering } from './add-account';
 import {
-  type BrowserOpener,
-  createBearerResolver,
-  OAuthFlow,
-  OnDiskTokenResolver,
-} from '@mixpanel-data/oauth-pkce';
-import {
-  addAccountDiscovering,
+  type LoginOptions,
   type LoginUnifiedOptions,
   type LoginUnifiedResult,
+  loginAccount,
   loginUnified,
-} from './guided';
-import { MeDiskCache } from './me-service';
-import { Context, type ContextOptions } from './sources';
-import { MixpanelApiClient, type TransportOptions } from './transport';
+} from './login';
+import { fetchMe, MeDiskCache } from './me-service';
+import { type ClientOptions, Context, type ContextOptions } from './sources';
+import { MixpanelApiClient } from './transport';
 import { oauthNetOptions } from './version';
 
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
-export interface NamespaceOptions extends ContextOptions, TransportOptions {
-  baseUrl?: string | Readonly<Record<string, string>> | undefined;
-  tokenResolver?: TokenResolver | undefined;
-}
-
-export interface LoginOptions {
-  /** `false`: print the URL and accept a pasted redirect (headless machines). Default true. */
-  openBrowser?: boolean | undefined;
-  browserOpener?: BrowserOpener | undefined;
-  stdin?: Readable | undefined;
-  /** Where the flow's instructions go (default `process.stderr`); only `write(text)` is called. */
-  stderr?: Pick<Writable, 'write'> | undefined;
-  callbackPorts?: readonly number[] | undefined;
-  callbackTimeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-/** Domain of a /me project → its region, or null when unknown (spec 06 §10 step 6). */
-export function regionOfDomain(domain: string | null | undefined): Region | null {
-  if (!domain) return null;
-  let host = domain
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .split('/')[0]!;
-  host = host.replace(/^data-/, '');
-  if (host === 'data.mixpanel.com') host = 'mixpanel.com';
-  return host === 'mixpanel.com'
-    ? 'us'
-    : host === 'eu.mixpanel.com'
-      ? 'eu'
-      : host === 'in.mixpanel.com'
-        ? 'in'
-        : null;
-}
-
-/** The user of a /me payload, when both id and email are present. */
-const userOf = (me: MeResponse) =>
-  typeof me.user_id === 'number' && typeof me.user_email === 'string'
-    ? { id: me.user_id, email: me.user_email }
-    : null;
+export type NamespaceOptions = ClientOptions;
 
 /** `mp.accounts`: manage accounts, log in and out, test, export bridges (spec 02 §8.1, 06 §10, §14). */
 export function createAccounts(options: NamespaceOptions = {}) {
-  const context = () => new Context(options);
-  const resolver = (ctx: Context) =>
-    options.tokenResolver ?? new OnDiskTokenResolver({ env: ctx.env, ...oauthNetOptions(options) });
-  const clientFor = (ctx: Context, session: Session, tokenResolver: TokenResolver) =>
-    new MixpanelApiClient({
-      ...options,
-      session,
-      tokenResolver,
-      override: resolveBaseUrlOverride(options.baseUrl, ctx.env),
-      env: () => ctx.env,
-    });
-  const probeSession = (account: Parameters<typeof clientFor>[1]['account']) =>
-    new Session({ account, project: new Project({ id: account.defaultProject ?? '0' }) });
+  return accountsOf(new Context(options));
+}
+
+/** The accounts namespace over one context (one local state, one token resolver). */
+export function accountsOf(ctx: Context) {
+  const options = ctx.options;
+  const context = () => ctx;
 
   return {
     list(): AccountSummary[] {
@@ -125,6 +77,10 @@ export function createAccounts(options: NamespaceOptions = {}) {
     show(name?: string): AccountSummary {
       return context().configStore.showAccount(name);
     },
+    /** The account's `/me` from the 24 h disk cache, never the network; null when absent, stale or unusable. */
+    cachedMe(account: Account): MeResponse | null {
+      return meCacheOf(ctx).get(account);
+    },
     /** Where this context's files are (config, tokens, caches). */
     locations() {
       return context().configStore.locations;
@@ -133,7 +89,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
     get(name?: string): Account {
       const view = context().configStore.read();
       const chosen = name ?? view.getActive().account;
-      if (chosen === undefined) throw new ConfigError('No active account configured.');
+      if (chosen === undefined) throw new NoActiveAccountError();
       return view.getAccount(chosen);
     },
 
@@ -160,19 +116,17 @@ export function createAccounts(options: NamespaceOptions = {}) {
             error: (error as Error).message,
           });
         }
-        let raw: unknown;
-        try {
-          raw = await clientFor(ctx, probeSession(account), resolver(ctx)).app('GET', '/me');
-        } catch (error) {
-          return failedTestResult(account.name, '/me probe failed: ', error);
-        }
         let me: MeResponse;
         try {
-          me = parseMeResponse(
-            raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
-          );
+          me = (await fetchMe(probeClient(ctx, account))).me;
         } catch (error) {
-          return failedTestResult(account.name, '/me response could not be parsed: ', error);
+          return failedTestResult(
+            account.name,
+            ValidationError.isInstance(error)
+              ? '/me response could not be parsed: '
+              : '/me probe failed: ',
+            error,
+          );
         }
         return createAccountTestResult({
           accountName: account.name,
@@ -186,93 +140,19 @@ export function createAccounts(options: NamespaceOptions = {}) {
     },
 
     /**
-     * Browser login for an existing oauth_browser account (spec 06 §10): the
-     * PKCE flow, a /me probe with the new token, the region cross-check, then
-     * tokens.json, the client mirror, the default project and me.json.
+     * Browser login for an existing oauth_browser account: the PKCE flow, a
+     * /me probe with the new token, the region cross-check, then tokens.json,
+     * the account's client record, the default project and me.json.
      */
-    async login(name: string, loginOptions: LoginOptions = {}): Promise<OAuthLoginResult> {
-      const ctx = context();
-      const account = ctx.configStore.getAccount(name);
-      if (account.type !== 'oauth_browser') {
-        throw new ConfigError(
-          `\`mp account login\` is only valid for oauth_browser accounts; '${name}' is type '${account.type}'.`,
-          { account_name: name, account_type: account.type },
-        );
-      }
-      const flow = new OAuthFlow({
-        region: account.region,
-        env: ctx.env,
-        tokenStore: ctx.tokenStore,
-        accountName: name,
-        ...oauthNetOptions(options),
-        ...loginOptions,
-      });
-      const outcome = await flow.login();
-      let me: MeResponse;
-      try {
-        const raw = await clientFor(
-          ctx,
-          probeSession(account),
-          createBearerResolver(outcome.tokens.accessToken.reveal(), ctx.env),
-        ).app('GET', '/me');
-        me = parseMeResponse(
-          raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
-        );
-      } catch (error) {
-        throw new OAuthError(
-          `Login succeeded but \`/me\` probe failed: ${(error as Error).message}`,
-          'OAUTH_TOKEN_ERROR',
-          { account_name: name, region: account.region },
-          { cause: error },
-        );
-      }
-      const projectIds = Object.keys(me.projects ?? {}).sort((a, b) =>
-        a < b ? -1 : a > b ? 1 : 0,
-      );
-      const project = account.defaultProject ?? projectIds[0];
-      const entry = project === undefined ? undefined : me.projects?.[project];
-      const projectRegion = regionOfDomain(entry?.domain);
-      if (entry && projectRegion && projectRegion !== account.region) {
-        throw new ConfigError(
-          `Account '${name}' authenticated in region '${account.region}', but project ${project} (${entry.name}) lives in region '${projectRegion}' (${entry.domain}). Run \`mp login --region ${projectRegion}\`.`,
-          {
-            account_name: name,
-            region: account.region,
-            project_id: project,
-            project_region: projectRegion,
-          },
-        );
-      }
-      await ctx.tokenStore.withTokenLock(name, () =>
-        ctx.tokenStore.writeTokens(name, outcome.tokens),
-      );
-      ctx.tokenStore.writeClient(outcome.client, name);
-      if (project !== undefined && project !== account.defaultProject)
-        ctx.configStore.updateAccount(name, { defaultProject: project });
-      new MeDiskCache({
-        locations: () => ctx.configStore.locations,
-        override: resolveBaseUrlOverride(options.baseUrl, ctx.env),
-      }).put(account, me);
-      return createOAuthLoginResult({
-        accountName: name,
-        user: userOf(me),
-        expiresAt: formatTimestamp(outcome.tokens.expiresAt).replace('+00:00', 'Z'),
-        tokensPath: ctx.tokenStore.tokensPath(name),
-        clientPath: ctx.tokenStore.clientPath(account.region),
-      });
+    login(name: string, loginOptions: LoginOptions = {}): Promise<OAuthLoginResult> {
+      return loginAccount(ctx, name, loginOptions);
     },
 
     /** Deletes the account's tokens.json (any type; nothing to delete is fine). Config, client records and me.json stay. */
     logout(name: string): boolean {
       const ctx = context();
       ctx.configStore.getAccount(name);
-      const path = ctx.tokenStore.tokensPath(name);
-      try {
-        return withLock(path, () => ctx.tokenStore.deleteTokens(name));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false; // no account directory at all
-        throw error;
-      }
+      return ctx.tokenStore.deleteTokens(name);
     },
 
     /** The current bearer (may refresh); null for a service account. The one call whose purpose is a secret. */
@@ -280,10 +160,10 @@ export function createAccounts(options: NamespaceOptions = {}) {
       const ctx = context();
       const view = ctx.configStore.read();
       const chosen = name ?? view.getActive().account;
-      if (chosen === undefined) throw new ConfigError('No active account configured.');
+      if (chosen === undefined) throw new NoActiveAccountError();
       const account = view.getAccount(chosen);
       if (account.type === 'service_account') return null;
-      const tokens = resolver(ctx);
+      const tokens = ctx.tokenResolver();
       return account.type === 'oauth_token'
         ? tokens.getStaticToken(account)
         : tokens.getBrowserToken(account.name, account.region);
@@ -305,7 +185,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
       const view = ctx.configStore.read();
       const chosen = exportOptions.account ?? view.getActive().account;
       if (chosen === undefined)
-        throw new ConfigError('No account specified and no active account configured.');
+        throw new NoActiveAccountError('No account specified and no active account configured.');
       const account = view.getAccount(chosen);
       if (exportOptions.project !== undefined && !isProjectId(exportOptions.project)) {
         throw new ValidationError(
@@ -349,7 +229,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
 
     /** The guided `mp login` (spec 05 §6): refresh or create an account, pick its project and name, activate it. */
     loginUnified(loginOptions: LoginUnifiedOptions): Promise<LoginUnifiedResult> {
-      return loginUnified(options, loginOptions);
+      return loginUnified(ctx, loginOptions);
     },
 
     /** `add` that probes the region and derives the name from /me when they are not given (spec 05 §5.2). */
@@ -358,7 +238,7 @@ export function createAccounts(options: NamespaceOptions = {}) {
       fields: AddAccountFields,
       discoveryOptions: Parameters<typeof addAccountDiscovering>[3] = {},
     ): Promise<AccountSummary> {
-      return addAccountDiscovering(options, name, fields, discoveryOptions);
+      return addAccountDiscovering(ctx, name, fields, discoveryOptions);
     },
 
     /** Removes the bridge file (`at`, else MP_AUTH_FILE, else the first default that exists). */
@@ -375,19 +255,21 @@ export function createAccounts(options: NamespaceOptions = {}) {
 
 /** `mp.session`: the persisted `[active]` block (spec 02 §8.4). */
 export function createSession(options: ContextOptions = {}) {
+  const ctx = new Context(options);
   return {
     show() {
-      return new Context(options).configStore.showSession();
+      return ctx.configStore.showSession();
     },
     use(fields: ApplySessionFields & { target?: string | undefined }): void {
-      new Context(options).configStore.useSession(fields);
+      ctx.configStore.useSession(fields);
     },
   };
 }
 
 /** `mp.targets`: saved account + project (+ workspace) triples (spec 02 §8.3). */
 export function createTargets(options: ContextOptions = {}) {
-  const store = () => new Context(options).configStore;
+  const ctx = new Context(options);
+  const store = () => ctx.configStore;
   return {
     list: (): Target[] => store().listTargets(),
     add: (name: string, fields: TargetFields): Target => store().addTarget(name, fields),

@@ -1,7 +1,10 @@
 import { statSync } from 'node:fs';
-import type { ConfigView, Env } from '@mixpanel-data/auth-core';
+import type { ConfigView, Env, TokenResolver } from '@mixpanel-data/auth-core';
 import { type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
-import { ConfigStore, FileTokenStore } from '@mixpanel-data/config-store';
+import { type ConfigStore, type FileTokenStore, LocalState } from '@mixpanel-data/config-store';
+import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
+import type { TransportOptions } from './transport';
+import { oauthNetOptions } from './version';
 
 /** Where a program's state comes from; every default is the real process's. */
 export interface ContextOptions {
@@ -11,10 +14,20 @@ export interface ContextOptions {
   home?: string | undefined;
   /** Working directory for `./mixpanel_auth.json`. Default `process.cwd()`. */
   cwd?: string | undefined;
+  /** The storage root for `accounts/` and `oauth/`. Default `MP_OAUTH_STORAGE_DIR`, else `~/.mp`. */
+  storageDir?: string | undefined;
   /** An explicit bridge file (instead of the search order). */
   bridgePath?: string | undefined;
   /** Receives non-fatal notes; the library never prints. */
   onWarning?: ((message: string) => void) | undefined;
+}
+
+/** Everything a Workspace or a namespace is configured with. */
+export interface ClientOptions extends ContextOptions, TransportOptions {
+  /** One origin for every Mixpanel host (or `{us, eu, in}`); default `MP_BASE_URL`. */
+  baseUrl?: string | Readonly<Record<string, string>> | undefined;
+  /** Default: tokens.json in this context's storage, kept in memory and refreshed as needed. */
+  tokenResolver?: TokenResolver | undefined;
 }
 
 /** The real sources for the pure resolver, gathered from the environment and the files. */
@@ -34,30 +47,63 @@ const fingerprint = (path: string) => {
 };
 
 /**
- * The stores and sources of one context. The parsed config is reused while
- * the file's inode, size and times are unchanged (another process writes by
- * rename, which changes them), so in-place switching does not re-parse TOML.
+ * The local state of one Workspace or namespace, built once from its
+ * options and handed to everything below it: the one `LocalState`
+ * (config.toml and every file under the storage root), the bridge file
+ * search, and the default token resolver (over the same store, so `home`
+ * and the storage directory reach the token reader). The parsed config is
+ * reused while the file's inode, size and times are unchanged (another
+ * process writes by rename, which changes them).
  */
 export class Context {
-  readonly options: ContextOptions;
-  readonly configStore: ConfigStore;
-  readonly tokenStore: FileTokenStore;
+  readonly options: ClientOptions;
+  #state: LocalState | null = null;
+  #resolver: TokenResolver | null = null;
   #config: { key: string; view: ConfigView } | null = null;
 
-  constructor(options: ContextOptions = {}) {
+  constructor(options: ClientOptions = {}) {
     this.options = options;
-    const where = { env: options.env, home: options.home };
-    this.configStore = new ConfigStore({ ...where, onWarning: options.onWarning });
-    this.tokenStore = new FileTokenStore({ ...where, onWarning: options.onWarning });
   }
 
   get env(): Env {
     return this.options.env ?? process.env;
   }
 
+  /** config.toml and the per-account files, created on first use. */
+  get state(): LocalState {
+    this.#state ??= new LocalState({
+      env: this.options.env,
+      home: this.options.home,
+      storageDir: this.options.storageDir,
+      onWarning: this.options.onWarning,
+    });
+    return this.#state;
+  }
+
+  get configStore(): ConfigStore {
+    return this.state.config;
+  }
+
+  get tokenStore(): FileTokenStore {
+    return this.state.tokens;
+  }
+
+  /** The caller's token resolver, else one over this context's token store (built once). */
+  tokenResolver(bridge?: { accountName: string; path: string }): TokenResolver {
+    if (this.options.tokenResolver) return this.options.tokenResolver;
+    this.#resolver ??= new OnDiskTokenResolver({
+      tokenStore: this.tokenStore,
+      env: this.options.env,
+      bridge,
+      ...oauthNetOptions(this.options),
+    });
+    return this.#resolver;
+  }
+
   /** The config, re-read only when the file changed. */
   config(): ConfigView {
-    const key = `${this.configStore.path}|${fingerprint(this.configStore.path)}`;
+    const path = this.configStore.path;
+    const key = `${path}|${fingerprint(path)}`;
     if (this.#config?.key !== key) this.#config = { key, view: this.configStore.read() };
     return this.#config.view;
   }

@@ -4,10 +4,10 @@ import {
   ArgumentError,
   basicAuthHeader,
   ConfigError,
+  checkTargetExclusive,
   type MeResponse,
   Project,
   type PublicWorkspace,
-  parseMeResponse,
   parsePublicWorkspaces,
   QueryError,
   type Resolution,
@@ -19,10 +19,10 @@ import {
   type UseOptions,
   WorkspaceRef,
   WorkspaceScopeError,
+  withEnvDefaults,
 } from '@mixpanel-data/auth-core';
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
-import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
-import { MeDiskCache, meFailure } from './me-service';
+import { fetchMe, MeDiskCache, meFailure } from './me-service';
 import {
   localDate,
   normalizeOn,
@@ -30,23 +30,24 @@ import {
   type SegmentationUnit,
   segmentationResult,
 } from './segmentation';
-import { Context, type ContextOptions } from './sources';
-import { type CallOptions, MixpanelApiClient, type TransportOptions } from './transport';
-import { oauthNetOptions } from './version';
+import { type ClientOptions, Context } from './sources';
+import { type CallOptions, MixpanelApiClient } from './transport';
 
-export interface WorkspaceOptions extends ContextOptions, TransportOptions {
+export interface WorkspaceOptions extends ClientOptions {
   account?: string | undefined;
   project?: string | undefined;
   workspace?: number | undefined;
   target?: string | undefined;
-  /** A ready Session: every other source is ignored (no config, no bridge). */
+  /** A ready Session: every other source is ignored (no config, no bridge, no file read). */
   session?: Session | undefined;
-  /** One origin for every Mixpanel host (or `{us, eu, in}`); default `MP_BASE_URL`. */
-  baseUrl?: string | Readonly<Record<string, string>> | undefined;
-  /** Default: tokens.json on disk, refreshed as needed. */
-  tokenResolver?: TokenResolver | undefined;
   /** Use this project when nothing else supplies one (e.g. `"0"` for account-level calls like `/me`). */
   fallbackProject?: string | undefined;
+  /**
+   * The `mp` command's rule: `MP_TARGET` and `MP_ACCOUNT` act as defaults of
+   * `target` and `account` (see docs/resolution.md). Off by default: a
+   * program's Workspace reads neither variable.
+   */
+  envDefaults?: boolean | undefined;
 }
 
 export interface UseSwitch extends UseOptions {
@@ -82,21 +83,13 @@ export class Workspace {
   #events = new Map<string, string[]>();
 
   constructor(options: WorkspaceOptions = {}) {
-    const axes = (['account', 'project', 'workspace'] as const).filter(
-      (key) => options[key] !== undefined,
-    );
-    if (options.target !== undefined && axes.length) {
-      throw new ArgumentError(
-        '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
-        ['target', ...axes],
-      );
-    }
     this.#context = new Context(options);
     const env = this.#context.env;
     const override = resolveBaseUrlOverride(options.baseUrl, env);
     this.#bypass = options.session !== undefined;
     let bridged: { accountName: string; path: string } | undefined;
     if (options.session) {
+      checkTargetExclusive(options);
       this.#resolution = Object.freeze({
         session: options.session,
         provenance: Object.freeze({
@@ -114,31 +107,30 @@ export class Workspace {
         env,
         config: sources.config,
         bridge: sources.bridge?.bridge ?? null,
-        params: {
+        params: ((params) => (options.envDefaults ? withEnvDefaults(params, env) : params))({
           account: options.account,
           project: options.project,
           workspace: options.workspace,
           target: options.target,
           fallbackProject: options.fallbackProject,
-        },
+        }),
       });
       if (sources.bridge && this.#resolution.provenance.account.source === 'bridge') {
         materializeBridgeTokens(sources.bridge.bridge, this.#context.tokenStore);
         bridged = { accountName: sources.bridge.bridge.account.name, path: sources.bridge.path };
       }
     }
-    this.#resolver =
-      options.tokenResolver ??
-      new OnDiskTokenResolver({ env, ...oauthNetOptions(options), bridge: bridged });
+    const context = this.#context;
+    this.#resolver = lazyResolver(() => context.tokenResolver(bridged));
     this.#client = new MixpanelApiClient({
       ...options,
       session: this.#resolution.session,
       tokenResolver: this.#resolver,
       override,
-      env: () => this.#context.env,
+      env: () => context.env,
     });
     this.#meDisk = new MeDiskCache({
-      locations: () => this.#context.configStore.locations,
+      store: lazyMeStore(() => context.tokenStore),
       override,
       onWarning: options.onWarning,
     });
@@ -264,15 +256,12 @@ export class Workspace {
         return cached;
       }
     }
-    let raw: unknown;
+    let parsed: MeResponse;
     try {
-      raw = await this.#client.app('GET', '/me', { signal: options.signal });
+      parsed = (await fetchMe(this.#client, { signal: options.signal })).me;
     } catch (error) {
       throw meFailure(error, account);
     }
-    const parsed = parseMeResponse(
-      raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
-    );
     this.#meDisk.put(account, parsed);
     this.#me = { account: account.name, value: parsed, raw: parsed };
     return parsed;
@@ -425,12 +414,9 @@ export class Workspace {
     try {
       body = await this.#client.query('GET', '/events/names', { params, signal: options.signal });
     } catch (error) {
-      const days = QueryError.isInstance(error)
-        ? /exceeds\s+(\d+)\s+days/.exec((error as QueryError).message)
-        : null;
-      if (!days || (error as QueryError).statusCode !== 403 || options.fromDate !== undefined)
-        throw error;
-      const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - Number(days[1]));
+      const days = options.fromDate === undefined ? allowedHistoryDays(error) : null;
+      if (days === null) throw error;
+      const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - days);
       body = await this.#client.query('GET', '/events/names', {
         params: { ...params, from_date: localDate(from) },
         signal: options.signal,
@@ -508,6 +494,50 @@ export class Workspace {
   activeSession(): ActiveSession | null {
     return this.#bypass ? null : this.#context.config().getActive();
   }
+}
+
+/**
+ * The history limit a 403 from `/events/names` states in its body ("…
+ * exceeds N days"), or null for any other failure. Read from the server's
+ * response body, never from our own error message.
+ */
+function allowedHistoryDays(error: unknown): number | null {
+  if (!QueryError.isInstance(error) || (error as QueryError).statusCode !== 403) return null;
+  const body = (error as QueryError).responseBody;
+  const text =
+    typeof body === 'string'
+      ? body
+      : body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string'
+        ? (body as { error: string }).error
+        : '';
+  const match = /exceeds\s+(\d+)\s+days/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** A TokenResolver built on first use (a service account's Workspace never builds one). */
+function lazyResolver(build: () => TokenResolver): TokenResolver {
+  let resolver: TokenResolver | null = null;
+  const get = () => {
+    resolver ??= build();
+    return resolver;
+  };
+  return {
+    getBrowserToken: (name, region) => get().getBrowserToken(name, region),
+    getStaticToken: (account) => get().getStaticToken(account),
+    assertBrowserTokenAvailable: (name, region) => get().assertBrowserTokenAvailable(name, region),
+    forceRefresh: (name, region, rejected) => get().forceRefresh(name, region, rejected),
+  };
+}
+
+/** The me.json operations of a store that is built on first use. */
+function lazyMeStore(
+  store: () => ConstructorParameters<typeof MeDiskCache>[0]['store'],
+): ConstructorParameters<typeof MeDiskCache>[0]['store'] {
+  return {
+    readMe: (name) => store().readMe(name),
+    writeMe: (name, text) => store().writeMe(name, text),
+    deleteMe: (name) => store().deleteMe(name),
+  };
 }
 
 function byNameThenId(

@@ -6,15 +6,14 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
-  deriveAccountName,
   InvalidArgumentError,
   type MixpanelDataError,
   ProjectNotFoundError,
-  probeRegion,
   RegionProbeError,
   RegionProbeNetworkError,
-  slugify,
 } from '../src/index';
+import { deriveAccountName, slugify } from '../src/naming';
+import { probeRegion } from '../src/region-probe';
 import { playBrowser, quiet, setup } from './helpers';
 
 const errorOf = (promise: Promise<unknown>) =>

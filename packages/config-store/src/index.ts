@@ -12,6 +12,7 @@ export {
   type WriteOptions,
   writePrivateFileAtomic,
 } from './secure-file';
+export { createLocalState, LocalState, type LocalStateOptions } from './state';
 export {
   type AddAccountFields,
   type ApplySessionFields,
@@ -22,11 +23,14 @@ export {
   type UpdateAccountFields,
 } from './store';
 export {
+  type AccountFileRead,
   createTokenStore,
-  ensureAccountDir,
   FileTokenStore,
+  type StagedAccount,
   serializeClientRecord,
   serializeTokensFile,
+  TOKEN_LOCK_DEFAULTS,
   type TokenStoreOptions,
+  type TokenUpdateOptions,
 } from './token-store';
 export { parseToml, stringifyToml, TomlFloat } from './toml';

@@ -7,7 +7,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { ConfigError } from '@mixpanel-data/auth-core';
+import { LockTimeoutError } from '@mixpanel-data/auth-core';
 import { isProcessAlive } from './secure-file';
 
 export interface LockOptions {
@@ -131,17 +131,14 @@ function release(lockPath: string, nonce: string): void {
   }
 }
 
-function timeoutError(target: string, timeoutMs: number): ConfigError {
-  return new ConfigError(
-    `Timed out waiting for lock ${target}.lock after ${timeoutMs} ms; another mp process is writing. Retry, or delete the .lock file if no mp process is running.`,
-    { path: `${target}.lock`, timeout_ms: timeoutMs },
-  );
+function timeoutError(target: string, timeoutMs: number): LockTimeoutError {
+  return new LockTimeoutError(target, timeoutMs);
 }
 
 /**
  * Runs `task` while holding the cross-process lock of `target` (the file
  * `<target>.lock`, spec 02 §5.3). Synchronous: waits in short sleeps up to
- * `timeoutMs`, then throws ConfigError. A crashed holder's lock is broken at
+ * `timeoutMs`, then throws LockTimeoutError. A crashed holder's lock is broken at
  * once; a live holder's only after `staleMs`.
  */
 export function withLock<T>(target: string, task: () => T, options: LockOptions = {}): T {

@@ -14,6 +14,8 @@ export interface LocationOptions {
   env?: Env | undefined;
   /** Home directory. Default: `os.homedir()` at call time. */
   home?: string | undefined;
+  /** The storage root for `accounts/` and `oauth/`. Default: `MP_OAUTH_STORAGE_DIR`, else `<home>/.mp`. */
+  storageDir?: string | undefined;
 }
 
 /** The files and directories of spec 02 §1 and §7, computed now (never cached). */
@@ -49,7 +51,7 @@ export function locations(options: LocationOptions = {}): Locations {
   const home =
     options.home ?? (env === process.env ? homedir() : (env.HOME ?? env.USERPROFILE ?? homedir()));
   const defaultDir = join(home, '.mp');
-  const root = env.MP_OAUTH_STORAGE_DIR || defaultDir;
+  const root = options.storageDir || env.MP_OAUTH_STORAGE_DIR || defaultDir;
   const accountDir = (name: string) => join(root, 'accounts', checkAccountDirName(name));
   return Object.freeze({
     home,

@@ -12,6 +12,7 @@ import {
   ConfigError,
   type ConfigView,
   checkCustomHeader,
+  checkTargetExclusive,
   createAccount,
   createAccountSummary,
   EXACTLY_ONE_TOKEN,
@@ -19,6 +20,7 @@ import {
   isProjectId,
   isSecret,
   MixpanelDataError,
+  NoActiveAccountError,
   type Region,
   type Secret,
   type Target,
@@ -198,7 +200,7 @@ export class ConfigStore {
   showAccount(name?: string): AccountSummary {
     const view = this.read();
     const chosen = name ?? view.getActive().account;
-    if (chosen === undefined) throw new ConfigError('No active account configured.');
+    if (chosen === undefined) throw new NoActiveAccountError();
     return this.#summary(view, view.getAccount(chosen));
   }
 
@@ -521,16 +523,8 @@ export class ConfigStore {
    */
   useSession(fields: ApplySessionFields & { target?: string | undefined }): void {
     const { target, ...axes } = fields;
-    const given = (['account', 'project', 'workspace'] as const).filter(
-      (key) => axes[key] !== undefined,
-    );
+    checkTargetExclusive(fields);
     if (target !== undefined) {
-      if (given.length) {
-        throw new ArgumentError(
-          '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
-          ['target', ...given],
-        );
-      }
       this.applyTarget(target);
       return;
     }

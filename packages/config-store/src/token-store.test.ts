@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OAuthError, OAuthTokens } from '@mixpanel-data/auth-core';
+import { LockTimeoutError, OAuthError, OAuthTokens } from '@mixpanel-data/auth-core';
 import { describe, expect, it } from 'vitest';
 import { tempHome } from '../test/helpers';
 import { FileTokenStore, serializeTokensFile } from './token-store';
@@ -228,13 +228,171 @@ describe('client records', () => {
   });
 });
 
-describe('withTokenLock', () => {
-  it('holds tokens.json.lock during the task', async () => {
+describe('the account token lock', () => {
+  it('updateTokens holds tokens.json.lock while its callback runs and writes what it returns', async () => {
     const t = tempHome();
-    const seen = await t.tokens.withTokenLock('me', () =>
-      existsSync(`${t.tokens.tokensPath('me')}.lock`),
-    );
-    expect(seen).toBe(true);
+    const lock = `${t.tokens.tokensPath('me')}.lock`;
+    let heldDuring = false;
+    const result = await t.tokens.updateTokens('me', async (current) => {
+      expect(current).toBeNull();
+      heldDuring = existsSync(lock);
+      return tokens('r1');
+    });
+    expect(heldDuring).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    expect(result?.equals(tokens('r1'))).toBe(true);
+    expect(t.tokens.readTokens('me')?.equals(tokens('r1'))).toBe(true);
+  });
+
+  it('updateTokens leaves the file untouched when the callback returns undefined or the same tokens', async () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r1'));
+    const path = t.tokens.tokensPath('me');
+    const before = statSync(path);
+    await t.tokens.updateTokens('me', () => undefined);
+    await t.tokens.updateTokens('me', (current) => current ?? undefined);
+    expect(statSync(path).ino).toBe(before.ino);
+  });
+
+  it('a failing callback writes nothing and releases the lock', async () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r1'));
+    const before = readFileSync(t.tokens.tokensPath('me'));
+    await expect(
+      t.tokens.updateTokens('me', async () => {
+        throw new Error('network down');
+      }),
+    ).rejects.toThrow('network down');
+    expect(readFileSync(t.tokens.tokensPath('me'))).toEqual(before);
     expect(existsSync(`${t.tokens.tokensPath('me')}.lock`)).toBe(false);
+  });
+
+  it('a held lock makes writeTokens wait, then fail with LockTimeoutError, nothing written', () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r1'));
+    const path = t.tokens.tokensPath('me');
+    const before = readFileSync(path);
+    writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({ pid: process.pid, time: Date.now(), nonce: 'x' }),
+    );
+    const locked = new FileTokenStore({ env: t.env, home: t.home, lock: { timeoutMs: 150 } });
+    let thrown: unknown;
+    try {
+      locked.writeTokens('me', tokens('r2'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(LockTimeoutError.isInstance(thrown)).toBe(true);
+    expect((thrown as LockTimeoutError).code).toBe('LOCK_TIMEOUT');
+    expect(readFileSync(path)).toEqual(before);
+  });
+
+  it('replaceUnreadable reads a malformed file as absent; without it the read error stands', () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r1'));
+    writeFileSync(t.tokens.tokensPath('me'), '{broken', { mode: 0o600 });
+    expect(() => t.tokens.updateTokensSync('me', () => tokens('r2'))).toThrow(OAuthError);
+    const seen: unknown[] = [];
+    t.tokens.updateTokensSync(
+      'me',
+      (current) => {
+        seen.push(current);
+        return tokens('r2');
+      },
+      { replaceUnreadable: true },
+    );
+    expect(seen).toEqual([null]);
+    expect(t.tokens.readTokens('me')?.equals(tokens('r2'))).toBe(true);
+  });
+});
+
+describe('deleteTokens', () => {
+  it('removes tokens.json and reports whether there was one', () => {
+    const t = tempHome();
+    expect(t.tokens.deleteTokens('me')).toBe(false);
+    t.tokens.writeTokens('me', tokens('r1'));
+    expect(t.tokens.deleteTokens('me')).toBe(true);
+    expect(existsSync(t.tokens.tokensPath('me'))).toBe(false);
+  });
+
+  it('refuses a symlinked account directory and deletes nothing through it', () => {
+    const t = tempHome();
+    const elsewhere = join(t.home, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    writeFileSync(join(elsewhere, 'tokens.json'), serializeTokensFile(tokens('r1')), {
+      mode: 0o600,
+    });
+    mkdirSync(join(t.home, '.mp', 'accounts'), { recursive: true, mode: 0o700 });
+    symlinkSync(elsewhere, join(t.home, '.mp', 'accounts', 'me'));
+    expect(() => t.tokens.deleteTokens('me')).toThrow(/symlink/);
+    expect(existsSync(join(elsewhere, 'tokens.json'))).toBe(true);
+  });
+});
+
+describe("the account's own client record", () => {
+  it('wins over the region record: it names the client that issued the tokens', () => {
+    const t = tempHome();
+    t.tokens.writeClient(client, 'me');
+    // A later registration for the region (another login, or the Python tool after its port moved).
+    t.tokens.writeClient({ ...client, clientId: 'client-2' });
+    expect(t.tokens.readClient('us', 'me')?.clientId).toBe('client-1');
+    expect(t.tokens.readClient('us')?.clientId).toBe('client-2');
+    expect(t.tokens.readClient('us', 'other')?.clientId).toBe('client-2');
+  });
+});
+
+describe('me.json', () => {
+  it('is written 0600 in a 0700 directory, read back, and deleted', () => {
+    const t = tempHome();
+    expect(t.tokens.readMe('me')).toBeNull();
+    t.tokens.writeMe('me', '{"user_id": 1}');
+    const path = join(t.home, '.mp', 'accounts', 'me', 'me.json');
+    expect(t.mode(path)).toBe(0o600);
+    expect(t.mode(dirname(path))).toBe(0o700);
+    expect(t.tokens.readMe('me')).toEqual({ text: '{"user_id": 1}' });
+    expect(t.tokens.deleteMe('me')).toBe(true);
+    expect(t.tokens.readMe('me')).toBeNull();
+  });
+
+  it('a group-readable me.json is refused, not read', () => {
+    const t = tempHome();
+    t.tokens.writeMe('me', '{}');
+    chmodSync(join(t.home, '.mp', 'accounts', 'me', 'me.json'), 0o644);
+    expect(t.tokens.readMe('me')).toEqual({ refused: 'its permissions are too open' });
+  });
+});
+
+describe('stageAccount', () => {
+  it('keeps a new account hidden until publish, then moves it under its name with its client record', () => {
+    const t = tempHome();
+    const staged = t.tokens.stageAccount();
+    staged.writeTokens(tokens('r1'));
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'me'))).toBe(false);
+    expect(t.mode(staged.dir)).toBe(0o700);
+    staged.publish('me', client);
+    expect(existsSync(staged.dir)).toBe(false);
+    expect(t.tokens.readTokens('me')?.equals(tokens('r1'))).toBe(true);
+    expect(t.tokens.readClient('us', 'me')?.clientId).toBe('client-1');
+  });
+
+  it('refuses to publish over an existing account directory and discard removes the staging', () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('old'));
+    const staged = t.tokens.stageAccount();
+    staged.writeTokens(tokens('new'));
+    expect(() => staged.publish('me')).toThrow(/already exists/);
+    staged.discard();
+    expect(existsSync(staged.dir)).toBe(false);
+    expect(t.tokens.readTokens('me')?.equals(tokens('old'))).toBe(true);
+  });
+
+  it('refuses a symlinked ~/.mp before creating anything', () => {
+    const t = tempHome();
+    const elsewhere = join(t.home, 'real-mp');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    symlinkSync(elsewhere, join(t.home, '.mp'));
+    expect(() => t.tokens.stageAccount()).toThrow(/symlinked directory/);
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });

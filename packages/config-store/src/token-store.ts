@@ -5,11 +5,15 @@ import {
   existsSync,
   fchmodSync,
   lstatSync,
+  mkdtempSync,
   openSync,
+  renameSync,
+  rmSync,
   unlinkSync,
 } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
+  ConfigError,
   formatTimestamp,
   type OAuthClientInfo,
   OAuthError,
@@ -51,18 +55,36 @@ export function serializeClientRecord(info: OAuthClientInfo): string {
 }
 
 export interface TokenStoreOptions extends LocationOptions {
+  /**
+   * Timing of the account token lock (`tokens.json.lock`). Default: wait up
+   * to 30 s, and break a live holder's lock only after 120 s, so that a
+   * waiter gives up with "another process is refreshing" rather than break
+   * the lock of a refresh still under way.
+   */
   lock?: LockOptions | undefined;
-  /** Receives warnings about unusable client records (file names only). Default: ignore. */
+  /** Receives warnings about unusable client records and caches (file names only). Default: ignore. */
   onWarning?: ((message: string) => void) | undefined;
 }
+
+/** The token lock's default timing (see `TokenStoreOptions.lock`). */
+export const TOKEN_LOCK_DEFAULTS = { timeoutMs: 30_000, staleMs: 120_000 } as const;
+
+/** What `updateTokens` hands its callback when the file exists but cannot be used. */
+export interface TokenUpdateOptions {
+  /** Treat an unreadable or malformed tokens.json as absent (it will be replaced) instead of throwing. */
+  replaceUnreadable?: boolean | undefined;
+}
+
+/** A refused or unusable account file (me.json): why, in a few words. */
+export type AccountFileRead = { text: string } | { refused: string } | null;
 
 /**
  * Creates the storage root if missing, and `accounts/` and the account
  * directory, all 0700. An existing root is tightened only when it is the
- * default `~/.mp` (spec 02 §5.1: never chmod a directory the user chose).
- * A linked directory on the way (inside HOME) is refused before anything is created.
+ * default `~/.mp` (a directory the user chose keeps its mode). A linked
+ * directory on the way (inside HOME) is refused before anything is created.
  */
-export function ensureAccountDir(where: Locations, name: string): string {
+function ensureAccountDir(where: Locations, name: string): string {
   const dir = where.accountDir(name);
   refuseLinkedAncestor(where.tokensPath(name), where.home);
   ensureRootDir(where);
@@ -76,18 +98,51 @@ function ensureRootDir(where: Locations): void {
   if (where.defaultRoot || !existsSync(where.root)) ensurePrivateDir(where.root);
 }
 
+/** Refuses a path (or a directory on its way below HOME) that is a symlink, before anything is changed. */
+function refuseLink(path: string, home: string): void {
+  refuseLinkedAncestor(path, home);
+  try {
+    if (lstatSync(path).isSymbolicLink()) {
+      throw new ConfigError(
+        `Refusing to change ${path}: it is a symlink. Remove the link (mp never follows links to credentials).`,
+        { path },
+      );
+    }
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+}
+
+/** Deletes a file (never through a link); true when one was removed. */
+function unlinkIfPresent(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}
+
 /**
- * The per-account OAuth state on disk (auth-core's `TokenStore`):
- * `<root>/accounts/NAME/tokens.json` and the client registration records
- * `<root>/oauth/client_REGION.json` (+ the per-account `client.json` mirror).
+ * The per-account state on disk (auth-core's `TokenStore`):
+ * `<root>/accounts/NAME/tokens.json`, the `/me` cache `me.json`, the client
+ * registration records `<root>/oauth/client_REGION.json` and the account's
+ * own `accounts/NAME/client.json`, and the staging of a new account during
+ * a login. Every mkdir, chmod, lock, atomic write, rename and delete under
+ * the storage root happens here; callers never lock or write these files
+ * themselves.
  */
 export class FileTokenStore implements TokenStore {
   readonly #options: TokenStoreOptions;
+  readonly #lock: LockOptions;
 
   constructor(options: TokenStoreOptions = {}) {
     this.#options = options;
+    this.#lock = { ...TOKEN_LOCK_DEFAULTS, ...options.lock };
   }
 
+  /** The paths, computed from the options now (the environment is read at call time). */
   get locations(): Locations {
     return locations(this.#options);
   }
@@ -126,30 +181,105 @@ export class FileTokenStore implements TokenStore {
     return parseTokensFile(text, accountName, path, options.defaults);
   }
 
+  /** Writes tokens.json (atomic, 0600 in a 0700 directory) under the account's token lock. */
   writeTokens(accountName: string, tokens: OAuthTokens): void {
+    this.updateTokensSync(accountName, () => tokens, { replaceUnreadable: true });
+  }
+
+  /**
+   * Reads tokens.json under the account's cross-process token lock, hands it
+   * to `update` (null when absent) and writes what `update` returns, unless
+   * it returns the same object or `undefined`. Returns the tokens on disk
+   * afterwards. A refresh runs inside `update`, so two processes never
+   * refresh the same tokens at once.
+   */
+  async updateTokens(
+    accountName: string,
+    update: (
+      current: OAuthTokens | null,
+    ) => OAuthTokens | undefined | Promise<OAuthTokens | undefined>,
+    options: TokenUpdateOptions = {},
+  ): Promise<OAuthTokens | null> {
     const where = this.locations;
     ensureAccountDir(where, accountName);
-    writePrivateFileAtomic(where.tokensPath(accountName), serializeTokensFile(tokens), {
+    return withLockAsync(
+      where.tokensPath(accountName),
+      async () => {
+        const current = this.#current(accountName, options);
+        return this.#apply(accountName, current, await update(current));
+      },
+      this.#lock,
+    );
+  }
+
+  /** `updateTokens` for a synchronous `update` (used where no network is involved). */
+  updateTokensSync(
+    accountName: string,
+    update: (current: OAuthTokens | null) => OAuthTokens | undefined,
+    options: TokenUpdateOptions = {},
+  ): OAuthTokens | null {
+    const where = this.locations;
+    ensureAccountDir(where, accountName);
+    return withLock(
+      where.tokensPath(accountName),
+      () => {
+        const current = this.#current(accountName, options);
+        return this.#apply(accountName, current, update(current));
+      },
+      this.#lock,
+    );
+  }
+
+  #current(accountName: string, options: TokenUpdateOptions): OAuthTokens | null {
+    if (!options.replaceUnreadable) return this.readTokens(accountName);
+    try {
+      return this.readTokens(accountName);
+    } catch {
+      return null; // unreadable or malformed: replaced by the update
+    }
+  }
+
+  /** Writes `next` unless it is `current` itself or undefined; returns what is on disk. */
+  #apply(
+    accountName: string,
+    current: OAuthTokens | null,
+    next: OAuthTokens | undefined,
+  ): OAuthTokens | null {
+    if (next === undefined || next === current) return current;
+    const where = this.locations;
+    writePrivateFileAtomic(where.tokensPath(accountName), serializeTokensFile(next), {
       home: where.home,
     });
+    return next;
   }
 
+  /**
+   * Removes tokens.json under the token lock; true when a file was removed.
+   * A linked account directory (or a linked tokens.json) is refused, never
+   * followed.
+   */
   deleteTokens(accountName: string): boolean {
-    const path = this.tokensPath(accountName);
-    try {
-      lstatSync(path);
-    } catch (error) {
-      if (isMissing(error)) return false;
-      throw error;
-    }
-    unlinkSync(path);
-    return true;
+    const where = this.locations;
+    const path = where.tokensPath(accountName);
+    refuseLink(where.accountDir(accountName), where.home);
+    refuseLink(path, where.home);
+    if (!existsSync(where.accountDir(accountName))) return false;
+    return withLock(path, () => unlinkIfPresent(path), this.#lock);
   }
 
+  /**
+   * The client registration for `region`. With `accountName`, the account's
+   * own record (`accounts/NAME/client.json`) comes first: it names the client
+   * that issued that account's tokens, which may differ from the region's
+   * latest registration. Without it, or when it is unusable, the region's
+   * record (`oauth/client_REGION.json`).
+   */
   readClient(region: Region, accountName?: string): OAuthClientInfo | null {
     const where = this.locations;
-    const candidates = [where.clientPath(region)];
-    if (accountName !== undefined) candidates.push(where.accountClientPath(accountName));
+    const candidates =
+      accountName === undefined
+        ? [where.clientPath(region)]
+        : [where.accountClientPath(accountName), where.clientPath(region)];
     for (const path of candidates) {
       const info = this.#readClientFile(path, region);
       if (info) return info;
@@ -170,7 +300,7 @@ export class FileTokenStore implements TokenStore {
       // Under a linked directory nothing is tightened (chmod would follow the link);
       // readPrivateFile below refuses the record.
       if (process.platform !== 'win32' && !symlinkedAncestor(path, this.locations.home)) {
-        // Spec 02 §6: the directory is tightened before every read, the file when it is lax.
+        // The directory is tightened before every read, the file when it is lax.
         if (!lstatSync(dirname(path)).isSymbolicLink()) chmodSync(dirname(path), 0o700);
         if (stat.isFile() && (stat.mode & 0o077) !== 0) {
           const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -206,7 +336,7 @@ export class FileTokenStore implements TokenStore {
     return info;
   }
 
-  /** Writes the region's client record (and the account's mirror), each under its own lock (spec 02 §5.3). */
+  /** Writes the region's client record (and the account's own), each under its own lock. */
   writeClient(client: OAuthClientInfo, accountName?: string): void {
     const where = this.locations;
     const path = where.clientPath(client.region);
@@ -215,33 +345,109 @@ export class FileTokenStore implements TokenStore {
     ensureRootDir(where);
     ensurePrivateDir(dirname(path));
     const options = { home: where.home };
-    withLock(path, () => writePrivateFileAtomic(path, text, options), this.#options.lock);
-    if (accountName !== undefined) {
-      ensureAccountDir(where, accountName);
-      const mirror = where.accountClientPath(accountName);
-      withLock(mirror, () => writePrivateFileAtomic(mirror, text, options), this.#options.lock);
-    }
+    withLock(path, () => writePrivateFileAtomic(path, text, options), this.#lock);
+    if (accountName !== undefined) this.#writeAccountClient(where, accountName, text);
   }
 
+  #writeAccountClient(where: Locations, accountName: string, text: string): void {
+    ensureAccountDir(where, accountName);
+    const mirror = where.accountClientPath(accountName);
+    withLock(mirror, () => writePrivateFileAtomic(mirror, text, { home: where.home }), this.#lock);
+  }
+
+  /** Forgets a client the server no longer knows: the region's record and, with `accountName`, the account's own. */
   deleteClient(region: Region, accountName?: string): void {
     const where = this.locations;
     const paths = [where.clientPath(region)];
     if (accountName !== undefined) paths.push(where.accountClientPath(accountName));
     for (const path of paths) {
-      try {
-        unlinkSync(path);
-      } catch (error) {
-        if (!isMissing(error)) throw error;
-      }
+      refuseLink(path, where.home);
+      withLock(path, () => unlinkIfPresent(path), this.#lock);
     }
   }
 
-  /** Holds the account's cross-process token lock (`tokens.json.lock`) while `task` runs. */
-  async withTokenLock<T>(accountName: string, task: () => T | Promise<T>): Promise<T> {
+  // ------------------------------------------------------------ me.json
+
+  /** The account's `/me` cache text; `{refused}` when unsafe (mode, link); null when absent. */
+  readMe(accountName: string): AccountFileRead {
+    const where = this.locations;
+    const text = readPrivateFile(where.mePath(accountName), { home: where.home });
+    if (text === null) return null;
+    if (typeof text === 'string') return { text };
+    return {
+      refused: text.kind === 'mode' ? 'its permissions are too open' : `refused (${text.kind})`,
+    };
+  }
+
+  /** Writes the account's `/me` cache (atomic, 0600 in a 0700 directory). */
+  writeMe(accountName: string, text: string): void {
     const where = this.locations;
     ensureAccountDir(where, accountName);
-    return withLockAsync(where.tokensPath(accountName), task, this.#options.lock);
+    const path = where.mePath(accountName);
+    withLock(path, () => writePrivateFileAtomic(path, text, { home: where.home }), this.#lock);
   }
+
+  /** Deletes the account's `/me` cache (never through a link); true when one was removed. */
+  deleteMe(accountName: string): boolean {
+    const where = this.locations;
+    const path = where.mePath(accountName);
+    refuseLink(path, where.home);
+    return unlinkIfPresent(path);
+  }
+
+  // ------------------------------------------------------ login staging
+
+  /**
+   * A hidden directory under `accounts/` that holds a new account's state
+   * while a login is checked; `publish(name)` renames it to `accounts/NAME`
+   * (refused when that exists), `discard()` removes it. Nothing is visible
+   * under the account's name until it is published.
+   */
+  stageAccount(): StagedAccount {
+    const where = this.locations;
+    const accountsDir = join(where.root, 'accounts');
+    refuseLinkedAncestor(join(accountsDir, 'x', 'tokens.json'), where.home);
+    ensureRootDir(where);
+    ensurePrivateDir(accountsDir);
+    const dir = mkdtempSync(join(accountsDir, '.tmp-'));
+    chmodSync(dir, 0o700);
+    let published: string | null = null;
+    return {
+      dir,
+      writeTokens: (tokens) =>
+        writePrivateFileAtomic(join(dir, 'tokens.json'), serializeTokensFile(tokens), {
+          home: where.home,
+        }),
+      publish: (name, client) => {
+        const final = where.accountDir(name);
+        if (existsSync(final)) {
+          throw new ConfigError(
+            `Account directory ${final} already exists. Run \`mp account remove ${name}\` first or choose another name.`,
+            { path: final, account_name: name },
+          );
+        }
+        renameSync(dir, final);
+        published = final;
+        if (client) this.#writeAccountClient(where, name, serializeClientRecord(client));
+        return final;
+      },
+      discard: () => {
+        for (const path of [dir, published])
+          if (path) rmSync(path, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+/** A new account's state while its login is checked (see `FileTokenStore.stageAccount`). */
+export interface StagedAccount {
+  /** The hidden staging directory. */
+  readonly dir: string;
+  writeTokens(tokens: OAuthTokens): void;
+  /** Moves the staged state to `accounts/NAME` (and writes the account's client record); returns the directory. */
+  publish(name: string, client?: OAuthClientInfo): string;
+  /** Removes the staged (or, after `publish`, the published) directory. */
+  discard(): void;
 }
 
 export function createTokenStore(options: TokenStoreOptions = {}): FileTokenStore {

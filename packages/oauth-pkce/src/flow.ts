@@ -10,7 +10,6 @@ import {
   resolveBaseUrlOverride,
   type TokenStore,
 } from '@mixpanel-data/auth-core';
-import { createTokenStore } from '@mixpanel-data/config-store';
 import { type BrowserOpener, systemBrowserOpener } from './browser';
 import {
   type AuthorizationResponse,
@@ -31,8 +30,8 @@ export interface OAuthFlowOptions {
   baseUrl?: string | Readonly<Record<string, string>> | undefined;
   /** Environment snapshot for MP_BASE_URL, BROWSER and the file locations. Default `process.env`. */
   env?: Env | undefined;
-  /** Where client records live. Default: config-store's file store under `~/.mp`. */
-  tokenStore?: TokenStore | undefined;
+  /** Where client records live: the caller's store (config-store's `LocalState.tokens`). The flow never builds one. */
+  tokenStore: TokenStore;
   /**
    * `true` (default): launch the browser (an injected opener, else `$BROWSER`, else the
    * platform's). `false`: print the URL and also accept the pasted redirect on `stdin`.
@@ -119,7 +118,7 @@ export class OAuthFlow {
     const env = options.env ?? process.env;
     const stderr = options.stderr ?? process.stderr;
     const say = (line: string) => stderr.write(`${line}\n`);
-    const store = options.tokenStore ?? createTokenStore({ env });
+    const store = options.tokenStore;
     const http = await createHttp({
       timeoutMs: options.httpTimeoutMs,
       fetch: options.fetch,

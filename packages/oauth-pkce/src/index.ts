@@ -29,7 +29,5 @@ export {
 export {
   createBearerResolver,
   OnDiskTokenResolver,
-  REFRESH_LOCK_STALE_MS,
-  REFRESH_LOCK_TIMEOUT_MS,
   type TokenResolverOptions,
 } from './token-resolver';

@@ -1,6 +1,8 @@
 import {
+  ArgumentError,
   buildUrl,
   type Env,
+  LockTimeoutError,
   OAuthError,
   type OAuthTokenAccount,
   type OAuthTokens,
@@ -10,28 +12,22 @@ import {
   type TokenResolver,
   type TokenStore,
 } from '@mixpanel-data/auth-core';
-import { createTokenStore } from '@mixpanel-data/config-store';
 import { createHttp } from './http';
 import { refreshAccessToken } from './token-endpoint';
 
-/** Waiters for another process's refresh give up after this long (above the OAuth HTTP timeout). */
-export const REFRESH_LOCK_TIMEOUT_MS = 30_000;
-/**
- * A live process's refresh lock is broken only after this long: well past
- * the wait above, so a waiter gives up with "another process is refreshing"
- * (spec 06 §12.4) rather than breaking the lock of a refresh still under way.
- */
-export const REFRESH_LOCK_STALE_MS = 120_000;
-
 export interface TokenResolverOptions {
-  /** Environment snapshot (MP_BASE_URL, token_env variables, file locations). Default `process.env`, read at call time. */
+  /**
+   * Where tokens.json and the client records live, and how their locks
+   * wait: the caller's store (config-store's `LocalState.tokens`, or any
+   * `TokenStore`). The resolver never builds one.
+   */
+  tokenStore: TokenStore;
+  /** Environment snapshot (MP_BASE_URL, token_env variables). Default `process.env`, read at call time. */
   env?: Env | undefined;
   baseUrl?: string | Readonly<Record<string, string>> | undefined;
-  /** Default: config-store's file store, with a 30 s lock wait (a live holder's lock broken after 120 s). */
-  tokenStore?: TokenStore | undefined;
   httpTimeoutMs?: number | undefined;
   fetch?: typeof fetch | undefined;
-  /** `User-Agent` of refresh requests; the client passes its own (spec 06 §2.3). */
+  /** `User-Agent` of refresh requests; the client passes its own. */
   userAgent?: string | undefined;
   /** Clock for expiry checks. Default `Date.now`. */
   now?: (() => number) | undefined;
@@ -40,7 +36,7 @@ export interface TokenResolverOptions {
 }
 
 /** In-process single flight: one refresh promise per tokens.json path, shared by every resolver. */
-const inFlight = new Map<string, Promise<string>>();
+const inFlight = new Map<string, Promise<OAuthTokens>>();
 
 const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/;
 
@@ -56,24 +52,28 @@ function checkHeaderValue(token: string, accountName: string): string {
 }
 
 /**
- * The default `TokenResolver` (spec 06 §12): browser tokens from
- * `<root>/accounts/NAME/tokens.json`, refreshed 30 s before expiry, once
- * per process and once across processes (under the store's token lock, the
- * file is re-read before calling the token endpoint); static tokens inline
- * or from the environment variable the account names.
+ * The default `TokenResolver`: browser tokens from the store's
+ * `accounts/NAME/tokens.json`, kept in memory until 30 s before they expire
+ * (the file is read once per token lifetime), refreshed then once per
+ * process and once across processes (inside the store's `updateTokens`,
+ * which holds the account's token lock and re-reads the file before the
+ * token endpoint is called); static tokens inline or from the environment
+ * variable the account names.
  */
 export class OnDiskTokenResolver implements TokenResolver {
   readonly #options: TokenResolverOptions;
   readonly #store: TokenStore;
+  /** The last tokens read or written per account, used until they are about to expire. */
+  readonly #memory = new Map<string, OAuthTokens>();
 
-  constructor(options: TokenResolverOptions = {}) {
+  constructor(options: TokenResolverOptions) {
+    if (!options?.tokenStore) {
+      throw new ArgumentError('OnDiskTokenResolver needs the `tokenStore` it reads tokens from.', [
+        'tokenStore',
+      ]);
+    }
     this.#options = options;
-    this.#store =
-      options.tokenStore ??
-      createTokenStore({
-        env: options.env,
-        lock: { timeoutMs: REFRESH_LOCK_TIMEOUT_MS, staleMs: REFRESH_LOCK_STALE_MS },
-      });
+    this.#store = options.tokenStore;
   }
 
   get #env(): Env {
@@ -84,11 +84,21 @@ export class OnDiskTokenResolver implements TokenResolver {
     return (this.#options.now ?? Date.now)();
   }
 
-  /** tokens.json of `name`, or OAUTH_TOKEN_ERROR when there is none. */
-  #read(name: string): OAuthTokens {
+  /** The tokens in memory while they are fresh, else tokens.json (remembered); OAUTH_TOKEN_ERROR when there is none. */
+  #tokens(name: string): OAuthTokens {
+    const remembered = this.#memory.get(name);
+    if (remembered && !remembered.isExpired(this.#now())) return remembered;
     const tokens = this.#store.readTokens(name);
-    if (tokens) return tokens;
-    throw new OAuthError(
+    if (!tokens) {
+      this.#memory.delete(name);
+      throw this.#noTokens(name);
+    }
+    this.#memory.set(name, tokens);
+    return tokens;
+  }
+
+  #noTokens(name: string): OAuthError {
+    return new OAuthError(
       `No OAuth tokens found for account '${name}'. Run \`mp account login ${name}\`.`,
       'OAUTH_TOKEN_ERROR',
       { account_name: name, path: this.#store.tokensPath(name) },
@@ -104,13 +114,14 @@ export class OnDiskTokenResolver implements TokenResolver {
   }
 
   async getBrowserToken(name: string, region: Region): Promise<string> {
-    const tokens = this.#read(name);
+    const tokens = this.#tokens(name);
     if (!tokens.isExpired(this.#now())) return tokens.accessToken.reveal();
     if (!tokens.refreshToken) throw this.#expiredWithoutRefresh(name, region);
     return this.#refreshOnce(name, region, (current) => current.isExpired(this.#now()));
   }
 
   async forceRefresh(name: string, region: Region, rejected: string): Promise<string> {
+    this.#memory.delete(name);
     return this.#refreshOnce(
       name,
       region,
@@ -119,7 +130,7 @@ export class OnDiskTokenResolver implements TokenResolver {
   }
 
   assertBrowserTokenAvailable(name: string, region: Region): void {
-    const tokens = this.#read(name);
+    const tokens = this.#tokens(name);
     if (tokens.isExpired(this.#now()) && !tokens.refreshToken)
       throw this.#expiredWithoutRefresh(name, region);
   }
@@ -129,92 +140,38 @@ export class OnDiskTokenResolver implements TokenResolver {
   }
 
   /** Joins the refresh in flight for this file, or runs one under the cross-process lock. */
-  #refreshOnce(
+  async #refreshOnce(
     name: string,
     region: Region,
     stillNeeded: (current: OAuthTokens) => boolean,
   ): Promise<string> {
     const key = this.#store.tokensPath(name);
-    const running = inFlight.get(key);
-    if (running) return running;
-    const refresh = this.#lockedRefresh(name, region, stillNeeded).finally(() =>
-      inFlight.delete(key),
-    );
-    inFlight.set(key, refresh);
-    return refresh;
+    let running = inFlight.get(key);
+    if (!running) {
+      running = this.#lockedRefresh(name, region, stillNeeded).finally(() => inFlight.delete(key));
+      inFlight.set(key, running);
+    }
+    const tokens = await running;
+    this.#memory.set(name, tokens);
+    return tokens.accessToken.reveal();
   }
 
   async #lockedRefresh(
     name: string,
     region: Region,
     stillNeeded: (current: OAuthTokens) => boolean,
-  ): Promise<string> {
+  ): Promise<OAuthTokens> {
     try {
-      return await this.#store.withTokenLock(name, async () => {
-        const current = this.#read(name);
-        if (!stillNeeded(current)) return current.accessToken.reveal(); // another process refreshed it
+      const result = await this.#store.updateTokens(name, async (current) => {
+        if (!current) throw this.#noTokens(name);
+        if (!stillNeeded(current)) return undefined; // another process refreshed it
         if (!current.refreshToken) throw this.#expiredWithoutRefresh(name, region);
-        const override = resolveBaseUrlOverride(this.#options.baseUrl, this.#env);
-        const stored = this.#store.readClient(region, name);
-        // Spec 06 §4.4: a client record is used only against the server it was registered
-        // with, so a production client_id never reaches a test server (and the reverse).
-        const base = override ? buildUrl('oauth', region, '', override) : undefined;
-        if (stored && stored.oauthBaseUrl !== base) {
-          throw new OAuthError(
-            `The OAuth client of account '${name}' was registered with ${stored.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${base ?? 'the Mixpanel servers'}; refusing to refresh against another server. Re-run \`mp account login ${name}\` here.`,
-            'OAUTH_REFRESH_ERROR',
-            { account_name: name, region },
-          );
-        }
-        const client = stored;
-        if (!client) {
-          const bridge = this.#options.bridge;
-          const fix =
-            bridge?.accountName === name
-              ? `This account came from a bridge file (${bridge.path}); re-export it on the host with \`mp account export-bridge\` to get a fresh access token.`
-              : `Re-run \`mp account login ${name}\`.`;
-          throw new OAuthError(
-            `OAuth client info for region '${region}' is missing; cannot refresh tokens for account '${name}'. ${fix}`,
-            'OAUTH_REFRESH_ERROR',
-            { account_name: name, region },
-          );
-        }
-        let fresh: OAuthTokens;
-        try {
-          fresh = await refreshAccessToken({
-            http: await createHttp({
-              timeoutMs: this.#options.httpTimeoutMs,
-              fetch: this.#options.fetch,
-              userAgent: this.#options.userAgent,
-            }),
-            tokenUrl: buildUrl('oauth', region, 'token/', override),
-            refreshToken: current.refreshToken.reveal(),
-            clientId: client.clientId,
-            accountName: name,
-            onInvalidClient: () => this.#store.deleteClient(region, name),
-          });
-        } catch (error) {
-          // A process that does not take our lock (the Python tool) may have rotated it meanwhile.
-          if ((error as OAuthError).code === 'OAUTH_REFRESH_REVOKED') {
-            const now = this.#store.readTokens(name);
-            if (
-              now &&
-              !now.refreshToken?.equals(current.refreshToken) &&
-              !now.isExpired(this.#now())
-            ) {
-              return now.accessToken.reveal();
-            }
-          }
-          throw error;
-        }
-        const kept = fresh.refreshToken
-          ? fresh
-          : fresh.with({ refreshToken: current.refreshToken });
-        this.#store.writeTokens(name, kept);
-        return kept.accessToken.reveal();
+        return this.#refresh(name, region, current, current.refreshToken);
       });
+      if (!result) throw this.#noTokens(name);
+      return result;
     } catch (error) {
-      if ((error as { details?: { timeout_ms?: unknown } }).details?.timeout_ms !== undefined) {
+      if (LockTimeoutError.isInstance(error)) {
         throw new OAuthError(
           `Another process is refreshing the OAuth token of account '${name}'; retry in a moment.`,
           'OAUTH_REFRESH_ERROR',
@@ -224,6 +181,64 @@ export class OnDiskTokenResolver implements TokenResolver {
       }
       throw error;
     }
+  }
+
+  /** Calls the token endpoint with the client that issued the account's tokens; runs under the token lock. */
+  async #refresh(
+    name: string,
+    region: Region,
+    current: OAuthTokens,
+    refreshToken: NonNullable<OAuthTokens['refreshToken']>,
+  ): Promise<OAuthTokens | undefined> {
+    const override = resolveBaseUrlOverride(this.#options.baseUrl, this.#env);
+    const client = this.#store.readClient(region, name);
+    // A client record is used only against the server it was registered with, so a
+    // production client_id never reaches a test server (and the reverse).
+    const base = override ? buildUrl('oauth', region, '', override) : undefined;
+    if (client && client.oauthBaseUrl !== base) {
+      throw new OAuthError(
+        `The OAuth client of account '${name}' was registered with ${client.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${base ?? 'the Mixpanel servers'}; refusing to refresh against another server. Re-run \`mp account login ${name}\` here.`,
+        'OAUTH_REFRESH_ERROR',
+        { account_name: name, region },
+      );
+    }
+    if (!client) {
+      const bridge = this.#options.bridge;
+      const fix =
+        bridge?.accountName === name
+          ? `This account came from a bridge file (${bridge.path}); re-export it on the host with \`mp account export-bridge\` to get a fresh access token.`
+          : `Re-run \`mp account login ${name}\`.`;
+      throw new OAuthError(
+        `OAuth client info for region '${region}' is missing; cannot refresh tokens for account '${name}'. ${fix}`,
+        'OAUTH_REFRESH_ERROR',
+        { account_name: name, region },
+      );
+    }
+    let fresh: OAuthTokens;
+    try {
+      fresh = await refreshAccessToken({
+        http: await createHttp({
+          timeoutMs: this.#options.httpTimeoutMs,
+          fetch: this.#options.fetch,
+          userAgent: this.#options.userAgent,
+        }),
+        tokenUrl: buildUrl('oauth', region, 'token/', override),
+        refreshToken: refreshToken.reveal(),
+        clientId: client.clientId,
+        accountName: name,
+        onInvalidClient: () => this.#store.deleteClient(region, name),
+      });
+    } catch (error) {
+      // A process that does not take our lock (the Python tool) may have rotated it meanwhile.
+      if (OAuthError.isInstance(error) && (error as OAuthError).code === 'OAUTH_REFRESH_REVOKED') {
+        const now = this.#store.readTokens(name);
+        if (now && !now.refreshToken?.equals(refreshToken) && !now.isExpired(this.#now())) {
+          return now === current ? undefined : now;
+        }
+      }
+      throw error;
+    }
+    return fresh.refreshToken ? fresh : fresh.with({ refreshToken });
   }
 }
 

@@ -304,11 +304,14 @@ describe('edge cases of spec 06 §18', () => {
     ).toContain('no client_id');
   });
 
-  it('an unknown region is OAUTH_CONFIG_ERROR naming it', () => {
-    expect(() => new OAuthFlow({ region: 'US' as never })).toThrow(
+  it('an unknown region is OAUTH_CONFIG_ERROR naming it', async () => {
+    const t = await setup();
+    expect(() => new OAuthFlow({ region: 'US' as never, tokenStore: t.store })).toThrow(
       expect.objectContaining({ code: 'OAUTH_CONFIG_ERROR' }),
     );
-    expect(() => new OAuthFlow({ region: '' as never })).toThrow(/Unknown region ''/);
+    expect(() => new OAuthFlow({ region: '' as never, tokenStore: t.store })).toThrow(
+      /Unknown region ''/,
+    );
   });
 
   it('an invalid_client answer forgets the cached client so the next login registers again', async () => {

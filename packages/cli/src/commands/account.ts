@@ -3,7 +3,6 @@ import {
   type AccountSummary,
   ArgumentError,
   bridgeTimestamp,
-  ConfigError,
   isRegion,
   loadBridge,
 } from '@mixpanel-data/client';
@@ -119,22 +118,11 @@ export const handlers: Record<string, Handler> = {
         ['name'],
       );
     }
-    let summary: AccountSummary;
-    try {
-      summary = await context.accounts.addDiscovering(name, fields as never, {
-        onNote: (line) => context.note(line),
-        onProbeAttempt: ([probed, status]) =>
-          context.note(`  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
-      });
-    } catch (error) {
-      if (
-        ConfigError.isInstance(error) &&
-        /token-env '.*' is unset/.test((error as Error).message)
-      ) {
-        throw new ArgumentError((error as Error).message, ['token-env']);
-      }
-      throw error;
-    }
+    const summary: AccountSummary = await context.accounts.addDiscovering(name, fields as never, {
+      onNote: (line) => context.note(line),
+      onProbeAttempt: ([probed, status]) =>
+        context.note(`  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
+    });
     out(
       context.io,
       `Added account '${summary.name}' (${summary.type}, ${summary.region})${storedInline ? ' — token from MP_OAUTH_TOKEN stored inline' : ''}`,

@@ -3,35 +3,42 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '@mixpanel-data/client';
 import { type OptionSpec, UsageError } from '../args';
-import { COMMANDS, GROUPS } from '../commands';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../io';
-import { GLOBAL_OPTIONS } from '../run';
 
-const subcommands = (group: string) =>
-  COMMANDS.filter((c) => c.path.startsWith(`${group} `)).map((c) => c.path.split(' ')[1]!);
-const flagsOf = (path: string) =>
-  COMMANDS.find((c) => c.path === path)!.options.map((o) => `--${o.long}`);
+/** What the scripts complete: handed in by the command table, so this module imports neither it nor run. */
+export interface CliShape {
+  readonly commands: readonly { readonly path: string; readonly options: readonly OptionSpec[] }[];
+  readonly groups: readonly string[];
+  readonly globals: readonly OptionSpec[];
+}
 
-function bash(): string {
-  const cases = GROUPS.filter((g) => subcommands(g).length)
+const subcommands = (shape: CliShape, group: string) =>
+  shape.commands.filter((c) => c.path.startsWith(`${group} `)).map((c) => c.path.split(' ')[1]!);
+const flagsOf = (shape: CliShape, path: string) =>
+  shape.commands.find((c) => c.path === path)!.options.map((o) => `--${o.long}`);
+
+function bash(shape: CliShape): string {
+  const cases = shape.groups
+    .filter((g) => subcommands(shape, g).length)
     .map(
       (g) =>
-        `    ${g}) COMPREPLY=( $(compgen -W "${subcommands(g).join(' ')}" -- "$cur") ); return ;;`,
+        `    ${g}) COMPREPLY=( $(compgen -W "${subcommands(shape, g).join(' ')}" -- "$cur") ); return ;;`,
     )
     .join('\n');
-  const flagCases = COMMANDS.filter((c) => c.options.length)
+  const flagCases = shape.commands
+    .filter((c) => c.options.length)
     .map(
       (c) =>
-        `    "${c.path}") COMPREPLY=( $(compgen -W "${flagsOf(c.path).join(' ')}" -- "$cur") ); return ;;`,
+        `    "${c.path}") COMPREPLY=( $(compgen -W "${flagsOf(shape, c.path).join(' ')}" -- "$cur") ); return ;;`,
     )
     .join('\n');
-  const globalFlags = GLOBAL_OPTIONS.map((o) => `--${o.long}`).join(' ');
+  const globalFlags = shape.globals.map((o) => `--${o.long}`).join(' ');
   // Every spelling of an option that takes a value: the word after it is that value, not a command.
   const valued = [
     ...new Set(
-      [...GLOBAL_OPTIONS, ...COMMANDS.flatMap((c) => c.options)]
+      [...shape.globals, ...shape.commands.flatMap((c) => c.options)]
         .filter((o) => o.type !== 'boolean')
         .flatMap((o) => [`--${o.long}`, ...(o.short ? [`-${o.short}`] : [])]),
     ),
@@ -55,16 +62,17 @@ _mp() {
 ${flagCases}
     esac
     case "\${words[0]}" in
-${COMMANDS.filter((c) => !c.path.includes(' ') && c.options.length)
+${shape.commands
+  .filter((c) => !c.path.includes(' ') && c.options.length)
   .map(
     (c) =>
-      `    ${c.path}) COMPREPLY=( $(compgen -W "${flagsOf(c.path).join(' ')}" -- "$cur") ); return ;;`,
+      `    ${c.path}) COMPREPLY=( $(compgen -W "${flagsOf(shape, c.path).join(' ')}" -- "$cur") ); return ;;`,
   )
   .join('\n')}
     esac
     return
   fi
-  if [[ \${#words[@]} -eq 0 ]]; then COMPREPLY=( $(compgen -W "${GROUPS.join(' ')}" -- "$cur") ); return; fi
+  if [[ \${#words[@]} -eq 0 ]]; then COMPREPLY=( $(compgen -W "${shape.groups.join(' ')}" -- "$cur") ); return; fi
   if [[ \${#words[@]} -eq 1 ]]; then
     case "\${words[0]}" in
 ${cases}
@@ -75,30 +83,30 @@ complete -F _mp mp
 `;
 }
 
-function zsh(): string {
+function zsh(shape: CliShape): string {
   return `#compdef mp
 # zsh completion for mp (uses bash completion)
 autoload -U +X bashcompinit && bashcompinit
-${bash()}`;
+${bash(shape)}`;
 }
 
 const fishOption = (condition: string, option: OptionSpec) =>
   `complete -c mp -n '${condition}' -l ${option.long}${option.short ? ` -s ${option.short}` : ''} -d '${option.description.replace(/'/g, "\\'")}'`;
 
-function fish(): string {
+function fish(shape: CliShape): string {
   const lines = [
     '# fish completion for mp',
-    `complete -c mp -f -n '__fish_use_subcommand' -a '${GROUPS.join(' ')}'`,
+    `complete -c mp -f -n '__fish_use_subcommand' -a '${shape.groups.join(' ')}'`,
   ];
-  for (const option of GLOBAL_OPTIONS) lines.push(fishOption('__fish_use_subcommand', option));
-  for (const group of GROUPS) {
-    const subs = subcommands(group);
+  for (const option of shape.globals) lines.push(fishOption('__fish_use_subcommand', option));
+  for (const group of shape.groups) {
+    const subs = subcommands(shape, group);
     if (subs.length)
       lines.push(
         `complete -c mp -f -n '__fish_seen_subcommand_from ${group}' -a '${subs.join(' ')}'`,
       );
   }
-  for (const command of COMMANDS) {
+  for (const command of shape.commands) {
     const last = command.path.split(' ').at(-1)!;
     for (const option of command.options)
       lines.push(fishOption(`__fish_seen_subcommand_from ${last}`, option));
@@ -112,12 +120,14 @@ const isShell = (name: string | undefined): name is Shell =>
   name !== undefined && Object.hasOwn(SCRIPTS, name);
 
 /** `mp completion bash|zsh|fish`. */
-export const completion: Handler = (context) => {
-  const [shell] = context.positionals;
-  if (!isShell(shell)) throw new UsageError(`Unknown shell '${shell}': use bash, zsh or fish.`);
-  context.io.stdout.write(SCRIPTS[shell]());
-  return EXIT.SUCCESS;
-};
+export const completionFor =
+  (shape: CliShape): Handler =>
+  (context) => {
+    const [shell] = context.positionals;
+    if (!isShell(shell)) throw new UsageError(`Unknown shell '${shell}': use bash, zsh or fish.`);
+    context.io.stdout.write(SCRIPTS[shell](shape));
+    return EXIT.SUCCESS;
+  };
 
 /** The shell named by `$SHELL` (its basename), or a usage error naming the way out. */
 function detectShell(io: Io): Shell {
@@ -129,8 +139,8 @@ function detectShell(io: Io): Shell {
 }
 
 /** `mp --show-completion`: the completion script of the shell in `$SHELL`. */
-export function showCompletion(io: Io): number {
-  io.stdout.write(SCRIPTS[detectShell(io)]());
+export function showCompletion(io: Io, shape: CliShape): number {
+  io.stdout.write(SCRIPTS[detectShell(io)](shape));
   return EXIT.SUCCESS;
 }
 
@@ -160,7 +170,7 @@ const INSTALL: Record<Shell, { script: string[]; rc?: { file: string[]; lines: s
  * once (running it again changes nothing but the script). The startup file
  * is only appended to, never rewritten.
  */
-export function installCompletion(io: Io): number {
+export function installCompletion(io: Io, shape: CliShape): number {
   const shell = detectShell(io);
   const home = io.env.HOME || homedir();
   const shown = (path: string) =>
@@ -170,7 +180,7 @@ export function installCompletion(io: Io): number {
   let step = script;
   try {
     mkdirSync(dirname(script), { recursive: true });
-    writeFileSync(script, SCRIPTS[shell]());
+    writeFileSync(script, SCRIPTS[shell](shape));
     if (plan.rc) {
       const rc = join(home, ...plan.rc.file);
       step = rc;

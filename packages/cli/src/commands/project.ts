@@ -1,4 +1,4 @@
-import { ConfigError, type Project } from '@mixpanel-data/client';
+import { NoActiveAccountError, type Project } from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { type Format, printRecords, renderFixedTable } from '../format';
@@ -57,7 +57,7 @@ export const handlers: Record<string, Handler> = {
     try {
       account = context.accounts.show().name;
     } catch (error) {
-      if (ConfigError.isInstance(error) && /No active account/.test((error as Error).message)) {
+      if (NoActiveAccountError.isInstance(error)) {
         err(context.io, 'No active account configured. Run `mp account use NAME` first.');
         return EXIT.NOT_FOUND;
       }

@@ -3,9 +3,7 @@ import {
   type Bridge,
   findBridgePath,
   loadBridge,
-  MeDiskCache,
   type MeResponse,
-  resolveBaseUrlOverride,
 } from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
@@ -15,11 +13,7 @@ import { err, out } from '../io';
 /** The `/me` cache of an account, read-only (never the network). */
 function cachedMe(context: CommandContext, account: Account): MeResponse | null {
   try {
-    const store = context.accounts.locations();
-    return new MeDiskCache({
-      locations: () => store,
-      override: resolveBaseUrlOverride(undefined, context.io.env),
-    }).get(account);
+    return context.accounts.cachedMe(account);
   } catch {
     return null;
   }

@@ -1,0 +1,106 @@
+import {
+  type AccountSummary,
+  AuthenticationError,
+  ConfigError,
+  createAccount,
+  type ProbeAttempt,
+  parseMeResponse,
+} from '@mixpanel-data/auth-core';
+import type { AddAccountFields } from '@mixpanel-data/config-store';
+import { probeClient } from './account-calls';
+import { deriveAccountName, organizationsInOrder } from './naming';
+import { type ProbeCredential, probeRegion } from './region-probe';
+import type { Context } from './sources';
+
+/**
+ * `mp account add` with discovery (spec 05 §5.2 steps 4–5): probes the
+ * region when a service account or static token has none, and derives the
+ * name from `/me` when none is given; then adds the account.
+ */
+export async function addAccountDiscovering(
+  ctx: Context,
+  name: string | undefined,
+  fields: AddAccountFields,
+  options: {
+    onProbeAttempt?: ((attempt: ProbeAttempt) => void) | undefined;
+    onNote?: ((line: string) => void) | undefined;
+  } = {},
+): Promise<AccountSummary> {
+  const namespace = ctx.options;
+  const env = ctx.env;
+  const secret =
+    fields.secret === undefined
+      ? undefined
+      : typeof fields.secret === 'string'
+        ? fields.secret
+        : fields.secret.reveal();
+  const token =
+    fields.token === undefined
+      ? undefined
+      : typeof fields.token === 'string'
+        ? fields.token
+        : fields.token.reveal();
+  const credential: ProbeCredential | null =
+    fields.type === 'service_account'
+      ? { type: 'service_account', username: fields.username ?? '', secret: secret ?? '' }
+      : fields.type === 'oauth_token'
+        ? { type: 'oauth_token', token, tokenEnv: fields.tokenEnv }
+        : null;
+  let region = fields.region;
+  let probed: { body: unknown; text: string } | null = null;
+  if (region === undefined && credential) {
+    options.onNote?.('Probing regions for /me access ...');
+    const found = await probeRegion(credential, {
+      baseUrl: namespace.baseUrl,
+      env,
+      fetch: namespace.fetch,
+      entry: namespace.entry,
+      onAttempt: options.onProbeAttempt,
+    });
+    region = found.region;
+    probed = found;
+  }
+  let chosen = name;
+  if (chosen === undefined) {
+    if (!credential) {
+      throw new ConfigError(
+        'NAME is required for oauth_browser via `mp account add`. Or run `mp login` for guided setup.',
+      );
+    }
+    let text = probed?.text ?? '';
+    let body = probed?.body;
+    if (!probed) {
+      const account = createAccount({
+        ...credential,
+        name: 'add-probe',
+        region: region ?? 'us',
+      } as never);
+      const client = probeClient(ctx, account);
+      try {
+        body = await client.app('GET', '/me', { raw: true, onText: (raw) => (text = raw) });
+      } catch (error) {
+        // The probe's account has no name of the user's yet: name the credentials instead.
+        if (!AuthenticationError.isInstance(error)) throw error;
+        const { responseBody, requestMethod, requestUrl } = error as AuthenticationError;
+        throw new AuthenticationError(
+          "Mixpanel rejected these credentials (401). Check the service account's username and secret, or the token.",
+          {
+            responseBody,
+            ...(requestMethod ? { requestMethod } : {}),
+            ...(requestUrl ? { requestUrl } : {}),
+            cause: error,
+          },
+        );
+      }
+    }
+    const results = (body as { results?: unknown } | null)?.results ?? body;
+    const me = parseMeResponse(
+      results && typeof results === 'object' && !Array.isArray(results) ? results : {},
+    );
+    chosen = deriveAccountName(
+      organizationsInOrder(me, text),
+      new Set(ctx.configStore.read().accountNames()),
+    );
+  }
+  return ctx.configStore.addAccount(chosen, { ...fields, ...(region ? { region } : {}) });
+}

@@ -1,0 +1,61 @@
+/**
+ * Layout rules of the repository, checked by each package's test/layout.test.ts
+ * (test-only code; not a package).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/** Every .ts file under `dir` (tests included: a cycle through a test helper is still a cycle). */
+function sourceFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
+  }
+  return files;
+}
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+)'/g;
+const DYNAMIC = /import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g;
+
+/** The relative imports of one file, resolved to files. */
+function importsOf(file: string, known: Set<string>): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const pattern of [IMPORT, DYNAMIC]) {
+    for (const match of text.matchAll(pattern)) {
+      const base = resolve(dirname(file), match[1]!);
+      const target = [`${base}.ts`, join(base, 'index.ts'), base].find((path) => known.has(path));
+      if (target) found.push(target);
+    }
+  }
+  return found;
+}
+
+/**
+ * The import cycles among a package's source files (relative imports,
+ * static and dynamic), each as the list of files on it, relative to `root`.
+ * Empty when the module graph is a DAG.
+ */
+export function importCycles(root: string, dir = 'src'): string[][] {
+  const files = sourceFiles(join(root, dir));
+  const known = new Set(files);
+  const graph = new Map(files.map((file) => [file, importsOf(file, known)]));
+  const cycles: string[][] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'visiting');
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'visiting') {
+        cycles.push(stack.slice(stack.indexOf(next)).map((path) => relative(root, path)));
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file);
+  return cycles;
+}
