@@ -158,6 +158,40 @@ describe('mp query segmentation', () => {
   });
 });
 
+describe('mp query segmentation: bad values', () => {
+  it('an impossible date or a reversed range is exit 3 with one line naming the value, no request', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const feb30 = await t.mp([
+      'query',
+      'segmentation',
+      '-e',
+      'x',
+      '--from',
+      '2024-02-30',
+      '--to',
+      '2024-03-01',
+    ]);
+    expect(feb30.code).toBe(3);
+    expect(feb30.stderr).toBe(
+      "Invalid argument: Invalid from date '2024-02-30': use a calendar date written YYYY-MM-DD.\n",
+    );
+    const reversed = await t.mp([
+      'query',
+      'segmentation',
+      '-e',
+      'x',
+      '--from',
+      '2024-03-02',
+      '--to',
+      '2024-03-01',
+    ]);
+    expect(reversed.code).toBe(3);
+    expect(reversed.stderr).toContain('The from date 2024-03-02 is after the to date 2024-03-01');
+    expect(t.mock.countRequests({ path: '/api/query/segmentation' })).toBe(0);
+  });
+});
+
 describe('many mp processes at once', () => {
   it('20 parallel `mp target add` give 20 targets', async () => {
     const t = await setup();

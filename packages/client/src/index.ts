@@ -27,11 +27,13 @@ export { keysInOrder } from './ordered-json';
 export type { ProjectChoice } from './project-choice';
 export type { ProbeCredential, ProbeOptions } from './region-probe';
 export {
+  checkSegmentationRequest,
   localDate,
   normalizeOn,
   type SegmentationResult,
   type SegmentationUnit,
 } from './segmentation';
+export type { SessionView } from './session-view';
 export { Context, type ContextOptions, type Sources } from './sources';
 export {
   backoffMs,

@@ -22,7 +22,11 @@ import {
   type TokenResolver,
   ValidationError,
 } from '@mixpanel-data/auth-core';
-import { removeBridge as removeBridgeFile, writeBridge } from '@mixpanel-data/bridge';
+import {
+  type LoadedBridge,
+  removeBridge as removeBridgeFile,
+  writeBridge,
+} from '@mixpanel-data/bridge';
 import type {
   AddAccountFields,
   ApplySessionFields,
@@ -39,7 +43,8 @@ import {
   loginAccount,
   loginUnified,
 } from './login';
-import { fetchMe, MeDiskCache } from './me-service';
+import { fetchMe } from './me-service';
+import { bridgeInEffect, describeSession, type SessionView } from './session-view';
 import { type ClientOptions, Context, type ContextOptions } from './sources';
 import { MixpanelApiClient } from './transport';
 import { oauthNetOptions } from './version';
@@ -254,11 +259,19 @@ export function accountsOf(ctx: Context) {
 }
 
 /** `mp.session`: the persisted `[active]` block (spec 02 §8.4). */
-export function createSession(options: ContextOptions = {}) {
+export function createSession(options: ClientOptions = {}) {
   const ctx = new Context(options);
   return {
     show() {
       return ctx.configStore.showSession();
+    },
+    /** The saved session as a person reads it: `[active]`, the account, the cached `/me` names, the bridge in effect. */
+    describe(): SessionView {
+      return describeSession(ctx);
+    },
+    /** The bridge file in effect (its path and content), or null. */
+    bridge(): LoadedBridge | null {
+      return bridgeInEffect(ctx);
     },
     use(fields: ApplySessionFields & { target?: string | undefined }): void {
       ctx.configStore.useSession(fields);

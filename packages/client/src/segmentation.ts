@@ -1,3 +1,5 @@
+import { ArgumentError } from '@mixpanel-data/auth-core';
+
 /** The time bucket of a segmentation. */
 export type SegmentationUnit = 'day' | 'week' | 'month';
 
@@ -13,6 +15,52 @@ export interface SegmentationResult {
   readonly total: number;
   /** segment → date → value. */
   readonly series: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+const UNITS: readonly SegmentationUnit[] = ['day', 'week', 'month'];
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/**
+ * Checks a segmentation request before anything is sent: a non-empty event,
+ * two real calendar dates (`YYYY-MM-DD`) in order, a known unit. Throws
+ * ArgumentError naming the value and the fix.
+ */
+export function checkSegmentationRequest(
+  event: string,
+  options: { fromDate: string; toDate: string; unit?: string | undefined },
+): void {
+  if (typeof event !== 'string' || event.trim() === '')
+    throw new ArgumentError('The event name must not be empty.', ['event']);
+  for (const [label, key, value] of [
+    ['from', 'fromDate', options.fromDate],
+    ['to', 'toDate', options.toDate],
+  ] as const) {
+    if (typeof value !== 'string' || !isCalendarDate(value)) {
+      throw new ArgumentError(
+        `Invalid ${label} date '${String(value)}': use a calendar date written YYYY-MM-DD.`,
+        [key],
+      );
+    }
+  }
+  if (options.fromDate > options.toDate) {
+    throw new ArgumentError(
+      `The from date ${options.fromDate} is after the to date ${options.toDate}: swap them.`,
+      ['fromDate', 'toDate'],
+    );
+  }
+  if (options.unit !== undefined && !UNITS.includes(options.unit as SegmentationUnit)) {
+    throw new ArgumentError(`Invalid unit '${options.unit}': use day, week or month.`, ['unit']);
+  }
 }
 
 /** `Source` → `properties["Source"]`; an expression that already names properties/user/event is kept. */

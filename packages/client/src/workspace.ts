@@ -24,6 +24,7 @@ import {
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
 import { fetchMe, MeDiskCache, meFailure } from './me-service';
 import {
+  checkSegmentationRequest,
   localDate,
   normalizeOn,
   type SegmentationResult,
@@ -441,6 +442,7 @@ export class Workspace {
       signal?: AbortSignal;
     },
   ): Promise<SegmentationResult> {
+    checkSegmentationRequest(event, options);
     const unit = options.unit ?? 'day';
     const body = await this.#client.query('GET', '/segmentation', {
       params: {

@@ -521,6 +521,27 @@ describe('events() and segmentation() (spec 07 §11–12)', () => {
   });
 });
 
+describe('segmentation() checks its request before sending it', () => {
+  it.each([
+    ['', '2024-01-01', '2024-01-02', undefined, 'The event name must not be empty.'],
+    ['e', '2024-02-30', '2024-03-01', undefined, "Invalid from date '2024-02-30'"],
+    ['e', '2024-01-01', '24-01-02', undefined, "Invalid to date '24-01-02'"],
+    ['e', '2024-03-02', '2024-03-01', undefined, 'The from date 2024-03-02 is after the to date'],
+    ['e', '2024-01-01', '2024-01-02', 'hour', "Invalid unit 'hour': use day, week or month."],
+  ])(
+    'event %j from %s to %s unit %s: ArgumentError',
+    async (event, fromDate, toDate, unit, text) => {
+      const t = await setup();
+      const error = await errorOf(
+        t.workspace().segmentation(event, { fromDate, toDate, unit: unit as 'day' | undefined }),
+      );
+      expect(ArgumentError.isInstance(error)).toBe(true);
+      expect(error.message).toContain(text);
+      expect(t.mock.countRequests({ path: '/api/query/segmentation' })).toBe(0);
+    },
+  );
+});
+
 describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
   it('a me.json that is JSON but not an object is a miss: warned about, deleted and fetched again', async () => {
     for (const content of ['null', '[]', '"x"']) {

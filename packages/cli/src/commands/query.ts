@@ -1,4 +1,4 @@
-import { ArgumentError } from '@mixpanel-data/client';
+import { checkSegmentationRequest } from '@mixpanel-data/client';
 import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
@@ -13,8 +13,6 @@ export const events: Handler = async (context) => {
   return EXIT.SUCCESS;
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** `mp query segmentation`: the SegmentationResult of spec 07 §12. */
 export const segmentation: Handler = async (context) => {
   const event = context.string('event');
@@ -24,19 +22,13 @@ export const segmentation: Handler = async (context) => {
   if (event === undefined) throw new UsageError("Missing option '--event' / '-e'.");
   if (from === undefined) throw new UsageError("Missing option '--from'.");
   if (to === undefined) throw new UsageError("Missing option '--to'.");
-  if (!event) throw new ArgumentError('--event/-e must not be empty.', ['event']);
-  for (const [flag, value] of [
-    ['--from', from],
-    ['--to', to],
-  ] as const) {
-    if (!DATE.test(value))
-      throw new ArgumentError(`${flag} must be a date YYYY-MM-DD.`, [flag.slice(2)]);
-  }
   const unit = context.string('unit') as 'day' | 'week' | 'month' | undefined;
   const on = context.string('on');
+  // The library's own check (real dates, in order, a known unit), before a session is resolved.
+  checkSegmentationRequest(event, { fromDate: from, toDate: to, unit });
   const result = await context.workspace().segmentation(event, {
-    fromDate: from!,
-    toDate: to!,
+    fromDate: from,
+    toDate: to,
     ...(on ? { on } : {}),
     ...(unit ? { unit } : {}),
   });

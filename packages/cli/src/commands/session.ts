@@ -1,68 +1,21 @@
-import {
-  type Account,
-  type Bridge,
-  findBridgePath,
-  loadBridge,
-  type MeResponse,
-} from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { printJson } from '../format';
 import { err, out } from '../io';
 
-/** The `/me` cache of an account, read-only (never the network). */
-function cachedMe(context: CommandContext, account: Account): MeResponse | null {
-  try {
-    return context.accounts.cachedMe(account);
-  } catch {
-    return null;
-  }
-}
-
-function persisted(context: CommandContext) {
-  const active = context.session.show();
-  const name = active.account ?? null;
-  let account: { name: string; type: string; region: string; defaultProject?: string } | null =
-    null;
-  let me: MeResponse | null = null;
-  if (name) {
-    try {
-      const record = context.accounts.get(name);
-      me = cachedMe(context, record);
-      account = {
-        name,
-        type: record.type,
-        region: record.region,
-        ...(record.defaultProject ? { defaultProject: record.defaultProject } : {}),
-      };
-    } catch {
-      account = { name, type: '', region: '' };
-    }
-  }
-  const projectId = account?.defaultProject ?? null;
-  const project = projectId ? me?.projects?.[projectId] : undefined;
-  const organization = project
-    ? (me?.organizations?.[String(project.organization_id)]?.name ?? null)
-    : null;
-  const workspaceId = active.workspace ?? null;
-  const workspace = workspaceId !== null ? me?.workspaces?.[String(workspaceId)] : undefined;
-  return { account, projectId, project, organization, workspaceId, workspace, me };
-}
-
 function bridgeView(context: CommandContext): number {
-  const where = { env: context.io.env, cwd: context.io.cwd };
-  const loaded = loadBridge(undefined, where);
+  const loaded = context.session.bridge();
   const json = context.string('format') === 'json';
   if (!loaded) {
     if (json) printJson(context.io, { bridge: null });
     else out(context.io, 'No bridge file found.');
     return EXIT.SUCCESS;
   }
-  const bridge: Bridge = loaded.bridge;
+  const { bridge, path } = loaded;
   if (json) {
     printJson(context.io, {
       bridge: {
-        path: findBridgePath(undefined, where),
+        path,
         version: bridge.version,
         account: {
           name: bridge.account.name,
@@ -77,7 +30,7 @@ function bridgeView(context: CommandContext): number {
     return EXIT.SUCCESS;
   }
   const lines = [
-    `Bridge:    ${loaded.path}`,
+    `Bridge:    ${path}`,
     `Account:   ${bridge.account.name} (${bridge.account.type}, ${bridge.account.region}, source: bridge)`,
     `Project:   ${bridge.project ?? '(from config/env)'}`,
     `Workspace: ${bridge.workspace ?? '(auto)'}`,
@@ -137,57 +90,41 @@ export const session: Handler = (context) => {
       context.io,
       `note: ${flagged.map((name) => `--${name}`).join(', ')} ${flagged.length > 1 ? 'do' : 'does'} not change \`mp session\`, which shows the saved state; see \`mp session --effective\`.`,
     );
-  const state = persisted(context);
-  const bridgePath = findBridgePath(undefined, { env: context.io.env, cwd: context.io.cwd });
-  if (bridgePath)
+  const state = context.session.describe();
+  if (state.bridgePath)
     err(
       context.io,
-      `note: A bridge file at ${bridgePath} overrides the active account; see \`mp session --bridge\`.`,
+      `note: A bridge file at ${state.bridgePath} overrides the active account; see \`mp session --bridge\`.`,
     );
   if (context.string('format') === 'json') {
     printJson(context.io, {
-      account: state.account
-        ? {
-            name: state.account.name,
-            type: state.account.type || null,
-            region: state.account.region || null,
-          }
-        : null,
-      project: state.projectId
-        ? {
-            id: state.projectId,
-            name: state.project?.name ?? null,
-            organization: state.organization,
-          }
-        : null,
-      workspace:
-        state.workspaceId !== null
-          ? { id: state.workspaceId, name: state.workspace?.name ?? null }
-          : null,
-      user: state.me?.user_email ? { email: state.me.user_email } : null,
-      me_cached: state.me !== null,
+      account: state.account,
+      project: state.project,
+      workspace: state.workspace,
+      user: state.user,
+      me_cached: state.meCached,
     });
     return EXIT.SUCCESS;
   }
+  const uncached = (name: string | null) => (state.meCached ? (name ?? '(unknown)') : '(uncached)');
   const account = state.account
     ? state.account.type
       ? `${state.account.name} (${state.account.type}, ${state.account.region})`
       : state.account.name
     : '(none)';
-  const project = !state.projectId
-    ? '(none)'
-    : `${state.me ? (state.project?.name ?? '(unknown)') : '(uncached)'} (${state.projectId})${state.organization ? ` [organization: ${state.organization}]` : ''}`;
-  const workspace =
-    state.workspaceId === null
-      ? 'auto-resolved on first workspace-scoped call'
-      : `${state.me ? (state.workspace?.name ?? '(unknown)') : '(uncached)'} (${state.workspaceId})`;
+  const project = state.project
+    ? `${uncached(state.project.name)} (${state.project.id})${state.project.organization ? ` [organization: ${state.project.organization}]` : ''}`
+    : '(none)';
+  const workspace = state.workspace
+    ? `${uncached(state.workspace.name)} (${state.workspace.id})`
+    : 'auto-resolved on first workspace-scoped call';
   out(
     context.io,
     [
       `Account:   ${account}`,
       `Project:   ${project}`,
       `Workspace: ${workspace}`,
-      `User:      ${state.me?.user_email ?? '(uncached)'}`,
+      `User:      ${state.user?.email ?? '(uncached)'}`,
     ].join('\n'),
   );
   return EXIT.SUCCESS;
