@@ -59,3 +59,34 @@ export function importCycles(root: string, dir = 'src'): string[][] {
   for (const file of files) if (!state.has(file)) visit(file);
   return cycles;
 }
+
+/** A citation of a document that is not in the repository (the pre-repository spec set). */
+const OUTSIDE = /\bspec \d{2}\b|\bspecs? §|§\s*\d|\.\.\/shared\b|shared\/spec\b/;
+const SKIP = new Set(['node_modules', 'dist', '.git', '.turbo', 'coverage']);
+
+/**
+ * Every line of the repository's own text files that cites a document
+ * outside the repository, as `path:line: text`. The repository explains
+ * itself in docs/; references point there.
+ */
+export function outsideReferences(repoRoot: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (SKIP.has(name)) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(ts|mts|cts|js|mjs|cjs|md|json|ya?ml|sh)$|^run$/.test(name)) {
+        if (name === 'pnpm-lock.yaml' || name.startsWith('.vitest-report')) continue;
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .forEach((line, index) => {
+            if (OUTSIDE.test(line))
+              found.push(`${relative(repoRoot, path)}:${index + 1}: ${line.trim()}`);
+          });
+      }
+    }
+  };
+  walk(repoRoot);
+  return found;
+}

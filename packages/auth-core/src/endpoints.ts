@@ -105,9 +105,16 @@ export function resolveBaseUrlOverride(
   }
   const [value, label] = option ? [option, 'baseUrl'] : [env.MP_BASE_URL, 'MP_BASE_URL'];
   if (!value) return null;
+  // The last accepted origin is remembered: a program that builds a Workspace per task
+  // would otherwise parse the same URL every time.
+  if (lastOrigin?.value === value && lastOrigin.label === label) return lastOrigin.override;
   const origin = checkOrigin(value, label);
-  return Object.freeze({ us: origin, eu: origin, in: origin });
+  const override = Object.freeze({ us: origin, eu: origin, in: origin });
+  lastOrigin = { value, label, override };
+  return override;
 }
+
+let lastOrigin: { value: string; label: string; override: BaseUrlOverride } | null = null;
 
 /** The base URL of a family for a region, honouring an override. */
 export function baseUrlFor(

@@ -8,9 +8,13 @@ export const QUERY_ORIGIN = 'mixpanel-data-ts';
 
 /** `mixpanel-data-ts/<version> (entry=<lib|cli>; node/<major>.<minor>)`. */
 export function userAgent(entry: 'lib' | 'cli'): string {
+  const known = userAgents[entry];
+  if (known) return known;
   const [major, minor] = process.versions.node.split('.');
-  return `mixpanel-data-ts/${VERSION} (entry=${entry}; node/${major}.${minor})`;
+  userAgents[entry] = `mixpanel-data-ts/${VERSION} (entry=${entry}; node/${major}.${minor})`;
+  return userAgents[entry];
 }
+const userAgents: Partial<Record<'lib' | 'cli', string>> = {};
 
 /**
  * What the client hands to oauth-pkce for its requests: the base-URL

@@ -6,10 +6,12 @@ import {
   ConfigError,
   checkTargetExclusive,
   type MeResponse,
+  type OAuthTokenAccount,
   Project,
   type PublicWorkspace,
   parsePublicWorkspaces,
   QueryError,
+  type Region,
   type Resolution,
   resolveBaseUrlOverride,
   resolveSession,
@@ -75,13 +77,14 @@ export class Workspace {
   readonly #context: Context;
   readonly #client: MixpanelApiClient;
   readonly #resolver: TokenResolver;
-  readonly #meDisk: MeDiskCache;
+  #meDiskCache: MeDiskCache | null = null;
+  readonly #override: ReturnType<typeof resolveBaseUrlOverride>;
   #resolution: Resolution;
   #bridgePath: string | null = null;
   #bypass: boolean;
   #me: { account: string; value: MeResponse; raw: MeResponse } | null = null;
   #resolvedWorkspace: WorkspaceRef | null = null;
-  #events = new Map<string, string[]>();
+  #eventsCache: Map<string, string[]> | null = null;
 
   constructor(options: WorkspaceOptions = {}) {
     this.#context = new Context(options);
@@ -90,7 +93,7 @@ export class Workspace {
     this.#bypass = options.session !== undefined;
     let bridged: { accountName: string; path: string } | undefined;
     if (options.session) {
-      checkTargetExclusive(options);
+      if (options.target !== undefined) checkTargetExclusive(options);
       this.#resolution = Object.freeze({
         session: options.session,
         provenance: Object.freeze({
@@ -122,7 +125,7 @@ export class Workspace {
       }
     }
     const context = this.#context;
-    this.#resolver = lazyResolver(() => context.tokenResolver(bridged));
+    this.#resolver = new LazyResolver(() => context.tokenResolver(bridged));
     this.#client = new MixpanelApiClient({
       ...options,
       session: this.#resolution.session,
@@ -130,11 +133,22 @@ export class Workspace {
       override,
       env: () => context.env,
     });
-    this.#meDisk = new MeDiskCache({
-      store: lazyMeStore(() => context.tokenStore),
-      override,
-      onWarning: options.onWarning,
+    this.#override = override;
+  }
+
+  /** The `/me` disk cache, built on first use (a Workspace that never asks `/me` reads no file). */
+  get #meDisk(): MeDiskCache {
+    this.#meDiskCache ??= new MeDiskCache({
+      store: this.#context.tokenStore,
+      override: this.#override,
+      onWarning: this.#context.options.onWarning,
     });
+    return this.#meDiskCache;
+  }
+
+  get #events(): Map<string, string[]> {
+    this.#eventsCache ??= new Map();
+    return this.#eventsCache;
   }
 
   get session(): Session {
@@ -213,7 +227,7 @@ export class Workspace {
       next.session.projectId !== this.session.projectId;
     this.#resolution = next;
     this.#client.setSession(next.session);
-    this.#events.clear();
+    this.#eventsCache = null;
     this.#me = null;
     if (projectSwapped) this.#resolvedWorkspace = null;
     if (next.session.workspace) this.#resolvedWorkspace = next.session.workspace;
@@ -517,29 +531,31 @@ function allowedHistoryDays(error: unknown): number | null {
 }
 
 /** A TokenResolver built on first use (a service account's Workspace never builds one). */
-function lazyResolver(build: () => TokenResolver): TokenResolver {
-  let resolver: TokenResolver | null = null;
-  const get = () => {
-    resolver ??= build();
-    return resolver;
-  };
-  return {
-    getBrowserToken: (name, region) => get().getBrowserToken(name, region),
-    getStaticToken: (account) => get().getStaticToken(account),
-    assertBrowserTokenAvailable: (name, region) => get().assertBrowserTokenAvailable(name, region),
-    forceRefresh: (name, region, rejected) => get().forceRefresh(name, region, rejected),
-  };
-}
-
-/** The me.json operations of a store that is built on first use. */
-function lazyMeStore(
-  store: () => ConstructorParameters<typeof MeDiskCache>[0]['store'],
-): ConstructorParameters<typeof MeDiskCache>[0]['store'] {
-  return {
-    readMe: (name) => store().readMe(name),
-    writeMe: (name, text) => store().writeMe(name, text),
-    deleteMe: (name) => store().deleteMe(name),
-  };
+class LazyResolver implements TokenResolver {
+  #build: (() => TokenResolver) | null;
+  #resolver: TokenResolver | null = null;
+  constructor(build: () => TokenResolver) {
+    this.#build = build;
+  }
+  get #it(): TokenResolver {
+    if (!this.#resolver) {
+      this.#resolver = this.#build!();
+      this.#build = null;
+    }
+    return this.#resolver;
+  }
+  getBrowserToken(name: string, region: Region): Promise<string> {
+    return this.#it.getBrowserToken(name, region);
+  }
+  getStaticToken(account: OAuthTokenAccount): string {
+    return this.#it.getStaticToken(account);
+  }
+  assertBrowserTokenAvailable(name: string, region: Region): void {
+    this.#it.assertBrowserTokenAvailable(name, region);
+  }
+  forceRefresh(name: string, region: Region, rejected: string): Promise<string> {
+    return this.#it.forceRefresh(name, region, rejected);
+  }
 }
 
 function byNameThenId(
