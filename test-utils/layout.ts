@@ -61,7 +61,8 @@ export function importCycles(root: string, dir = 'src'): string[][] {
 }
 
 /** A citation of a document that is not in the repository (the pre-repository spec set). */
-const OUTSIDE = /\bspec \d{2}\b|\bspecs? §|§\s*\d|\.\.\/shared\b|shared\/spec\b/;
+const OUTSIDE =
+  /\bspecs? \d{2}\b|\bspecs? §|(?<!RFC \d+ )§\s*\d|\.\.\/shared\b|shared\/spec\b|spec\/\d{2}-/i;
 const SKIP = new Set(['node_modules', 'dist', '.git', '.turbo', 'coverage']);
 
 /**
@@ -89,4 +90,23 @@ export function outsideReferences(repoRoot: string): string[] {
   };
   walk(repoRoot);
   return found;
+}
+
+/**
+ * Every identifier a README names in inline code (`name`, `name(…)`,
+ * `name.x`), and every name its examples import. Fenced blocks are read for
+ * their imports only.
+ */
+export function documentedNames(readme: string): Set<string> {
+  const names = new Set<string>();
+  const fences = /```[\s\S]*?```/g;
+  for (const block of readme.matchAll(fences)) {
+    for (const imported of block[0].matchAll(/import\s*(?:type\s*)?\{([^}]*)\}/g)) {
+      for (const word of imported[1]!.matchAll(/[A-Za-z_$][\w$]*/g)) names.add(word[0]);
+    }
+  }
+  for (const match of readme.replace(fences, '').matchAll(/`([^`]+)`/g)) {
+    for (const word of match[1]!.matchAll(/[A-Za-z_$][\w$]*/g)) names.add(word[0]);
+  }
+  return names;
 }

@@ -6,7 +6,7 @@ export default defineConfig({
   ...baseConfig,
   // In Node, `import` gets this file, which re-exports the CommonJS build: `import` and
   // `require` then share one copy of every class, so `instanceof` and `equals()` hold across
-  // them (spec 08 §1). Browsers and other runtimes keep the standalone ESM build.
+  // them (docs/errors.md#error-object). Browsers and other runtimes keep the standalone ESM build.
   async onSuccess() {
     writeFileSync(
       new URL('./dist/node.js', import.meta.url),

@@ -32,7 +32,7 @@ const sa = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 
-describe('account names (spec 01 §1, §15)', () => {
+describe('account names (docs/files.md#names-regions-and-ids)', () => {
   it.each(['a', 'x'.repeat(64), '-x', '_', '123', 'A-b_9'])('accepts %j', (name) => {
     expect(new OAuthBrowserAccount({ name, region: 'us' }).name).toBe(name);
   });
@@ -116,7 +116,7 @@ describe('field rules', () => {
 });
 
 describe('auth headers', () => {
-  it('builds the Basic header of spec 01 §3.2', async () => {
+  it('builds the Basic header of docs/http.md#authorization-header', async () => {
     expect(await authHeader(sa())).toBe('Basic ZGVtby5zYTpzM2NyZXQ=');
     expect(await sa({ username: 'svc', secret: 'p@ss:word' }).authHeader()).toBe(
       'Basic c3ZjOnBAc3M6d29yZA==',

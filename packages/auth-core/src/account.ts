@@ -278,8 +278,8 @@ export interface AuthHeaderOptions {
 
 /**
  * The `Authorization` header value for any account. The resolver is passed as
- * `{ tokenResolver }` (spec 01 §3) or directly. Service accounts ignore the
- * resolver; both OAuth variants need one. Always a Promise (spec 01 §16.1).
+ * `{ tokenResolver }` (docs/files.md#account-blocks) or directly. Service accounts ignore the
+ * resolver; both OAuth variants need one. Always a Promise (docs/oauth.md#token-resolvers).
  */
 export async function authHeader(
   account: Account,
@@ -303,9 +303,9 @@ export async function authHeader(
 export type { Secret };
 
 /**
- * Supplies bearer tokens for the two OAuth account types (spec 06 §12.1).
+ * Supplies bearer tokens for the two OAuth account types (docs/oauth.md#token-resolvers).
  *
- * Decision (spec 01 §16.1): browser tokens may need a network refresh, so
+ * Decision (docs/oauth.md#token-resolvers): browser tokens may need a network refresh, so
  * `getBrowserToken` is asynchronous and `authHeader()` always returns a Promise;
  * `assertBrowserTokenAvailable` is the synchronous, local-only check that
  * `Workspace.use()` runs before it switches accounts.

@@ -18,7 +18,7 @@ const browser = {
 };
 const path = '/home/u/.claude/mixpanel/auth.json';
 
-describe('parseBridge (spec 04 §1)', () => {
+describe('parseBridge (docs/files.md#bridge-format)', () => {
   it('reads the browser example', () => {
     const bridge = parseBridge(browser, path);
     expect(bridge.account.name).toBe('me');

@@ -28,7 +28,7 @@ export const bridgeFileSchema = /* @__PURE__ */ (() =>
     headers: v.optional(v.record(v.string(), v.string())),
   }))();
 
-/** A validated v2 bridge file (spec 04 §1). */
+/** A validated v2 bridge file (docs/files.md#bridge-format). */
 export interface Bridge {
   readonly version: 2;
   readonly account: Account;

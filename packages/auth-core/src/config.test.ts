@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigView, checkCustomHeader } from './config';
 import { ConfigError } from './errors';
 
-/** The illustrative config of spec 02 §2, as a TOML parser returns it. */
+/** The illustrative config of docs/files.md#configtoml, as a TOML parser returns it. */
 const specConfig = {
   active: { account: 'ops-sa', workspace: 777001 },
   accounts: {
@@ -58,7 +58,7 @@ describe('ConfigView on the spec example', () => {
   });
 });
 
-describe('lazy validation (spec 02 §3)', () => {
+describe('lazy validation (docs/files.md#reading-configtoml)', () => {
   const damaged = new ConfigView({
     accounts: {
       good: { type: 'oauth_browser', region: 'us' },
@@ -132,7 +132,7 @@ describe('[active] block', () => {
   );
 });
 
-describe('legacy configs (spec 02 §4)', () => {
+describe('legacy configs (docs/files.md#legacy-configs)', () => {
   const hint = 'This looks like a config from an older version; delete `/c.toml`';
 
   it('v1 account blocks fail on listing with the discriminator message and a hint', () => {

@@ -8,7 +8,7 @@ import { type ProjectId, projectIdSchema, type WorkspaceId, workspaceIdSchema } 
 /** A parsed config.toml: a plain object as the TOML parser returns it. */
 export type ConfigDocument = Record<string, unknown>;
 
-/** Root keys and tables of the v1/v2 formats: ignored on read, refused on write (spec 02 §4). */
+/** Root keys and tables of the v1/v2 formats: ignored on read, refused on write (docs/files.md#legacy-configs). */
 export const LEGACY_ROOT_KEYS = ['default', 'config_version', 'credentials', 'projects'] as const;
 
 /** `[active]`: only `account` and `workspace`; `workspace <= 0` fails later, at resolution. */
@@ -38,7 +38,7 @@ const isTable = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Lazily validated, read-only access to a config document: each accessor
- * validates only the blocks it touches (spec 02 §3), so one bad account block
+ * validates only the blocks it touches (docs/files.md#reading-configtoml), so one bad account block
  * breaks `listAccounts()` but not resolving another account.
  */
 export class ConfigView {
@@ -176,8 +176,8 @@ export class ConfigView {
 
   /**
    * `[active].account` as written, without validating the block: listings
-   * mark the active account even when `[active]` holds legacy keys (spec 02
-   * §4: `mp account list` is not affected by them).
+   * mark the active account even when `[active]` holds legacy keys (see
+   * docs/files.md#legacy-configs: `mp account list` is not affected by them).
    */
   activeAccountName(): string | undefined {
     const active = this.document.active;
@@ -185,7 +185,7 @@ export class ConfigView {
   }
 
   /**
-   * The whole-file check that runs before any write (spec 02 §3–4): no legacy
+   * The whole-file check that runs before any write (docs/files.md#reading-configtoml): no legacy
    * root marker, and every `[accounts.*]` block valid. `[active]` is checked
    * only when the write changed it (`activeChanged`), so a legacy `[active]`
    * does not block writes elsewhere in the file.

@@ -10,7 +10,7 @@ import {
 import { ConfigError } from './errors';
 import { REGIONS } from './scalars';
 
-describe('region table (spec 07 §1)', () => {
+describe('region table (docs/http.md#hosts-per-region)', () => {
   it.each([
     [
       'query',
@@ -56,7 +56,7 @@ describe('region table (spec 07 §1)', () => {
   });
 });
 
-describe('base-URL override (spec 07 §3)', () => {
+describe('base-URL override (docs/http.md#base-url-override)', () => {
   it('maps every family under one origin, paths unchanged', () => {
     const override = resolveBaseUrlOverride(undefined, { MP_BASE_URL: 'http://127.0.0.1:8080/' });
     expect(API_FAMILIES.map((family) => baseUrlFor(family, 'eu', override))).toEqual([

@@ -19,7 +19,7 @@ declare const URL: new (
 export type ApiFamily = 'query' | 'export' | 'engage' | 'app' | 'oauth';
 export const API_FAMILIES: readonly ApiFamily[] = ['query', 'export', 'engage', 'app', 'oauth'];
 
-/** Path of each family under a single override origin (spec 07 §3.3). */
+/** Path of each family under a single override origin (docs/http.md#override-mapping). */
 const FAMILY_PATHS: Record<ApiFamily, string> = {
   query: '/api/query',
   export: '/api/2.0',
@@ -38,7 +38,7 @@ export const MIXPANEL_HOSTS = [
   'data-in.mixpanel.com',
 ] as const;
 
-/** The built-in base URL of a family in a region (spec 07 §1). */
+/** The built-in base URL of a family in a region (docs/http.md#hosts-per-region). */
 export function regionBaseUrl(family: ApiFamily, region: Region): string {
   const prefix = region === 'us' ? '' : `${region}.`;
   const host = family === 'export' ? `data${region === 'us' ? '' : `-${region}`}.` : prefix;

@@ -178,7 +178,7 @@ describe('details', () => {
   });
 });
 
-describe('API error bodies (spec 08 §3.1)', () => {
+describe('API error bodies (docs/errors.md#api-errors)', () => {
   it('keeps a text body to its first 500 characters, and a JSON body whole', () => {
     const text = new QueryError('m', { responseBody: `${'x'.repeat(600)}END` });
     expect(text.responseBody).toBe('x'.repeat(500));

@@ -1,6 +1,6 @@
 import { INSPECT, isSecret, REDACTED } from './secret';
 
-/** Every stable error code this package family raises (spec 08 §2–3). */
+/** Every stable error code this package family raises (docs/errors.md#class-hierarchy). */
 export type ErrorCode =
   | 'UNKNOWN_ERROR'
   | 'HTTP_ERROR'
@@ -152,13 +152,13 @@ export interface APIErrorOptions {
 /** How much of a text response body an APIError keeps. */
 export const RESPONSE_TEXT_LIMIT = 500;
 
-/** An HTTP response that is an error (spec 08 §3.1). Request headers are never stored. */
+/** An HTTP response that is an error (docs/errors.md#api-errors). Request headers are never stored. */
 export class APIError extends MixpanelDataError {
   static override readonly errorName: string = 'APIError';
   override readonly name: string = 'APIError';
   readonly statusCode: number;
   readonly responseBody: unknown;
-  /** The request that failed (spec 07 §8); also in `details` as `request_*`, redacted there. */
+  /** The request that failed (docs/http.md#status-to-error-mapping); also in `details` as `request_*`, redacted there. */
   readonly requestMethod: string | null;
   readonly requestUrl: string | null;
   readonly requestParams: Readonly<Record<string, unknown>> | null;
@@ -166,7 +166,7 @@ export class APIError extends MixpanelDataError {
 
   constructor(message: string, options: APIErrorOptions = {}, code: ErrorCode = 'API_ERROR') {
     const statusCode = options.statusCode ?? 0;
-    // Text bodies (HTML error pages, proxies) are kept to their first 500 characters (spec 08 §3.1).
+    // Text bodies (HTML error pages, proxies) are kept to their first 500 characters (docs/errors.md#api-errors).
     const body =
       typeof options.responseBody === 'string'
         ? options.responseBody.slice(0, RESPONSE_TEXT_LIMIT)
@@ -377,7 +377,7 @@ export class ProjectNotFoundError extends ConfigError {
 
 // -------------------------------------------------------------- OAuth errors
 
-/** Any OAuth failure: tokens, refresh, registration, callback (spec 08 §3.3). */
+/** Any OAuth failure: tokens, refresh, registration, callback (docs/errors.md#oauth-errors). */
 export class OAuthError extends MixpanelDataError {
   static override readonly errorName: string = 'OAuthError';
   override readonly name: string = 'OAuthError';

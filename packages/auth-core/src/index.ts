@@ -21,21 +21,16 @@ export {
 export { type Bridge, bridgeFileSchema, parseBridge } from './bridge';
 export {
   activeBlockSchema,
-  byCodePoint,
   type ConfigDocument,
   ConfigView,
   checkCustomHeader,
-  HEADER_NAME_PATTERN,
-  LEGACY_ROOT_KEYS,
   targetBlockSchema,
 } from './config';
 export {
-  API_FAMILIES,
   type ApiFamily,
   type BaseUrlOverride,
   baseUrlFor,
   buildUrl,
-  MIXPANEL_HOSTS,
   regionBaseUrl,
   resolveBaseUrlOverride,
   rewriteUrl,
@@ -103,7 +98,6 @@ export {
   parseClientRecord,
   parseTimestamp,
   parseTokensFile,
-  TOKEN_EXPIRY_MARGIN_MS,
   tokensFileSchema,
 } from './oauth-tokens';
 export {
@@ -111,7 +105,6 @@ export {
   type AccountSource,
   type AxisProvenance,
   checkTargetExclusive,
-  ENV_CREDENTIAL_SETS,
   ENV_OAUTH_TOKEN,
   ENV_SERVICE_ACCOUNT,
   type Env,
@@ -128,9 +121,6 @@ export {
   type ResolveSources,
   resolveSession,
   resolveUse,
-  toConfigView,
-  USE_ACCOUNT_PROJECT_SOURCES,
-  USE_ACCOUNT_WORKSPACE_SOURCES,
   type UseOptions,
   WORKSPACE_SOURCES,
   type WorkspaceSource,
@@ -148,7 +138,6 @@ export {
   type OAuthLoginResult,
 } from './results';
 export {
-  ACCOUNT_NAME_PATTERN,
   ACCOUNT_TYPES,
   type AccountName,
   type AccountType,
@@ -156,7 +145,6 @@ export {
   isProjectId,
   isRegion,
   isWorkspaceId,
-  PROJECT_ID_PATTERN,
   type ProjectId,
   REGIONS,
   type Region,

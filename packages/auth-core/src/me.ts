@@ -5,7 +5,7 @@ import { firstProblem, problemText } from './issues';
 const int = /* @__PURE__ */ (() => v.pipe(v.number(), v.safeInteger()))();
 const optionalString = /* @__PURE__ */ (() => v.nullish(v.string()))();
 
-/** The `/me` payload (spec 07 §9.2): every top-level field optional, unknown fields kept. */
+/** The `/me` payload (docs/http.md#me-response-model): every top-level field optional, unknown fields kept. */
 export const meResponseSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     user_id: v.nullish(int),
@@ -57,7 +57,7 @@ export const meResponseSchema = /* @__PURE__ */ (() =>
   }))();
 export type MeResponse = v.InferOutput<typeof meResponseSchema>;
 
-/** One item of `GET /projects/{pid}/workspaces/public` (spec 07 §10.1). */
+/** One item of `GET /projects/{pid}/workspaces/public` (docs/http.md#lazy-workspace-resolution). */
 export const publicWorkspaceSchema = /* @__PURE__ */ (() =>
   v.looseObject({
     id: int,

@@ -73,7 +73,7 @@ export interface OAuthTokensInit {
   tokenType: string;
 }
 
-/** Browser-login tokens (spec 01 §13, spec 06 §9). Immutable; secrets redacted everywhere. */
+/** Browser-login tokens (docs/files.md#tokensjson, docs/files.md#tokensjson). Immutable; secrets redacted everywhere. */
 export class OAuthTokens {
   readonly accessToken: Secret;
   declare readonly refreshToken?: Secret;
@@ -225,7 +225,7 @@ export function parseTokensFile(
   );
 }
 
-/** The dynamic-client-registration record (`oauth/client_REGION.json`, spec 06 §4.4). */
+/** The dynamic-client-registration record (`oauth/client_REGION.json`, docs/oauth.md#client-records-and-which-one-wins). */
 export interface OAuthClientInfo {
   readonly clientId: string;
   readonly region: Region;

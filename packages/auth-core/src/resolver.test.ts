@@ -57,7 +57,7 @@ describe.each(axes)('precedence on the %s axis', (axis, order) => {
   });
 });
 
-describe('account axis: surprising but required (spec 03 §3.1)', () => {
+describe('account axis: surprising but required (docs/resolution.md#environment-credentials)', () => {
   const quad = { MP_USERNAME: 'u', MP_SECRET: 's', MP_PROJECT_ID: '7', MP_REGION: 'eu' };
   const config = {
     accounts: { team: { type: 'oauth_browser', region: 'us', default_project: '1' } },

@@ -104,7 +104,7 @@ export function envAccount(env: Env): Account | undefined {
 
 /**
  * A one-line warning when exactly one env credential set is partly present
- * (spec 03 §3.1), else null. The library never prints it; the CLI does.
+ * (docs/resolution.md#environment-credentials), else null. The library never prints it; the CLI does.
  */
 export function envCredentialWarning(env: Env): string | null {
   if (envAccountSafe(env)) return null;
@@ -175,7 +175,7 @@ Fix one of the following:
   - Use \`--account NAME\` per command
   - Use \`--target NAME\` per command`;
 
-/** The "no project" error of spec 03 §4.2, naming the account. */
+/** The "no project" error of docs/resolution.md#no-project-error, naming the account. */
 export function noProjectError(accountName: string): ConfigError {
   return new ConfigError(
     `No project configured for account '${accountName}'.
@@ -267,7 +267,7 @@ export function toConfigView(config: ResolveSources['config']): ConfigView {
 
 /**
  * Resolves account, project, workspace and headers from the given sources
- * (spec 03 §2). Pure: no I/O, no token reads, no environment mutation.
+ * (docs/resolution.md#algorithm). Pure: no I/O, no token reads, no environment mutation.
  * Throws ArgumentError (target with an axis) or ConfigError.
  */
 export function resolveSession(sources: ResolveSources = {}): Resolution {
@@ -348,7 +348,7 @@ export interface UseOptions {
 }
 
 /**
- * The session after an in-place switch (spec 03 §10.1), from the current
+ * The session after an in-place switch (docs/resolution.md#per-branch-rules), from the current
  * resolution and the same kind of sources as `resolveSession`:
  * - `{target}`: a full resolution with that target (env still wins);
  * - `{account, project?, workspace?}`: the account from config (env
@@ -378,7 +378,7 @@ export function resolveUse(
   }
   if (!axes.length) return current;
   const env = sources.env ?? {};
-  envRegion(env); // an invalid MP_REGION fails every resolution, switches included (spec 03 §3.1)
+  envRegion(env); // an invalid MP_REGION fails every resolution, switches included (docs/resolution.md#environment-credentials)
   const explicitWorkspace =
     options.workspace === undefined ? undefined : checkWorkspace(options.workspace);
   const explicitProject = options.project === undefined ? undefined : checkProject(options.project);

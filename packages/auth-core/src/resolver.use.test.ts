@@ -22,13 +22,13 @@ const config = {
 const sources = (extra: Partial<ResolveSources> = {}): ResolveSources => ({ config, ...extra });
 const start = (extra: Partial<ResolveSources> = {}) => resolveSession(sources(extra));
 
-describe('resolveUse (spec 03 §10.1)', () => {
+describe('resolveUse (docs/resolution.md#per-branch-rules)', () => {
   it('{} changes nothing', () => {
     const current = start();
     expect(resolveUse(current, {}, sources())).toBe(current);
   });
 
-  it('an invalid MP_REGION fails every switch, as it fails every resolution (spec 03 §3.1)', () => {
+  it('an invalid MP_REGION fails every switch, as it fails every resolution (docs/resolution.md#environment-credentials)', () => {
     const current = start();
     const bad = sources({ env: { MP_REGION: 'xx' } });
     for (const options of [

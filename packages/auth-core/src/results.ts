@@ -87,7 +87,7 @@ export function createAccountTestResult(init: TestResultInit): AccountTestResult
 
 /**
  * A failed test result from any thrown value: the code and (non-empty) details
- * are copied only from our own errors (spec 08 §5).
+ * are copied only from our own errors (docs/errors.md#account-test-results).
  */
 export function failedTestResult(
   accountName: string,

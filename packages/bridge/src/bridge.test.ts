@@ -80,7 +80,7 @@ const sa = {
   headers: {},
 };
 
-describe('serializeBridge (spec 04 §8.2)', () => {
+describe('serializeBridge (docs/files.md#bridge-file-bytes)', () => {
   it('writes sorted keys, 2-space indent, the Z form, and omits absent pins', () => {
     const text = serializeBridge(browser as never);
     expect(JSON.parse(text)).toEqual({
@@ -159,7 +159,7 @@ describe('writeBridge', () => {
   });
 });
 
-describe('loadBridge (spec 04 §4)', () => {
+describe('loadBridge (docs/files.md#bridge-search-order)', () => {
   it('finds ~/.claude/mixpanel/auth.json first, then ./mixpanel_auth.json', () => {
     const p = place();
     expect(loadBridge(undefined, p.options())).toBeNull();
@@ -258,7 +258,7 @@ describe('loadBridge (spec 04 §4)', () => {
   });
 });
 
-describe('removeBridge (spec 04 §10)', () => {
+describe('removeBridge (docs/files.md#bridge-removal)', () => {
   it('removes the first existing default, reports false when there is none, keeps the parent', () => {
     const p = place();
     expect(removeBridge(undefined, p.options())).toBe(false);
@@ -282,7 +282,7 @@ describe('removeBridge (spec 04 §10)', () => {
   });
 });
 
-describe('materializeBridgeTokens (spec 04 §6, newer wins)', () => {
+describe('materializeBridgeTokens (docs/files.md#token-materialization, newer wins)', () => {
   it('writes when there is no local file, replacing an empty scope with "read"', async () => {
     const p = place();
     const store = createTokenStore({ env: { HOME: p.home }, home: p.home });

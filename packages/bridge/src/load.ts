@@ -10,7 +10,7 @@ export interface LoadedBridge {
 }
 
 /**
- * Finds and loads the bridge file (spec 04 §4). Candidates are tried in order;
+ * Finds and loads the bridge file (docs/files.md#bridge-search-order). Candidates are tried in order;
  * a missing one is skipped, but a symlink, an unreadable or malformed one is
  * a ConfigError naming the file — it never falls through to the next.
  * Returns null when no candidate exists.

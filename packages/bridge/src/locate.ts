@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Env } from '@mixpanel-data/auth-core';
 
-/** Where bridge files are looked for (spec 04 §4); every value is read at call time. */
+/** Where bridge files are looked for (docs/files.md#bridge-search-order); every value is read at call time. */
 export interface BridgeLocationOptions {
   /** Default `process.env` (MP_AUTH_FILE, HOME). */
   env?: Env | undefined;

@@ -8,12 +8,12 @@ import { type BridgeLocationOptions, bridgeCandidates } from './locate';
 export type BridgeContent = Omit<Bridge, 'version'>;
 
 /**
- * The bridge file's JSON text (spec 04 §8.2): keys sorted at every level,
+ * The bridge file's JSON text (docs/files.md#bridge-file-bytes): keys sorted at every level,
  * 2-space indent, absent pins and a missing refresh token omitted, `headers`
  * and `version` always present, `expires_at` in the `Z` form the reference
  * writes. Two exports of the same state are byte-identical.
  */
-/** A bridge timestamp: UTC with `Z`, milliseconds only when not zero (spec 04 §8.2). */
+/** A bridge timestamp: UTC with `Z`, milliseconds only when not zero (docs/files.md#bridge-file-bytes). */
 export function bridgeTimestamp(date: Date): string {
   return date.toISOString().replace(/\.000Z$/, 'Z');
 }
@@ -71,7 +71,7 @@ export function writeBridge(path: string, content: BridgeContent): string {
 }
 
 /**
- * Removes the bridge file (spec 04 §10): `at`, else `MP_AUTH_FILE` (no
+ * Removes the bridge file (docs/files.md#bridge-removal): `at`, else `MP_AUTH_FILE` (no
  * fallback), else the first default location that exists. A dangling symlink
  * is removed too; the parent directory never is. Returns whether anything
  * was removed.

@@ -388,7 +388,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description:
           'show the resolved session and the source of each axis (honours -a/-p/-w/--target and the environment)',
       },
-      { long: 'effective', type: 'boolean', description: 'same as --explain (spec 05 §10)' },
+      { long: 'effective', type: 'boolean', description: 'same as --explain' },
       format(['text', 'json'], 'text'),
     ],
   },

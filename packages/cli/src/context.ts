@@ -88,7 +88,7 @@ export class CommandContext {
   }
 
   /**
-   * The partial env credential warning (spec 03 §3.1), once, and only where a
+   * The partial env credential warning (docs/resolution.md#environment-credentials), once, and only where a
    * session is resolved: `MP_SECRET` alone is also how `mp account add` takes a secret.
    */
   #warnPartialEnvOnce(): void {

@@ -35,8 +35,8 @@ const is = (type: { isInstance(value: unknown): boolean }) => (error: unknown) =
   type.isInstance(error);
 
 /**
- * The one table from thrown errors to exit codes and stderr labels (spec 08
- * §6), checked in order: subclasses before their parents.
+ * The one table from thrown errors to exit codes and stderr labels (docs/errors.md#error-to-exit-code-mapping),
+ * checked in order: subclasses before their parents.
  */
 export const EXIT_RULES: readonly Rule[] = [
   [is(AuthenticationError), EXIT.AUTH, 'Authentication error'],

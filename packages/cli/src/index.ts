@@ -1,6 +1,6 @@
-export { type OptionSpec, parseOptions, UsageError } from './args';
+export type { OptionSpec } from './args';
 export { COMMANDS, type CommandSpec } from './commands';
-export { CommandContext, type Globals, type Handler } from './context';
+export type { CommandContext, Globals, Handler } from './context';
 export { classify, EXIT, EXIT_RULES } from './exit-codes';
 export { GLOBAL_OPTIONS } from './global-options';
 export { type Io, processIo } from './io';

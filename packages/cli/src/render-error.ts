@@ -12,7 +12,7 @@ import { classify } from './exit-codes';
 import { err, type Io, red } from './io';
 
 /**
- * Prints a thrown error the way spec 08 §6 renders it: one labelled line,
+ * Prints a thrown error the way docs/errors.md#exit-codes renders it: one labelled line,
  * then indented context (endpoint, API error, parameters, a hint). Never a
  * stack trace (unless `debug`), never a secret (our errors hold none).
  * Returns the exit code.

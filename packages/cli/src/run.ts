@@ -33,7 +33,7 @@ function mainHelp(): string {
   return lines.join('\n');
 }
 
-/** Notes under a group's command list (spec 02 §5.2 asks for the first in `mp account --help`). */
+/** Notes under a group's command list (docs/files.md#toml-output asks for the first in `mp account --help`). */
 const GROUP_NOTES: Readonly<Record<string, string>> = {
   account:
     'Commands that change ~/.mp/config.toml rewrite it: comments and hand formatting are not kept.',

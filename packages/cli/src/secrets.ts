@@ -1,7 +1,7 @@
 import { ArgumentError } from '@mixpanel-data/client';
 import type { Io } from './io';
 
-/** The most a piped secret may be (spec 05 §4). */
+/** The most a piped secret may be (docs/cli.md#secret-input). */
 export const MAX_STDIN_SECRET = 65_536;
 
 /**

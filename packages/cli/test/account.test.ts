@@ -1,4 +1,4 @@
-/** `mp account …` as a subprocess against the mock (spec 05 §5, §11). */
+/** `mp account …` as a subprocess against the mock (docs/cli.md#mp-account, docs/cli.md#commands). */
 import {
   chmodSync,
   existsSync,
@@ -340,7 +340,7 @@ describe('mp account update / remove / use / show', () => {
   });
 });
 
-describe('argument checks (spec 05 §5.2–5.3)', () => {
+describe('argument checks (docs/cli.md#mp-account-add)', () => {
   it('a missing --type is a usage error (exit 2), not an empty type', async () => {
     const t = await setup();
     const result = await t.mp(['account', 'add', 'x']);

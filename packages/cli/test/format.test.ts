@@ -1,4 +1,4 @@
-/** The fixed-width tables of `project list` and `workspace list` (spec 05 §7.1, §8.1). */
+/** The fixed-width tables of `project list` and `workspace list` (docs/cli.md#mp-project-list, docs/cli.md#commands). */
 import { describe, expect, it } from 'vitest';
 import { renderFixedTable } from '../src/format';
 

@@ -1,4 +1,4 @@
-/** Global options, usage errors, help, version and completion (spec 05 §1–3). */
+/** Global options, usage errors, help, version and completion (docs/cli.md#global-options). */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -202,7 +202,7 @@ describe('mp', () => {
   );
 });
 
-describe('--show-completion and --install-completion (spec 05 §1)', () => {
+describe('--show-completion and --install-completion (docs/cli.md#global-options)', () => {
   it('--show-completion prints the script of the shell in $SHELL, the same as `mp completion`', async () => {
     const t = await setup();
     for (const shell of ['bash', 'zsh', 'fish']) {

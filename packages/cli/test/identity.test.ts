@@ -1,4 +1,4 @@
-/** `mp project`, `mp workspace`, `mp target`, `mp session` (spec 05 §7–10, 04 §9). */
+/** `mp project`, `mp workspace`, `mp target`, `mp session` (docs/cli.md#mp-project, docs/files.md#bridge-file). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ describe('mp project', () => {
     await t.withTeam();
     const table = await t.mp(['project', 'list']);
     expect(table.code).toBe(0);
-    // Spec 05 §7.1's fixed layout: NAME at column 18, ORG at column 52.
+    // docs/cli.md#mp-project-list's fixed layout: NAME at column 18, ORG at column 52.
     expect(table.stdout).toBe(
       [
         `  ${'ID'.padEnd(16)}${'NAME'.padEnd(34)}ORG`,
@@ -86,7 +86,7 @@ describe('mp workspace', () => {
     const t = await setup();
     await t.withTeam();
     const table = await t.mp(['workspace', 'list']);
-    // Spec 05 §8.1's fixed layout: NAME at column 16, DEFAULT at column 50.
+    // docs/cli.md#commands's fixed layout: NAME at column 16, DEFAULT at column 50.
     expect(table.stdout).toBe(
       [
         `${'ID'.padEnd(16)}${'NAME'.padEnd(34)}DEFAULT`,

@@ -1,4 +1,4 @@
-/** `mp account login` and `mp login` through the real PKCE flow against the mock (spec 05 §5.8, §6; 09 §8). */
+/** `mp account login` and `mp login` through the real PKCE flow against the mock (docs/cli.md#mp-account-login, docs/testkit.md#query-routes). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultFixture, redirectFor, simulateBrowser } from '@mixpanel-data/testkit';

@@ -44,7 +44,7 @@ async function tty(answers: string[], env: Record<string, string> = {}, stderrIs
 
 const loginEnv = { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' };
 
-describe('the /me spinner of mp login (spec 05 §6.3)', () => {
+describe('the /me spinner of mp login (docs/cli.md#new-service-account-or-token)', () => {
   const slowMe = () =>
     mock!.inject({ match: { path: '/api/app/me' }, action: 'pass', delay_ms: 350 });
 

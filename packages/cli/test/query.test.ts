@@ -1,4 +1,4 @@
-/** `mp inspect events`, `mp query segmentation`, and API errors at the terminal (spec 07 §8, 08 §6). */
+/** `mp inspect events`, `mp query segmentation`, and API errors at the terminal (docs/http.md#status-to-error-mapping, docs/errors.md#exit-codes). */
 import { readFileSync } from 'node:fs';
 import { fnv1a32 } from '@mixpanel-data/testkit';
 import { describe, expect, it } from 'vitest';

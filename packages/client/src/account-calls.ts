@@ -36,7 +36,7 @@ export function meCacheOf(ctx: Context): MeDiskCache {
   });
 }
 
-/** Domain of a /me project → its region, or null when unknown (spec 06 §10 step 6). */
+/** Domain of a /me project → its region, or null when unknown (docs/oauth.md#logging-in-an-existing-account step 6). */
 export function regionOfDomain(domain: string | null | undefined): Region | null {
   if (!domain) return null;
   let host = domain

@@ -13,7 +13,7 @@ import { type ProbeCredential, probeRegion } from './region-probe';
 import type { Context } from './sources';
 
 /**
- * `mp account add` with discovery (spec 05 §5.2 steps 4–5): probes the
+ * `mp account add` with discovery (docs/cli.md#mp-account-add steps 4–5): probes the
  * region when a service account or static token has none, and derives the
  * name from `/me` when none is given; then adds the account.
  */

@@ -9,7 +9,7 @@ import {
   ServerError,
 } from '@mixpanel-data/auth-core';
 
-/** The captured body of a failed response (spec 07 §5.4): parsed JSON, else ≤ 500 chars of text, else null. */
+/** The captured body of a failed response (docs/http.md#status-to-error-mapping): parsed JSON, else ≤ 500 chars of text, else null. */
 export function captureBody(text: string): unknown {
   if (text === '') return null;
   try {
@@ -19,7 +19,7 @@ export function captureBody(text: string): unknown {
   }
 }
 
-/** The "body error" of spec 07 §8: `b.error` (as a string), or the first 200 chars of a text body. */
+/** The "body error" of docs/http.md#status-to-error-mapping: `b.error` (as a string), or the first 200 chars of a text body. */
 export function bodyError(body: unknown): string | null {
   if (typeof body === 'string') return body.slice(0, 200) || null;
   if (body && typeof body === 'object' && !Array.isArray(body) && 'error' in body) {
@@ -38,7 +38,7 @@ export interface FailedRequest extends APIErrorOptions {
   retryAfter?: number | null;
 }
 
-/** Maps a final non-2xx response to our error (spec 07 §8). */
+/** Maps a final non-2xx response to our error (docs/http.md#status-to-error-mapping). */
 export function errorForStatus(failed: FailedRequest): MixpanelDataError {
   const {
     statusCode: status,

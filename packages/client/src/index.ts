@@ -6,14 +6,13 @@ export {
   loadBridge,
 } from '@mixpanel-data/bridge';
 export { regionOfDomain } from './account-calls';
-export { bodyError, captureBody, errorForStatus } from './error-mapping';
+export { errorForStatus } from './error-mapping';
 export {
   detectAuthType,
   type LoginOptions,
   type LoginUnifiedOptions,
   type LoginUnifiedResult,
 } from './login';
-export { ME_CACHE_TTL_SECONDS, MeDiskCache } from './me-service';
 export {
   accounts,
   createAccounts,
@@ -23,25 +22,23 @@ export {
   session,
   targets,
 } from './namespaces';
-export { keysInOrder } from './ordered-json';
 export type { ProjectChoice } from './project-choice';
 export type { ProbeCredential, ProbeOptions } from './region-probe';
 export {
   checkSegmentationRequest,
-  localDate,
   normalizeOn,
   type SegmentationResult,
   type SegmentationUnit,
 } from './segmentation';
 export type { SessionView } from './session-view';
-export { Context, type ContextOptions, type Sources } from './sources';
+export type { ClientOptions, ContextOptions, Sources } from './sources';
 export {
   backoffMs,
   type CallOptions,
   type Family,
   MixpanelApiClient,
   parseRetryAfter,
-  Transport,
+  type Transport,
   type TransportOptions,
 } from './transport';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';

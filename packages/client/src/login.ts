@@ -140,7 +140,7 @@ export interface LoginUnifiedResult {
   readonly projectName: string | null;
 }
 
-/** Which account type `mp login` will create or refresh (spec 05 §6.1 step 3). */
+/** Which account type `mp login` will create or refresh (docs/cli.md#flag-checks step 3). */
 export function detectAuthType(
   options: { serviceAccount?: boolean | undefined; tokenEnv?: string | undefined },
   env: Env,
@@ -175,7 +175,7 @@ const loginHint = (type: AccountType) =>
       : 'mp login';
 
 /**
- * The guided `mp login` (spec 05 §6, 06 §11): validates the flags, then
+ * The guided `mp login` (docs/cli.md#mp-login, docs/oauth.md#login-overview): validates the flags, then
  * refreshes an existing account named by `name`, or creates a new one (a
  * service account or static token found in the environment, or a browser
  * login), picks its project and name, and makes it active.

@@ -42,7 +42,7 @@ function stripMembers(me: MeResponse): MeResponse {
 }
 
 /**
- * The on-disk `/me` cache, `<root>/accounts/NAME/me.json` (spec 07 §9.3):
+ * The on-disk `/me` cache, `<root>/accounts/NAME/me.json` (docs/http.md#me-cache):
  * 24 h, member lists stripped, 0600 in a 0700 directory; anything unsafe,
  * unreadable, stale or no longer matching the model is a miss (never fatal).
  * Accounts synthesised from environment variables are never cached on disk.
@@ -136,7 +136,7 @@ export async function fetchMe(
   return { me: parseMe(raw), text };
 }
 
-/** Maps a /me failure to the errors of spec 07 §9.4 (401/403 become ConfigError with the fix). */
+/** Maps a /me failure to the errors of docs/http.md#me-service (401/403 become ConfigError with the fix). */
 export function meFailure(error: unknown, account: Account): unknown {
   const name = account.name;
   if (AuthenticationError.isInstance(error)) {

@@ -52,7 +52,7 @@ import { oauthNetOptions } from './version';
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export type NamespaceOptions = ClientOptions;
 
-/** `mp.accounts`: manage accounts, log in and out, test, export bridges (spec 02 §8.1, 06 §10, §14). */
+/** `mp.accounts`: manage accounts, log in and out, test, export bridges (docs/files.md#account-operations, docs/oauth.md#logging-in-an-existing-account, docs/oauth.md#login-overview). */
 export function createAccounts(options: NamespaceOptions = {}) {
   return accountsOf(new Context(options));
 }
@@ -98,7 +98,7 @@ export function accountsOf(ctx: Context) {
       return view.getAccount(chosen);
     },
 
-    /** Probes `GET /api/app/me` for the account (named, else active). Never throws (spec 08 §5). */
+    /** Probes `GET /api/app/me` for the account (named, else active). Never throws (docs/errors.md#account-test-results). */
     async test(name?: string): Promise<AccountTestResult> {
       const label = name ?? '(none)';
       try {
@@ -175,8 +175,8 @@ export function accountsOf(ctx: Context) {
     },
 
     /**
-     * Writes a v2 bridge file for an account of this machine's config (spec 04
-     * §8): the named or active account, `[settings].custom_header` as
+     * Writes a v2 bridge file for an account of this machine's config (docs/files.md#bridge-export):
+     * the named or active account, `[settings].custom_header` as
      * headers, optional project/workspace pins, and for a browser account its
      * tokens as they are on disk (no refresh). Returns the path.
      */
@@ -211,7 +211,7 @@ export function accountsOf(ctx: Context) {
       const header = view.getCustomHeader();
       let tokens = null;
       if (account.type === 'oauth_browser') {
-        // Spec 04 §8.1 step 4: a missing scope exports as "", a missing token_type as "Bearer".
+        // docs/files.md#bridge-export step 4: a missing scope exports as "", a missing token_type as "Bearer".
         tokens = ctx.tokenStore.readTokens(account.name, {
           defaults: { scope: '', token_type: 'Bearer' },
         });
@@ -232,12 +232,12 @@ export function accountsOf(ctx: Context) {
       });
     },
 
-    /** The guided `mp login` (spec 05 §6): refresh or create an account, pick its project and name, activate it. */
+    /** The guided `mp login` (docs/cli.md#mp-login): refresh or create an account, pick its project and name, activate it. */
     loginUnified(loginOptions: LoginUnifiedOptions): Promise<LoginUnifiedResult> {
       return loginUnified(ctx, loginOptions);
     },
 
-    /** `add` that probes the region and derives the name from /me when they are not given (spec 05 §5.2). */
+    /** `add` that probes the region and derives the name from /me when they are not given (docs/cli.md#mp-account-add). */
     addDiscovering(
       name: string | undefined,
       fields: AddAccountFields,
@@ -258,7 +258,7 @@ export function accountsOf(ctx: Context) {
   };
 }
 
-/** `mp.session`: the persisted `[active]` block (spec 02 §8.4). */
+/** `mp.session`: the persisted `[active]` block (docs/files.md#session-operations). */
 export function createSession(options: ClientOptions = {}) {
   const ctx = new Context(options);
   return {
@@ -279,7 +279,7 @@ export function createSession(options: ClientOptions = {}) {
   };
 }
 
-/** `mp.targets`: saved account + project (+ workspace) triples (spec 02 §8.3). */
+/** `mp.targets`: saved account + project (+ workspace) triples (docs/files.md#target-operations). */
 export function createTargets(options: ContextOptions = {}) {
   const ctx = new Context(options);
   const store = () => ctx.configStore;

@@ -6,7 +6,7 @@ import {
 } from '@mixpanel-data/auth-core';
 import { keysInOrder } from './ordered-json';
 
-/** `Acme Corp` → `acme-corp` (spec 05 §6.6): NFKD, ASCII only, lower case, `-` runs, ≤ 32 chars. */
+/** `Acme Corp` → `acme-corp` (docs/cli.md#account-names): NFKD, ASCII only, lower case, `-` runs, ≤ 32 chars. */
 export function slugify(name: string | null | undefined): string {
   if (!name) return '';
   const ascii = name
@@ -47,7 +47,7 @@ export function organizationsInOrder(
 /**
  * The name for a new account: `--name`, else derived from /me; valid and not
  * taken. With a derived name whose first choice was taken, also the note of
- * spec 05 §6.2, for the caller to print once the account exists.
+ * docs/cli.md#re-login, for the caller to print once the account exists.
  */
 export function newAccountName(
   name: string | undefined,

@@ -14,7 +14,7 @@ export interface ProjectChoice {
   readonly label: string;
 }
 
-/** The /me projects in picker order (spec 05 §6.5): organization name, then project name; unknown organizations last. */
+/** The /me projects in picker order (docs/cli.md#project-selection): organization name, then project name; unknown organizations last. */
 export function projectChoices(me: MeResponse): ProjectChoice[] {
   const orgs = me.organizations ?? {};
   const entries = Object.entries(me.projects ?? {}).map(([id, project]) => ({
@@ -45,7 +45,7 @@ const listProjects = (me: MeResponse) =>
     .join('\n');
 
 /**
- * The project for a new login (spec 05 §6.5): `--project` (must be visible,
+ * The project for a new login (docs/cli.md#project-selection): `--project` (must be visible,
  * else ProjectNotFoundError), `MP_PROJECT_ID` (must be visible, else
  * ConfigError), the only one, none, or the `pick` callback's choice when
  * there are several (no callback → ConfigError listing them).

@@ -45,7 +45,7 @@ function bearerOf(credential: ProbeCredential, env: Env): string {
 }
 
 /**
- * Finds the region where a credential works (spec 06 §16): `GET /api/app/me`
+ * Finds the region where a credential works (docs/oauth.md#region-probing): `GET /api/app/me`
  * in us, eu, in order; the first 200 wins. All failing →
  * RegionProbeError, or RegionProbeNetworkError when none was reachable.
  */

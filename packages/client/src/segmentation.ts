@@ -3,7 +3,7 @@ import { ArgumentError } from '@mixpanel-data/auth-core';
 /** The time bucket of a segmentation. */
 export type SegmentationUnit = 'day' | 'week' | 'month';
 
-/** What `ws.segmentation()` returns (spec 07 §12); `toJSON()` uses snake_case keys. */
+/** What `ws.segmentation()` returns (docs/http.md#segmentation); `toJSON()` uses snake_case keys. */
 export interface SegmentationResult {
   readonly event: string;
   readonly fromDate: string;

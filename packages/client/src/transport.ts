@@ -104,7 +104,7 @@ export class Transport {
   }
 }
 
-/** `min(1 s × 2^attempt, 60 s)` plus up to 10 % jitter (spec 07 §7.1), in ms. */
+/** `min(1 s × 2^attempt, 60 s)` plus up to 10 % jitter (docs/http.md#rate-limits-and-retry-after), in ms. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(1000 * 2 ** attempt, 60_000);
   return base + Math.random() * base * 0.1;
@@ -123,7 +123,7 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
 }
 
 /**
- * The HTTP transport of a Workspace (spec 07 §2–§8): one ky instance for its
+ * The HTTP transport of a Workspace (docs/http.md#client-construction–docs/http.md#status-to-error-mapping): one ky instance for its
  * whole life (so `use()` never rebuilds it), auth and custom headers composed
  * per request, project parameters per family, 429 and GET-5xx retries with
  * Retry-After, one reactive refresh on 401 for browser accounts, and every
@@ -163,7 +163,7 @@ export class MixpanelApiClient {
   /**
    * A new client for another project (and optionally one of its workspaces)
    * that shares this one's transport, timeouts, retries, token resolver and
-   * headers (spec 07 §13). This client is unchanged.
+   * headers (docs/http.md#transport-reuse). This client is unchanged.
    */
   withProject(projectId: string, workspaceId?: number): MixpanelApiClient {
     const project = new Project({ id: projectId });
@@ -259,7 +259,7 @@ export class MixpanelApiClient {
   }
 
   /**
-   * The escape hatch (spec 07 §5.3): any Mixpanel URL (a path starting with
+   * The escape hatch (docs/http.md#escape-hatch-request): any Mixpanel URL (a path starting with
    * `/` is taken relative to the region's main origin); adds `query_origin`,
    * not `project_id`; the caller's headers go last, so it can replace
    * `Authorization` deliberately.
@@ -414,7 +414,7 @@ export class MixpanelApiClient {
       const text = await response.text().catch(() => '');
       if (status >= 200 && status < 300) {
         options.onText?.(text);
-        // 204 has no body by definition; any other 2xx must carry JSON (spec 07 §8).
+        // 204 has no body by definition; any other 2xx must carry JSON (docs/http.md#status-to-error-mapping).
         if (status === 204) return family === 'app' ? { status: 'ok' } : null;
         try {
           return JSON.parse(text);

@@ -18,7 +18,7 @@ const userAgents: Partial<Record<'lib' | 'cli', string>> = {};
 
 /**
  * What the client hands to oauth-pkce for its requests: the base-URL
- * override, the fetch, and the client's own User-Agent (spec 06 §2.3: OAuth
+ * override, the fetch, and the client's own User-Agent (docs/oauth.md#oauth-http-settings: OAuth
  * requests carry the same User-Agent as the API client).
  */
 export function oauthNetOptions(options: {

@@ -198,7 +198,7 @@ export class Workspace {
   }
 
   /**
-   * Switches axes in place and returns this Workspace (spec 03 §10): the new
+   * Switches axes in place and returns this Workspace (docs/resolution.md#switching-with-use): the new
    * account's credentials are checked locally first, `persist` writes first,
    * and on any error nothing changes. The transport is kept.
    */
@@ -217,7 +217,7 @@ export class Workspace {
       !next.session.account.equals(this.session.account);
     if (accountChanged) this.#checkCredentials(next.session.account);
     if (persist) this.#persist(next.session);
-    // Spec 07 §13: every swap drops the /me memory and discovery caches; an
+    // docs/http.md#transport-reuse: every swap drops the /me memory and discovery caches; an
     // account, project or target swap also drops the resolved workspace.
     const projectSwapped =
       accountChanged ||
@@ -234,7 +234,7 @@ export class Workspace {
     return this;
   }
 
-  /** The local-only credential check of spec 03 §10.2 (no network). */
+  /** The local-only credential check of docs/resolution.md#atomicity (no network). */
   #checkCredentials(account: Account): void {
     if (account.type === 'service_account') basicAuthHeader(account);
     else if (account.type === 'oauth_token') this.#resolver.getStaticToken(account);
@@ -260,7 +260,7 @@ export class Workspace {
 
   // ---------------------------------------------------------------- /me
 
-  /** The `/me` payload: memory, then the 24 h disk cache, then the network (spec 07 §9.4). */
+  /** The `/me` payload: memory, then the 24 h disk cache, then the network (docs/http.md#me-service). */
   async me(options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<MeResponse> {
     const account = this.account;
     if (!options.forceRefresh) {
@@ -381,7 +381,7 @@ export class Workspace {
   }
 
   /**
-   * App-API paths (spec 07 §4.3). `domain` is the rest of the path, with or
+   * App-API paths (docs/http.md#project-and-workspace-parameters). `domain` is the rest of the path, with or
    * without a leading slash. Project-scoped: `/projects/{pid}/<domain>`.
    */
   projectPath(domain: string): string {
@@ -408,7 +408,7 @@ export class Workspace {
   // ------------------------------------------------------------ queries
 
   /**
-   * Event names of the project, sorted by code point (spec 07 §11). Defaults:
+   * Event names of the project, sorted by code point (docs/http.md#events). Defaults:
    * limit 5000, from 2000-01-01, to today (local). A 403 "exceeds N days"
    * without an explicit `fromDate` is retried once from today − N days.
    */
@@ -444,7 +444,7 @@ export class Workspace {
     return [...names];
   }
 
-  /** Counts of one event over time, optionally split by a property (spec 07 §12). */
+  /** Counts of one event over time, optionally split by a property (docs/http.md#segmentation). */
   async segmentation(
     event: string,
     options: {
@@ -485,7 +485,7 @@ export class Workspace {
   /**
    * An authenticated call to any Mixpanel URL (a path is taken relative to the
    * region's origin). The URL's own query is kept; `params` add to it. The body
-   * is `json` (spec 07 §5.3 names it `jsonBody`; both are accepted) or `form`.
+   * is `json` (docs/http.md#escape-hatch-request names it `jsonBody`; both are accepted) or `form`.
    */
   async request(
     method: string,

@@ -1,4 +1,4 @@
-/** `mp login` and `mp account add` discovery in the library (spec 05 §5.2, §6; 06 §11, §16). */
+/** `mp login` and `mp account add` discovery in the library (docs/cli.md#mp-account-add, docs/oauth.md#authorize-url; docs/oauth.md#login-overview, docs/oauth.md#region-probing). */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultFixture, startMockMixpanel } from '@mixpanel-data/testkit';
@@ -23,7 +23,7 @@ const errorOf = (promise: Promise<unknown>) =>
   );
 const first = async <T>(choices: T[]) => choices[0]!;
 
-describe('naming (spec 05 §6.6)', () => {
+describe('naming (docs/cli.md#account-names)', () => {
   it.each([
     ['Acme Corp', 'acme-corp'],
     ['Café Industries', 'cafe-industries'],
@@ -67,7 +67,7 @@ describe('naming (spec 05 §6.6)', () => {
   });
 });
 
-describe('probeRegion (spec 06 §16)', () => {
+describe('probeRegion (docs/oauth.md#region-probing)', () => {
   const mocks: Awaited<ReturnType<typeof startMockMixpanel>>[] = [];
   afterEach(async () => {
     for (const mock of mocks.splice(0)) await mock.close();
@@ -126,7 +126,7 @@ describe('probeRegion (spec 06 §16)', () => {
   });
 });
 
-describe('loginUnified (spec 05 §6)', () => {
+describe('loginUnified (docs/cli.md#mp-login)', () => {
   it('a service account from the environment: region probed, name derived, project picked, made active', async () => {
     const t = await setup({}, { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' });
     const notes: string[] = [];
@@ -265,7 +265,7 @@ describe('loginUnified (spec 05 §6)', () => {
   });
 });
 
-describe('addDiscovering (spec 05 §5.2)', () => {
+describe('addDiscovering (docs/cli.md#mp-account-add)', () => {
   it('probes the region and derives the name when they are missing', async () => {
     const t = await setup();
     const summary = await t.accounts.addDiscovering(undefined, {

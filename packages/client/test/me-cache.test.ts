@@ -1,6 +1,6 @@
 /**
  * The on-disk /me cache against hostile files and concurrent writers
- * (spec 07 §9.3, §15.8): a symlinked or too-open me.json is ignored with a
+ * (docs/http.md#me-cache): a symlinked or too-open me.json is ignored with a
  * warning that names no path, and writers in several processes always leave
  * a parseable file behind.
  */

@@ -1,4 +1,4 @@
-/** The accounts, session and targets namespaces against the mock and real files (specs 02 §8, 06 §10, §14, 08 §5). */
+/** The accounts, session and targets namespaces against the mock and real files (docs/files.md#config-store-operations, docs/oauth.md#logging-in-an-existing-account, docs/errors.md#error-catalogue, docs/errors.md#account-test-results). */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -71,7 +71,7 @@ describe('accounts.test — never throws', () => {
   });
 });
 
-describe('accounts.login (spec 06 §10)', () => {
+describe('accounts.login (docs/oauth.md#logging-in-an-existing-account)', () => {
   it('writes tokens.json (0600), backfills the smallest project id, writes me.json, returns the user', async () => {
     const t = await setup();
     const result = await t.login();
@@ -86,7 +86,7 @@ describe('accounts.login (spec 06 §10)', () => {
     expect(JSON.stringify(result)).not.toMatch(/mock-at-|mock-rt-/);
   });
 
-  it("OAuth requests (register, exchange, refresh) carry the API client's User-Agent (spec 06 §2.3)", async () => {
+  it("OAuth requests (register, exchange, refresh) carry the API client's User-Agent (docs/oauth.md#oauth-http-settings)", async () => {
     const t = await setup();
     await t.login();
     t.mock.tokens.expire('all');
@@ -157,7 +157,7 @@ describe('logout, token', () => {
   });
 });
 
-describe('bridge export and removal (spec 04 §8, §10)', () => {
+describe('bridge export and removal (docs/files.md#bridge-export, docs/files.md#bridge-removal)', () => {
   it('exports a browser account with its tokens, the settings header and pins; identical bytes twice', async () => {
     const t = await setup();
     await t.login();
@@ -182,7 +182,7 @@ describe('bridge export and removal (spec 04 §8, §10)', () => {
     expect(t.accounts.removeBridge({ at: to })).toBe(false);
   });
 
-  it('a tokens.json without scope or token_type exports them as "" and "Bearer" (spec 04 §8.1)', async () => {
+  it('a tokens.json without scope or token_type exports them as "" and "Bearer" (docs/files.md#bridge-export)', async () => {
     const t = await setup();
     await t.login();
     const path = join(t.home, '.mp', 'accounts', 'personal', 'tokens.json');

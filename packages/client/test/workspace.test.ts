@@ -1,4 +1,4 @@
-/** The Workspace against the mock Mixpanel: construction, switching, and the calls (specs 03, 07). */
+/** The Workspace against the mock Mixpanel: construction, switching, and the calls (docs/resolution.md#resolution-order, 07). */
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fnv1a32 } from '@mixpanel-data/testkit';
@@ -25,7 +25,7 @@ const errorOf = (promise: Promise<unknown>) =>
     (error) => error as MixpanelDataError,
   );
 
-describe('construction (spec 03 §9)', () => {
+describe('construction (docs/resolution.md#workspace-construction)', () => {
   it('uses [active] when nothing else is given, and per-axis overrides', async () => {
     const t = await setup();
     const ws = t.workspace();
@@ -74,7 +74,7 @@ describe('construction (spec 03 §9)', () => {
   });
 });
 
-describe('use() (spec 03 §10, 07 §13)', () => {
+describe('use() (docs/resolution.md#switching-with-use, docs/http.md#transport-reuse)', () => {
   it('switches workspace, project and account in place, keeping the transport', async () => {
     const t = await setup();
     await t.login();
@@ -160,7 +160,7 @@ describe('use() (spec 03 §10, 07 §13)', () => {
   });
 });
 
-describe('headers and routing (spec 07 §4)', () => {
+describe('headers and routing (docs/http.md#headers)', () => {
   it('a custom header from settings and the env pair reach every call; Authorization cannot be replaced', async () => {
     const t = await setup(
       {},
@@ -243,7 +243,7 @@ describe('headers and routing (spec 07 §4)', () => {
   });
 });
 
-describe('App-API paths (spec 07 §4.3)', () => {
+describe('App-API paths (docs/http.md#project-and-workspace-parameters)', () => {
   it('project-scoped, workspace-if-pinned and workspace-required paths', async () => {
     const t = await setup();
     const ws = t.workspace();
@@ -272,7 +272,7 @@ describe('App-API paths (spec 07 §4.3)', () => {
   });
 });
 
-describe('client.withProject() and close() (spec 07 §13)', () => {
+describe('client.withProject() and close() (docs/http.md#transport-reuse)', () => {
   it('withProject() queries another project through the same transport, leaving the original alone', async () => {
     const t = await setup();
     const ws = t.workspace({ maxRetries: 0, timeoutMs: 5_000 });
@@ -324,7 +324,7 @@ describe('client.withProject() and close() (spec 07 §13)', () => {
   });
 });
 
-describe('retries and errors (spec 07 §7–8)', () => {
+describe('retries and errors (docs/http.md#retries)', () => {
   it('429 with Retry-After 1 is retried and succeeds', async () => {
     const t = await setup();
     t.mock.rateLimit('/api/query/events/names', { times: 1, retryAfter: '1' });
@@ -452,7 +452,7 @@ describe('retries and errors (spec 07 §7–8)', () => {
   });
 });
 
-describe('events() and segmentation() (spec 07 §11–12)', () => {
+describe('events() and segmentation() (docs/http.md#events)', () => {
   it('retries a 90-day project once from today − 90 and caches the sorted result', async () => {
     const t = await setup();
     const ws = t.workspace({ project: '3018488' });
@@ -543,7 +543,7 @@ describe('segmentation() checks its request before sending it', () => {
   );
 });
 
-describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
+describe('cache and failure edges (docs/http.md#timeouts-and-cancellation, docs/http.md#status-to-error-mapping, docs/http.md#me-cache, docs/http.md#transport-reuse)', () => {
   it('a me.json that is JSON but not an object is a miss: warned about, deleted and fetched again', async () => {
     for (const content of ['null', '[]', '"x"']) {
       const t = await setup();
@@ -645,7 +645,7 @@ describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
     expect(relative!.query).toEqual({ limit: '2', query_origin: 'mixpanel-data-ts' });
   });
 
-  it('request() takes the body as jsonBody (spec 07 §5.3) as well as json, not both', async () => {
+  it('request() takes the body as jsonBody (docs/http.md#escape-hatch-request) as well as json, not both', async () => {
     const t = await setup();
     const ws = t.workspace();
     await ws
@@ -713,7 +713,7 @@ describe('cache and failure edges (spec 07 §6, §8, §9.3, §13)', () => {
   });
 });
 
-describe('/me, projects, workspaces (spec 07 §9–10)', () => {
+describe('/me, projects, workspaces (docs/http.md#the-me-call)', () => {
   it('caches /me in memory and on disk (0600, member lists stripped), refreshes on request', async () => {
     const t = await setup();
     const ws = t.workspace();
@@ -806,7 +806,7 @@ describe('a machine with only a bridge file', () => {
   });
 });
 
-describe('a bridged browser account on a remote machine (spec 04 §6–7)', () => {
+describe('a bridged browser account on a remote machine (docs/files.md#token-materialization)', () => {
   it('materialises the bridge tokens locally and uses them; without a client record a refresh names the bridge', async () => {
     const host = await setup();
     await host.login();

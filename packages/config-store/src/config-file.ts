@@ -33,7 +33,7 @@ export function readConfigText(where: Locations): string | null {
   return text;
 }
 
-/** The parsed, lazily validated config (spec 02 §3): every call reads the file again. */
+/** The parsed, lazily validated config (docs/files.md#reading-configtoml): every call reads the file again. */
 export function readConfig(where: Locations): ConfigView {
   const text = readConfigText(where);
   return new ConfigView(text ? parseToml(text, where.configPath) : {}, where.configPath);
@@ -44,7 +44,7 @@ const snapshot = (value: unknown) =>
   JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? `${item}n` : item));
 
 /**
- * One read-modify-write transaction (spec 02 §5): take the lock, read and
+ * One read-modify-write transaction (docs/files.md#writing-configtoml): take the lock, read and
  * parse the file, let `mutate` change a copy of the document, validate the
  * whole file, then write it atomically — exactly once, and only if it
  * changed. Any error leaves the file byte-for-byte as it was.
@@ -61,7 +61,7 @@ export function transactConfig<T>(
   if (!existsSync(parent)) ensurePrivateDir(parent);
   else if (where.defaultRoot && parent === where.root) {
     try {
-      chmodSync(parent, 0o700); // best effort (spec 02 §5.1 step 1): a failure here is not fatal
+      chmodSync(parent, 0o700); // best effort (docs/files.md#atomic-writes step 1): a failure here is not fatal
     } catch {}
   }
   return withLock(

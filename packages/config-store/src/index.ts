@@ -5,7 +5,6 @@ export {
   CredentialReadRefusal,
   ensurePrivateDir,
   isMissing,
-  isProcessAlive,
   MAX_CREDENTIAL_BYTES,
   type ReadOptions,
   readPrivateFile,

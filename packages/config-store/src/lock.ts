@@ -137,7 +137,7 @@ function timeoutError(target: string, timeoutMs: number): LockTimeoutError {
 
 /**
  * Runs `task` while holding the cross-process lock of `target` (the file
- * `<target>.lock`, spec 02 §5.3). Synchronous: waits in short sleeps up to
+ * `<target>.lock`, docs/files.md#locks). Synchronous: waits in short sleeps up to
  * `timeoutMs`, then throws LockTimeoutError. A crashed holder's lock is broken at
  * once; a live holder's only after `staleMs`.
  */

@@ -18,7 +18,7 @@ export interface LocationOptions {
   storageDir?: string | undefined;
 }
 
-/** The files and directories of spec 02 §1 and §7, computed now (never cached). */
+/** The files and directories of docs/files.md#locations and docs/files.md#configtoml, computed now (never cached). */
 export interface Locations {
   readonly home: string;
   /** `MP_CONFIG_PATH`, else `<home>/.mp/config.toml`. */
@@ -30,7 +30,7 @@ export interface Locations {
   accountDir(name: string): string;
   tokensPath(name: string): string;
   mePath(name: string): string;
-  /** The per-account mirror of the client record (spec 06 §4.5). */
+  /** The per-account mirror of the client record (docs/oauth.md#client-records-and-which-one-wins). */
   accountClientPath(name: string): string;
   /** The shared per-region client record `<root>/oauth/client_<region>.json`. */
   clientPath(region: Region): string;

@@ -43,7 +43,7 @@ export interface ReadOptions {
 }
 
 /**
- * Why a credential file was refused (spec 02 §6). The message is the
+ * Why a credential file was refused (docs/files.md#permissions-and-credential-reads). The message is the
  * reference's wording; callers wrap it in their own error (ConfigError,
  * OAuthError) or treat it as a cache miss.
  */
@@ -191,7 +191,7 @@ export interface WriteOptions {
 }
 
 /**
- * Writes `data` to `path` atomically (spec 02 §5.1): a sibling temp file
+ * Writes `data` to `path` atomically (docs/files.md#atomic-writes): a sibling temp file
  * `<name>.tmp.<pid>.<threadId>` created with O_CREAT|O_EXCL and the final
  * mode, every byte written, fsync, close, rename over `path`. On any failure
  * the temp file is removed and the previous file is left as it was. The parent

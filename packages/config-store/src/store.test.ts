@@ -24,7 +24,7 @@ const sa = {
   secret: 'Zx81-secret',
 } as const;
 
-/** The illustrative config of spec 02 §2, built through the store. */
+/** The illustrative config of docs/files.md#configtoml, built through the store. */
 function specFixture() {
   const t = tempHome();
   t.store.addAccount('ops-sa', { ...sa, defaultProject: '4400117' });
@@ -434,7 +434,7 @@ describe('targets', () => {
     );
   });
 
-  it('apply reproduces the worked example of spec 02 §8.5', () => {
+  it('apply reproduces the worked example of docs/files.md#worked-example', () => {
     const t = specFixture();
     const before = t.store.getAccount('me');
     t.store.applyTarget('checkout');

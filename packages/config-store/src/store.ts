@@ -98,7 +98,7 @@ function dropIfEmpty(document: ConfigDocument, key: string): void {
 
 const reveal = (value: string | Secret | undefined) => (isSecret(value) ? value.reveal() : value);
 
-/** Input paths refuse empty secrets and names (reads accept them: spec 01 §2). */
+/** Input paths refuse empty secrets and names (reads accept them: docs/errors.md#secrets-and-redaction). */
 function refuseEmpty(name: string, fields: object): void {
   for (const key of ['secret', 'token', 'tokenEnv', 'username'] as const) {
     const value = reveal((fields as Record<string, string | Secret | undefined>)[key]);
@@ -141,7 +141,7 @@ function checkWorkspaceId(workspace: number): number {
 
 /**
  * Every operation on `~/.mp/config.toml` with the library semantics of
- * spec 02 §8. Reads go straight to the file (no cache: another process may
+ * docs/files.md#config-store-operations Reads go straight to the file (no cache: another process may
  * have changed it); each write is one locked, atomic transaction that leaves
  * the file byte-for-byte unchanged when it fails.
  */
@@ -376,7 +376,7 @@ export class ConfigStore {
 
   /**
    * The single-transaction combiner behind `session.use` and
-   * `Workspace.use({persist: true})` (spec 02 §8.2): active account and
+   * `Workspace.use({persist: true})` (docs/files.md#active-block-operations): active account and
    * workspace, and the project as the (explicit or active) account's
    * `default_project`.
    */
@@ -478,7 +478,7 @@ export class ConfigStore {
   }
 
   /**
-   * The persistent "use" of a target (spec 02 §8.3): the target's project
+   * The persistent "use" of a target (docs/files.md#target-operations): the target's project
    * becomes its account's `default_project`, and `[active]` becomes the
    * target's account and workspace (a target without one clears the pin).
    */

@@ -95,7 +95,7 @@ function homeWithText(text: string) {
   return t;
 }
 
-describe('a legacy [active] block (spec 02 §3–4)', () => {
+describe('a legacy [active] block (docs/files.md#reading-configtoml)', () => {
   const legacy = `[active]
 account = "a"
 project_id = "1"
@@ -125,7 +125,7 @@ region = "us"
   });
 });
 
-describe('unknown tables round-trip (spec 02 §2.5)', () => {
+describe('unknown tables round-trip (docs/files.md#other-keys-and-tables)', () => {
   it('an integer beyond 2^53 in an unknown table is read and written back exactly', () => {
     const t = homeWithText('[weird]\nbig = 9007199254740993\n');
     expect(t.store.listAccounts()).toEqual([]);

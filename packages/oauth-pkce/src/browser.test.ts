@@ -1,4 +1,4 @@
-/** `$BROWSER` read as Python's webbrowser reads it (spec 06 §7.1 step 2), launched for real. */
+/** `$BROWSER` read as Python's webbrowser reads it (docs/oauth.md#opening-the-browser step 2), launched for real. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

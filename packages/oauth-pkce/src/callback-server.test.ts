@@ -19,7 +19,7 @@ const get = (port: number, path: string, method = 'GET') =>
     body: await r.text(),
   }));
 
-describe('the loopback callback server (spec 06 §5)', () => {
+describe('the loopback callback server (docs/oauth.md#callback-server)', () => {
   it('answers a good callback with a success page and resolves code and state', async () => {
     const server = await start({ state: 'S1' });
     expect(server.redirectUri).toBe(`http://localhost:${server.port}/callback`);

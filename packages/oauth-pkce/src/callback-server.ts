@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { OAuthError } from '@mixpanel-data/auth-core';
 import { errorPage, SUCCESS_PAGE } from './pages';
 
-/** The loopback ports tried in order (spec 06 §5.1). */
+/** The loopback ports tried in order (docs/oauth.md#callback-ports). */
 export const CALLBACK_PORTS: readonly number[] = [19284, 19285, 19286, 19287];
 /** How long to wait for the browser's redirect. */
 export const CALLBACK_TIMEOUT_MS = 300_000;
@@ -53,7 +53,7 @@ export function firstValues(query: string): Map<string, string> {
   return values;
 }
 
-/** Interprets callback/paste parameters (spec 06 §5.3, §7.2): an outcome or a thrown OAuthError. */
+/** Interprets callback/paste parameters (docs/oauth.md#what-the-callback-server-accepts, docs/oauth.md#headless-login-pasting-the-redirect): an outcome or a thrown OAuthError. */
 export function interpretAuthorizationResponse(
   values: Map<string, string>,
   expectedState: string,
@@ -123,8 +123,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /**
- * Starts the loopback server that receives the browser's redirect (spec 06
- * §5): 127.0.0.1 (and ::1 when possible), only `GET /callback` decides, other
+ * Starts the loopback server that receives the browser's redirect (docs/oauth.md#callback-server):
+ * 127.0.0.1 (and ::1 when possible), only `GET /callback` decides, other
  * paths get 404 and the wait goes on; the first deciding request is answered
  * with a success or error page and ends the wait. Resolves once listening.
  */

@@ -51,7 +51,7 @@ export interface OAuthFlowOptions {
   callbackTimeoutMs?: number | undefined;
   /** Per-request timeout for OAuth endpoints. Default 10 000 ms. */
   httpTimeoutMs?: number | undefined;
-  /** `User-Agent` of the OAuth requests; the client passes its own (spec 06 §2.3). */
+  /** `User-Agent` of the OAuth requests; the client passes its own (docs/oauth.md#oauth-http-settings). */
   userAgent?: string | undefined;
   /** The account being logged in: its `client.json` mirror is forgotten with the region's record on `invalid_client`, and messages name it. */
   accountName?: string | undefined;
@@ -67,7 +67,7 @@ export interface OAuthLoginOutcome {
   readonly registered: boolean;
 }
 
-/** The authorize URL (spec 06 §6): parameters form-encoded in the reference's order, no scope. */
+/** The authorize URL (docs/oauth.md#authorize-url): parameters form-encoded in the reference's order, no scope. */
 export function buildAuthorizeUrl(
   authorizeBase: string,
   parameters: { clientId: string; redirectUri: string; state: string; challenge: string },
@@ -84,7 +84,7 @@ export function buildAuthorizeUrl(
 }
 
 /**
- * One browser login with PKCE for a region (spec 06 §3–§8): choose a
+ * One browser login with PKCE for a region (docs/oauth.md#pkce-and-state–docs/oauth.md#code-exchange): choose a
  * callback port, reuse or register the client, show the authorize URL,
  * wait for the callback (or a pasted redirect), exchange the code. Tokens
  * are returned in memory; persisting them is the caller's job (after its

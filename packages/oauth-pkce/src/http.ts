@@ -1,7 +1,7 @@
 import { RESPONSE_TEXT_LIMIT } from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
 
-/** Default timeout of one OAuth request (spec 06 §2.3). */
+/** Default timeout of one OAuth request (docs/oauth.md#oauth-http-settings). */
 export const OAUTH_HTTP_TIMEOUT_MS = 10_000;
 
 export interface HttpOptions {

@@ -13,7 +13,7 @@ const codeOf = (fn: () => unknown) => {
   throw new Error('expected an OAuthError');
 };
 
-describe('parsePastedRedirect (spec 06 §7.2)', () => {
+describe('parsePastedRedirect (docs/oauth.md#headless-login-pasting-the-redirect)', () => {
   it.each([
     'http://localhost:19284/callback?code=ABC&state=XYZ',
     '  ?code=ABC&state=XYZ  ',

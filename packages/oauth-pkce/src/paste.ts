@@ -7,7 +7,7 @@ import {
 } from './callback-server';
 
 /**
- * Parses what a user pasted on a headless machine (spec 06 §7.2): the full
+ * Parses what a user pasted on a headless machine (docs/oauth.md#headless-login-pasting-the-redirect): the full
  * redirect URL, `?code=…&state=…` or `code=…&state=…`. Errors never echo the
  * pasted text (it may hold a valid code).
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { computeChallenge, createPkce, createState } from './pkce';
 
-describe('PKCE (spec 06 §3)', () => {
+describe('PKCE (docs/oauth.md#pkce-and-state)', () => {
   it('makes an 86-char verifier and its 43-char S256 challenge, base64url without padding', async () => {
     const pkce = await createPkce();
     expect(pkce.verifier).toMatch(/^[A-Za-z0-9_-]{86}$/);

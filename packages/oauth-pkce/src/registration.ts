@@ -8,7 +8,7 @@ import type { KyInstance } from 'ky';
 import { describeNetworkError } from './http';
 import { describeBody, safeBody } from './token-endpoint';
 
-/** The fixed scope string sent at registration (spec 06 §4.2). */
+/** The fixed scope string sent at registration (docs/oauth.md#client-registration). */
 export const OAUTH_SCOPE =
   'projects analysis events insights segmentation retention data:read funnels flows data_definitions dashboard_reports bookmarks';
 
@@ -23,7 +23,7 @@ export interface RegisterOptions {
   now?: number | undefined;
 }
 
-/** Dynamic client registration (RFC 7591, spec 06 §4.2–4.3). Every failure is OAUTH_REGISTRATION_ERROR. */
+/** Dynamic client registration (RFC 7591, docs/oauth.md#client-registration). Every failure is OAUTH_REGISTRATION_ERROR. */
 export async function registerClient(options: RegisterOptions): Promise<OAuthClientInfo> {
   const { region, registerUrl: url } = options;
   const fail = (message: string, details: Record<string, unknown>) =>
@@ -83,7 +83,7 @@ export async function registerClient(options: RegisterOptions): Promise<OAuthCli
 
 /**
  * The cached client record when it can be reused for this login — same
- * redirect URI and same override base (spec 06 §4.4) — else a new
+ * redirect URI and same override base (docs/oauth.md#client-records-and-which-one-wins) — else a new
  * registration, written as the region's record.
  */
 export async function ensureClient(

@@ -5,7 +5,7 @@ const now = Date.UTC(2026, 0, 1);
 const ok = (body: unknown, status = 200) =>
   judgeTokenResponse(status, 'application/json', JSON.stringify(body), now);
 
-describe('judgeTokenResponse (spec 06 §8)', () => {
+describe('judgeTokenResponse (docs/oauth.md#code-exchange)', () => {
   const good = {
     access_token: 'at',
     token_type: 'Bearer',

@@ -8,7 +8,7 @@ import {
 import type { KyInstance } from 'ky';
 import { describeNetworkError } from './http';
 
-/** What the token endpoint answered, before it is judged (spec 06 §8, §13). */
+/** What the token endpoint answered, before it is judged (docs/oauth.md#code-exchange, docs/oauth.md#token-refresh). */
 export type TokenResponseOutcome =
   | { readonly ok: true; readonly tokens: OAuthTokens }
   | {
@@ -102,7 +102,7 @@ async function postForm(request: TokenRequest, failure: (why: string) => OAuthEr
   return judgeTokenResponse(response.status, response.headers.get('content-type') ?? '', text);
 }
 
-/** The authorization-code exchange (spec 06 §8). Every failure is OAUTH_TOKEN_ERROR. */
+/** The authorization-code exchange (docs/oauth.md#code-exchange). Every failure is OAUTH_TOKEN_ERROR. */
 export async function exchangeCode(options: {
   http: KyInstance;
   tokenUrl: string;
@@ -141,7 +141,7 @@ export async function exchangeCode(options: {
         (outcome.status === 400 || outcome.status === 401) &&
         outcome.error === 'invalid_client'
       ) {
-        // Spec 06 §4.6: the cached client is forgotten; the next login registers a new one.
+        // docs/oauth.md#invalid-client: the cached client is forgotten; the next login registers a new one.
         options.onInvalidClient?.();
         throw fail(
           `Token exchange failed with status ${outcome.status}: the OAuth client is no longer valid and was forgotten. Run \`mp account login ${options.accountName ?? 'NAME'}\` again.`,
@@ -170,7 +170,7 @@ export async function exchangeCode(options: {
 }
 
 /**
- * One refresh-token grant (spec 06 §13). `invalid_grant`/`invalid_client`
+ * One refresh-token grant (docs/oauth.md#token-refresh). `invalid_grant`/`invalid_client`
  * (400 or 401) → OAUTH_REFRESH_REVOKED naming `mp account login NAME`;
  * anything else → OAUTH_REFRESH_ERROR. `onInvalidClient` runs first for
  * `invalid_client` (the caller forgets the cached client).

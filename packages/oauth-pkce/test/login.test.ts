@@ -141,7 +141,7 @@ describe('full login', () => {
   });
 });
 
-describe('edge cases of spec 06 §18', () => {
+describe('edge cases of docs/oauth.md#edge-cases', () => {
   it('access denied fails fast with OAUTH_AUTH_DENIED', async () => {
     const t = await setup({ config: { approval: 'deny' } });
     const started = Date.now();
@@ -292,7 +292,7 @@ describe('edge cases of spec 06 §18', () => {
     const limited = await errorOf(t.browserLogin());
     expect(limited.code).toBe('OAUTH_REGISTRATION_ERROR');
     expect(limited.details).toMatchObject({ status_code: 429, retry_after: '30', region: 'us' });
-    // Without the header the key is still there, as null (spec 06 §4.3).
+    // Without the header the key is still there, as null (docs/oauth.md#registration-responses).
     t.mock.failWith('/oauth/mcp/register/', 429, { times: 1, json: { error: 'slow down' } });
     const bare = await errorOf(t.browserLogin({ callbackPorts: [await freePort()] }));
     expect(bare.details).toEqual({ region: 'us', status_code: 429, retry_after: null });

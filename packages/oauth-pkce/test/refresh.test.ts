@@ -1,4 +1,4 @@
-/** The on-disk token resolver against the mock's token endpoint (spec 06 §12–13). */
+/** The on-disk token resolver against the mock's token endpoint (docs/oauth.md#token-resolvers). */
 import { readFileSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { type OAuthError, OAuthTokenAccount, OAuthTokens } from '@mixpanel-data/auth-core';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const refreshes = (t: Awaited<ReturnType<typeof setup>>) =>
     .requests({ path: '/oauth/token/' })
     .filter((r) => (r.body as Record<string, string>).grant_type === 'refresh_token');
 
-describe('client records and the server they belong to (spec 06 §4.4)', () => {
+describe('client records and the server they belong to (docs/oauth.md#client-records-and-which-one-wins)', () => {
   it('a client registered with the real servers is never sent to the override: refresh refuses, no request', async () => {
     const t = await setup();
     const { client } = await t.loggedIn();

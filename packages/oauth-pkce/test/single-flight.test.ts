@@ -1,4 +1,4 @@
-/** Ten OS processes find the same expired token at once: exactly one refresh (spec 06 §12.4). */
+/** Ten OS processes find the same expired token at once: exactly one refresh (docs/oauth.md#single-flight-refresh). */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

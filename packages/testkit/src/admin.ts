@@ -1,4 +1,4 @@
-/** The admin HTTP API under `/__mock/` (spec 09 §7.6): JSON in and out, never logged or faulted. */
+/** The admin HTTP API under `/__mock/` (docs/testkit.md#admin-api): JSON in and out, never logged or faulted. */
 import { jsonReply, type ParsedRequest, type Reply } from './http-io';
 import type { MockState } from './state';
 import type { RevokeSelector } from './tokens';

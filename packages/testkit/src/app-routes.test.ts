@@ -27,7 +27,7 @@ const workspace = (id: number, name: string, projectId: number, isDefault: boole
   unified_member_list: [{ id: 42 }],
 });
 
-// Spec 09 §5.1, verbatim.
+// docs/testkit.md#app-routes, verbatim.
 const SPEC_ME = {
   status: 'ok',
   results: {
@@ -115,7 +115,7 @@ describe('authentication on API routes', () => {
 });
 
 describe('GET /api/app/me', () => {
-  it('answers the §5.1 body for a service account', async () => {
+  it('answers the docs/testkit.md#app-routes body for a service account', async () => {
     const response = await me(SERVICE_ACCOUNT_AUTH);
     expect(response.status).toBe(200);
     expect(response.body).toStrictEqual(SPEC_ME);
@@ -200,7 +200,7 @@ describe('GET /api/app/projects/{pid}/workspaces/public', () => {
       Authorization: authorization,
     });
 
-  it('answers the §5.2 body in fixture order', async () => {
+  it('answers the docs/testkit.md#app-routes body in fixture order', async () => {
     const response = await workspaces('3713224');
     expect(response.status).toBe(200);
     expect(response.body).toStrictEqual({

@@ -1,11 +1,11 @@
-/** The App API (spec 09 §5): `/api/app/me` and `/api/app/projects/{pid}/workspaces/public`. */
+/** The App API (docs/testkit.md#app-routes): `/api/app/me` and `/api/app/projects/{pid}/workspaces/public`. */
 import { authenticate } from './auth';
 import type { FixtureWorkspace } from './fixture';
 import { appError, jsonReply, type ParsedRequest, type Reply } from './http-io';
 import type { MockState } from './state';
 
 const DAY_MS = 86_400_000;
-// §5.2's example dates: the first workspace 2024-01-05, the second 27 days later, and so on.
+// docs/testkit.md#app-routes's example dates: the first workspace 2024-01-05, the second 27 days later, and so on.
 const FIRST_CREATED_MS = Date.parse('2024-01-05T10:00:00Z');
 const CREATED_STEP_DAYS = 27;
 

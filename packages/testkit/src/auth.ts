@@ -1,4 +1,4 @@
-/** Authentication of App and Query requests (spec 09 §3.1, §2.2). */
+/** Authentication of App and Query requests (docs/testkit.md#authentication, docs/testkit.md#fixture). */
 import type { FixtureProject, FixtureServiceAccount, FixtureUser } from './fixture';
 import type { ParsedRequest } from './http-io';
 import type { MockState } from './state';
@@ -13,7 +13,7 @@ export interface Principal {
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; error: string };
 
-// Mock choice wording (§3.2); clients only read the `error` member.
+// Mock choice wording (docs/testkit.md#common-behaviour); clients only read the `error` member.
 export const AUTH_ERRORS = {
   missing: 'missing credentials: send Basic service-account credentials or a Bearer token',
   serviceAccount: 'unknown service account or wrong secret',

@@ -1,4 +1,4 @@
-/** The `mock-browser` bin (spec 09 §1.3). */
+/** The `mock-browser` bin (docs/testkit.md#browser-helpers). */
 import { parseArgs } from 'node:util';
 import { browse } from './browser';
 import type { CliIo } from './server-cli';

@@ -1,4 +1,4 @@
-/** A scripted browser for OAuth tests (spec 09 §1.3): authorize, read `Location`, hit the callback. */
+/** A scripted browser for OAuth tests (docs/testkit.md#browser-helpers): authorize, read `Location`, hit the callback. */
 import { request as httpRequest } from 'node:http';
 
 export interface SimulatedBrowserResult {

@@ -1,4 +1,4 @@
-/** The mock clock (spec 09 §7.5): real time plus an offset. Only token and code expiry read it. */
+/** The mock clock (docs/testkit.md#tokens-and-clock): real time plus an offset. Only token and code expiry read it. */
 export interface MockClock {
   /** Moves the mock clock forward (or back, with a negative number) by `seconds`. */
   advance(seconds: number): void;

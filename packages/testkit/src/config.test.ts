@@ -4,7 +4,7 @@ import { applyConfigPatch, defaultConfig } from './config';
 const USERS = new Set([42, 43]);
 
 describe('MockConfig', () => {
-  it('has the defaults of spec 09 §7.1', () => {
+  it('has the defaults of docs/testkit.md#configuration', () => {
     expect(defaultConfig(42)).toStrictEqual({
       approval: 'auto',
       approve_as_user_id: 42,

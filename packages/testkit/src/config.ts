@@ -1,4 +1,4 @@
-/** Behaviour switches of the mock (spec 09 §7.1). Keys are snake_case: the admin HTTP API sends them too. */
+/** Behaviour switches of the mock (docs/testkit.md#configuration). Keys are snake_case: the admin HTTP API sends them too. */
 
 export type ApprovalMode =
   | 'auto'
@@ -13,7 +13,7 @@ export type MeVariant = 'no_results_wrapper' | 'list_results' | 'bad_schema' | '
 
 export type WorkspacesVariant = 'empty' | 'no_default' | 'string_results';
 
-/** Shape knobs for successful `/oauth/token/` responses (§4.3). */
+/** Shape knobs for successful `/oauth/token/` responses (docs/testkit.md#token-endpoint). */
 export interface TokenResponseConfig {
   /** `"int"` (default) `3600`, `"string"` `"3600"`, `"float"` `3600.5`. */
   expires_in_format?: 'int' | 'string' | 'float';

@@ -1,4 +1,4 @@
-/** Calendar helpers for the Query routes (spec 09 §6). Dates are `YYYY-MM-DD` strings. */
+/** Calendar helpers for the Query routes (docs/testkit.md#query-routes). Dates are `YYYY-MM-DD` strings. */
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;

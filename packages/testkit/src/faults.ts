@@ -1,4 +1,4 @@
-/** Fault rules (spec 09 §7.2) and the helpers that build them (§7.3). */
+/** Fault rules (docs/testkit.md#fault-injection) and the helpers that build them (docs/testkit.md#fault-injection). */
 import type { ParsedRequest } from './http-io';
 
 export interface FaultMatch {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultFixture, type Fixture, validateFixture } from './fixture';
 import { type MockMixpanel, startMockMixpanel } from './server';
 
-// The §2.1 fixture, written out independently of the implementation.
+// The docs/testkit.md#default-fixture fixture, written out independently of the implementation.
 const SPEC_FIXTURE = {
   users: [
     {
@@ -57,7 +57,7 @@ function broken(mutate: (fixture: Fixture) => void): Fixture {
 }
 
 describe('defaultFixture', () => {
-  it('is exactly the fixture of spec 09 §2.1', () => {
+  it('is exactly the fixture of docs/testkit.md#default-fixture', () => {
     expect(defaultFixture()).toStrictEqual(SPEC_FIXTURE);
   });
 

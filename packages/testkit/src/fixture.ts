@@ -1,4 +1,4 @@
-/** The data the mock serves (spec 09 §2): users, organisations, projects, workspaces and credentials. */
+/** The data the mock serves (docs/testkit.md#fixture): users, organisations, projects, workspaces and credentials. */
 
 export interface FixtureUser {
   id: number;
@@ -24,11 +24,11 @@ export interface FixtureProject {
   domain: string;
   has_workspaces: boolean;
   type: string;
-  /** The history gate of `/api/query/events/names` (§6.1); `null` = unlimited. */
+  /** The history gate of `/api/query/events/names` (docs/testkit.md#query-routes); `null` = unlimited. */
   max_data_history_days: number | null;
   /** Event names, in the order `/api/query/events/names` returns them. */
   events: string[];
-  /** Segment values per property name, for synthetic segmentation (§6.2). */
+  /** Segment values per property name, for synthetic segmentation (docs/testkit.md#segmentation-route). */
   segment_values: Record<string, string[]>;
 }
 
@@ -39,7 +39,7 @@ export interface FixtureWorkspace {
   is_default: boolean;
   /** Optional; `null` when absent. */
   description?: string | null;
-  /** Optional; derived from the workspace's position when absent (§5.2's example values). */
+  /** Optional; derived from the workspace's position when absent (docs/testkit.md#app-routes's example values). */
   created_iso?: string;
   /** Optional; the first user who sees the project when absent. */
   creator_name?: string;
@@ -50,7 +50,7 @@ export interface FixtureServiceAccount {
   secret: string;
   /** The user the service account acts as. */
   user_id: number;
-  /** `false` makes `/api/app/me` answer 403 (§5.1). Default `true`. */
+  /** `false` makes `/api/app/me` answer 403 (docs/testkit.md#app-routes). Default `true`. */
   me_scope?: boolean;
 }
 
@@ -61,7 +61,7 @@ export interface FixtureStaticToken {
 
 export type SegmentationUnit = 'day' | 'week' | 'month';
 
-/** A canned `/api/query/segmentation` body (§6.2); an absent `on`/`unit` matches any value. */
+/** A canned `/api/query/segmentation` body (docs/testkit.md#segmentation-route); an absent `on`/`unit` matches any value. */
 export interface FixtureSegmentationResponse {
   match: { event: string; on?: string; unit?: SegmentationUnit };
   body: unknown;
@@ -79,7 +79,7 @@ export interface Fixture {
   segmentation_responses?: FixtureSegmentationResponse[];
 }
 
-/** A deep copy of the default fixture of spec 09 §2.1. */
+/** A deep copy of the default fixture of docs/testkit.md#default-fixture */
 export function defaultFixture(): Fixture {
   return {
     users: [

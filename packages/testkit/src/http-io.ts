@@ -1,4 +1,4 @@
-/** Request parsing and reply building shared by every route (spec 09 §3). */
+/** Request parsing and reply building shared by every route (docs/testkit.md#common-behaviour). */
 import type { IncomingMessage } from 'node:http';
 
 /** A request as the routes see it: everything read and parsed up front. */

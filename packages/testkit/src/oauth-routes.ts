@@ -1,4 +1,4 @@
-/** The OAuth endpoints (spec 09 §4): registration, authorize (+ consent decision) and token. */
+/** The OAuth endpoints (docs/testkit.md#oauth-routes): registration, authorize (+ consent decision) and token. */
 import { createHash, randomBytes } from 'node:crypto';
 import {
   htmlReply,
@@ -13,7 +13,7 @@ import {
 import { consentPage, errorPage } from './pages';
 import type { MockState, PendingConsent } from './state';
 
-/** The scope string a successful token response carries (§4.3). */
+/** The scope string a successful token response carries (docs/testkit.md#token-endpoint). */
 export const FULL_SCOPE =
   'projects analysis events insights segmentation retention data:read funnels flows data_definitions dashboard_reports bookmarks';
 
@@ -101,7 +101,7 @@ export function handleRegister(state: MockState, request: ParsedRequest): Outcom
     grant_types: client.grant_types,
     response_types: client.response_types,
     token_endpoint_auth_method: client.token_endpoint_auth_method,
-    // Mixpanel creates the app with an empty scope list (06 §4.2).
+    // Mixpanel creates the app with an empty scope list (docs/oauth.md#client-registration).
     scope: '',
   });
 }

@@ -18,7 +18,7 @@ function page(title: string, content: string): string {
   ].join('\n');
 }
 
-/** A `400` page for an authorize request that cannot redirect (§3.2, §4.2 checks 1–2). */
+/** A `400` page for an authorize request that cannot redirect (docs/testkit.md#common-behaviour, docs/testkit.md#oauth-routes checks 1–2). */
 export function errorPage(problem: string): string {
   return page(
     'Authorization error',

@@ -251,7 +251,7 @@ describe('GET /api/query/segmentation', () => {
     expect(await value({ type: 'average' })).toBe(base / 10);
     expect(await value({ where: 'properties["plan"] == "pro"' })).toBe(Math.floor(base / 2));
     expect(await value({ type: 'unique', where: 'x' })).toBe(Math.floor(Math.floor(base / 2) / 2));
-    // Present but empty still counts as present (spec 09 §6.2).
+    // Present but empty still counts as present (docs/testkit.md#segmentation-route).
     expect(await value({ where: '' })).toBe(Math.floor(base / 2));
     expect(mock.requests().at(-2)!.query.where).toBe('x');
   });

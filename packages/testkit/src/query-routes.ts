@@ -1,4 +1,4 @@
-/** The Query API (spec 09 §6): `/api/query/events/names` and `/api/query/segmentation`. */
+/** The Query API (docs/testkit.md#query-routes): `/api/query/events/names` and `/api/query/segmentation`. */
 import { authenticate, type Principal } from './auth';
 import { addDays, checkDate, localToday } from './dates';
 import type { FixtureProject, SegmentationUnit } from './fixture';

@@ -1,4 +1,4 @@
-/** The request log (spec 09 §7.4): every non-admin request, in arrival order. */
+/** The request log (docs/testkit.md#request-log): every non-admin request, in arrival order. */
 import type { ParsedRequest } from './http-io';
 
 export interface RequestRecord {

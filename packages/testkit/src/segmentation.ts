@@ -1,4 +1,4 @@
-/** Synthetic segmentation bodies (spec 09 §6.2), deterministic through FNV-1a. */
+/** Synthetic segmentation bodies (docs/testkit.md#segmentation-route), deterministic through FNV-1a. */
 import { eachDay, firstOfMonth, mondayOnOrBefore } from './dates';
 import type { SegmentationUnit } from './fixture';
 import { fnv1a32 } from './fnv';

@@ -1,4 +1,4 @@
-/** The `mp-mock-mixpanel` bin (spec 09 §1.2). */
+/** The `mp-mock-mixpanel` bin (docs/testkit.md#command-line). */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Fixture } from './fixture';

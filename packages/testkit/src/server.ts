@@ -1,4 +1,4 @@
-/** `startMockMixpanel`: the HTTP server, its routing, fault handling and shutdown (spec 09 §1, §3). */
+/** `startMockMixpanel`: the HTTP server, its routing, fault handling and shutdown (docs/testkit.md#starting-the-mock, docs/testkit.md#common-behaviour). */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
@@ -33,13 +33,13 @@ import { MockState, type Region } from './state';
 import type { MockTokens } from './tokens';
 
 export interface MockOptions {
-  /** Default: `defaultFixture()` (§2.1). Validated at start-up. */
+  /** Default: `defaultFixture()` (docs/testkit.md#default-fixture). Validated at start-up. */
   fixture?: Fixture;
   /** Default 0: the OS picks a free port. */
   port?: number;
   /** A label for logs and `/__mock/state`. Default `"us"`. */
   region?: Region;
-  /** Overrides of the default `MockConfig` (§7.1); `reset()` returns to these. */
+  /** Overrides of the default `MockConfig` (docs/testkit.md#configuration); `reset()` returns to these. */
   config?: Partial<MockConfig>;
 }
 
@@ -53,7 +53,7 @@ export interface MockMixpanel {
   requests(filter?: RequestFilter): RequestRecord[];
   countRequests(filter?: RequestFilter): number;
   clearRequests(): void;
-  /** Adds a fault rule (§7.2) and returns its id; throws on an invalid rule. */
+  /** Adds a fault rule (docs/testkit.md#fault-injection) and returns its id; throws on an invalid rule. */
   inject(rule: FaultRule): number;
   /** 429 with `Retry-After` (default `"0"`), once by default. */
   rateLimit(path: string, options?: RateLimitOptions): number;
@@ -170,7 +170,7 @@ export async function startMockServer(
     });
 
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
-    // Numbered on arrival (spec 09 §7.4: the log is in arrival order), not once the body is in.
+    // Numbered on arrival (docs/testkit.md#request-log: the log is in arrival order), not once the body is in.
     const id = (incoming.url ?? '').startsWith(ADMIN_PREFIX) ? undefined : state.log.reserve();
     const rawBody = await readBody(incoming);
     if (closing) return;
@@ -273,7 +273,7 @@ export async function startMockServer(
 }
 
 /**
- * Starts a mock Mixpanel on 127.0.0.1 (spec 09 §1.1). Resolves once the
+ * Starts a mock Mixpanel on 127.0.0.1 (docs/testkit.md#starting-the-mock). Resolves once the
  * socket is listening; throws on an invalid fixture, config, port or region.
  */
 export function startMockMixpanel(options: MockOptions = {}): Promise<MockMixpanel> {

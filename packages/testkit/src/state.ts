@@ -8,7 +8,7 @@ import { TokenRegistry } from './tokens';
 
 export type Region = 'us' | 'eu' | 'in';
 
-/** A client created by dynamic registration (§4.1). */
+/** A client created by dynamic registration (docs/testkit.md#oauth-routes). */
 export interface RegisteredClient {
   client_id: string;
   client_id_issued_at: number;

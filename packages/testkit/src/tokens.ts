@@ -1,4 +1,4 @@
-/** Issued OAuth tokens, their families, expiry and revocation (spec 09 §4.3, §7.5). */
+/** Issued OAuth tokens, their families, expiry and revocation (docs/testkit.md#token-endpoint, docs/testkit.md#tokens-and-clock). */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
 import type { FixtureStaticToken } from './fixture';

@@ -132,7 +132,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   async update(context) {
-    // Spec 05 §5.3: `--secret-stdin` is read before anything else.
+    // docs/cli.md#mp-account: `--secret-stdin` is read before anything else.
     const secret = context.flag('secret-stdin') ? await readSecretFromStdin(context.io) : undefined;
     const region = context.string('region');
     checkRegion(region);
@@ -242,7 +242,7 @@ export const handlers: Record<string, Handler> = {
     });
     out(context.io, `Wrote bridge file to ${path}`);
     const exported = context.accounts.get(account);
-    // Spec 04 §8 recommendation: say when the included access token expires (never the token).
+    // docs/files.md#bridge-export recommendation: say when the included access token expires (never the token).
     let expiresAt: Date | undefined;
     try {
       expiresAt = loadBridge(path, { env: context.io.env, cwd: context.io.cwd })?.bridge.tokens

@@ -63,7 +63,7 @@ export function loginProgress(
 
 /**
  * Turns the library's `onBusy(message | null)` calls into a spinner per step
- * (spec 05 §6.3: `Fetching your projects from Mixpanel...` on a TTY).
+ * (docs/cli.md#new-service-account-or-token: `Fetching your projects from Mixpanel...` on a TTY).
  */
 export function busySpinner(context: CommandContext): (message: string | null) => void {
   let current: Progress | null = null;

@@ -6,11 +6,11 @@ import { readSecretFromStdin } from '../secrets';
 import { busySpinner, loginProgress, showAuthorizeHint } from './login-io';
 import { pickProject } from './picker';
 
-/** `mp login`: the guided setup of spec 05 §6; one stdout line on success. */
+/** `mp login`: the guided setup of docs/cli.md#mp-login; one stdout line on success. */
 export const login: Handler = async (context) => {
   const region = context.string('region');
   if (region !== undefined && !isRegion(region)) {
-    // Spec 05 §6.1 labels this `ERROR:` like the other `mp login` flag checks (E-11).
+    // docs/cli.md#flag-checks labels this `ERROR:` like the other `mp login` flag checks (E-11).
     err(context.io, red(context.io, `ERROR: Invalid --region: '${region}' (use us / eu / in).`));
     return EXIT.INVALID_ARGS;
   }
@@ -21,7 +21,7 @@ export const login: Handler = async (context) => {
     { serviceAccount: context.flag('service-account'), tokenEnv: context.string('token-env') },
     context.io.env,
   );
-  // Read only once the library's flag checks pass (spec 05 §6.1: misuse fails before any I/O).
+  // Read only once the library's flag checks pass (docs/cli.md#flag-checks: misuse fails before any I/O).
   const secret =
     secretStdin && type === 'service_account' && !context.string('token-env')
       ? () =>

@@ -4,7 +4,7 @@ import type { CommandContext } from '../context';
 import { err } from '../io';
 
 /**
- * The project picker of spec 05 §6.5 on stderr: Enter takes item 1, a number
+ * The project picker of docs/cli.md#project-selection on stderr: Enter takes item 1, a number
  * in range picks it, anything else re-prompts; three bad answers or the end
  * of input abort.
  */

@@ -7,7 +7,7 @@ import { err, out } from '../io';
 /**
  * A Workspace for account-level calls: the usual resolution (honouring the
  * globals), and when no project resolves, the placeholder project "0" — `/me`
- * needs none (spec 05 §7.1).
+ * needs none (docs/cli.md#mp-project-list).
  */
 export function accountWorkspace(context: CommandContext) {
   return context.workspace({ fallbackProject: '0' });

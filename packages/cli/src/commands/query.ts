@@ -13,7 +13,7 @@ export const events: Handler = async (context) => {
   return EXIT.SUCCESS;
 };
 
-/** `mp query segmentation`: the SegmentationResult of spec 07 §12. */
+/** `mp query segmentation`: the SegmentationResult of docs/http.md#segmentation */
 export const segmentation: Handler = async (context) => {
   const event = context.string('event');
   const from = context.string('from');

@@ -36,7 +36,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   show(context) {
-    // Always exit 0 (spec 05 §8.3), like `mp project show`: an unreadable config pins nothing.
+    // Always exit 0 (docs/cli.md#mp-workspace-show), like `mp project show`: an unreadable config pins nothing.
     let pinned: number | undefined;
     try {
       pinned = context.session.show().workspace;
