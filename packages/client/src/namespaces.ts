@@ -187,14 +187,16 @@ export function accountsOf(ctx: Context) {
       if (chosen === undefined)
         throw new NoActiveAccountError('No account specified and no active account configured.');
       const account = view.getAccount(chosen);
-      if (exportOptions.project !== undefined && !isProjectId(exportOptions.project)) {
+      const project = exportOptions.project ?? null;
+      const workspace = exportOptions.workspace ?? null;
+      if (project !== null && !isProjectId(project)) {
         throw new ValidationError(
           `Invalid --project '${exportOptions.project}': must be digits.`,
           'input',
           { path: 'project' },
         );
       }
-      if (exportOptions.workspace !== undefined && !isWorkspaceId(exportOptions.workspace)) {
+      if (workspace !== null && !isWorkspaceId(workspace)) {
         throw new ValidationError(
           `Invalid --workspace ${exportOptions.workspace}: must be a positive integer.`,
           'input',
@@ -221,8 +223,8 @@ export function accountsOf(ctx: Context) {
       return writeBridge(exportOptions.to, {
         account,
         tokens,
-        project: (exportOptions.project ?? null) as never,
-        workspace: (exportOptions.workspace ?? null) as never,
+        project,
+        workspace,
         headers: header ? { [header.name]: header.value } : {},
       });
     },

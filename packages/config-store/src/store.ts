@@ -410,11 +410,7 @@ export class ConfigStore {
           );
         }
         const account = view.getAccount(owner);
-        const updated = buildAccount({
-          ...account,
-          type: account.type,
-          defaultProject: fields.project,
-        } as never);
+        const updated = buildAccount({ ...account, defaultProject: fields.project });
         put(table(document, 'accounts'), owner, accountToRecord(updated, false));
       }
       dropIfEmpty(document, 'active');
@@ -495,11 +491,7 @@ export class ConfigStore {
         );
       }
       const account = view.getAccount(target.account);
-      const updated = buildAccount({
-        ...account,
-        type: account.type,
-        defaultProject: target.project,
-      } as never);
+      const updated = buildAccount({ ...account, defaultProject: target.project });
       put(table(document, 'accounts'), target.account, accountToRecord(updated, false));
       document.active =
         target.workspace === undefined
