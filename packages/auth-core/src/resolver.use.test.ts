@@ -127,6 +127,7 @@ describe('resolveUse (spec 03 §10.1)', () => {
   });
 
   it('refuses a target with an axis, an invalid id or workspace, before deciding anything', () => {
+    // @ts-expect-error a target with an axis does not compile; JavaScript callers get the error
     expect(() => resolveUse(start(), { target: 'ecom', project: '1' }, sources())).toThrow(
       ArgumentError,
     );

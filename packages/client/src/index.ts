@@ -43,4 +43,10 @@ export {
   type TransportOptions,
 } from './transport';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';
-export { type Explanation, type UseSwitch, Workspace, type WorkspaceOptions } from './workspace';
+export {
+  type Explanation,
+  type UseSwitch,
+  Workspace,
+  type WorkspaceOptions,
+  type WorkspaceSourceOptions,
+} from './workspace';

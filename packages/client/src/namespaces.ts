@@ -20,12 +20,12 @@ import {
   Session,
   type Target,
   type TokenResolver,
+  type UseOptions,
   ValidationError,
 } from '@mixpanel-data/auth-core';
 import { removeBridge as removeBridgeFile, writeBridge } from '@mixpanel-data/bridge';
 import type {
   AddAccountFields,
-  ApplySessionFields,
   TargetFields,
   UpdateAccountFields,
 } from '@mixpanel-data/config-store';
@@ -262,7 +262,8 @@ export function createSession(options: ContextOptions = {}) {
     show() {
       return ctx.configStore.showSession();
     },
-    use(fields: ApplySessionFields & { target?: string | undefined }): void {
+    /** A target alone, or any of account, project and workspace (see `ConfigStore.useSession`). */
+    use(fields: UseOptions): void {
       ctx.configStore.useSession(fields);
     },
   };

@@ -481,6 +481,7 @@ describe('session namespace', () => {
     const t = specFixture();
     t.store.useSession({ target: 'sandbox' });
     expect(t.store.showSession()).toEqual({ account: 'me' });
+    // @ts-expect-error a target with an axis does not compile; JavaScript callers get the error
     expect(() => t.store.useSession({ target: 'sandbox', account: 'me' })).toThrow(
       '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
     );

@@ -24,6 +24,7 @@ import {
   type Region,
   type Secret,
   type Target,
+  type UseOptions,
 } from '@mixpanel-data/auth-core';
 import { readConfig, transactConfig } from './config-file';
 import type { LockOptions } from './lock';
@@ -513,7 +514,7 @@ export class ConfigStore {
    * project and workspace go through `applySession`. Switching account without
    * a workspace drops the old workspace pin (as `useAccount` does).
    */
-  useSession(fields: ApplySessionFields & { target?: string | undefined }): void {
+  useSession(fields: UseOptions): void {
     const { target, ...axes } = fields;
     checkTargetExclusive(fields);
     if (target !== undefined) {
