@@ -5,6 +5,7 @@ export {
   type LoadedBridge,
   loadBridge,
 } from '@mixpanel-data/bridge';
+export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
 export { bodyError, captureBody, errorForStatus } from './error-mapping';
 export {
