@@ -181,16 +181,11 @@ export type Account = ServiceAccount | OAuthBrowserAccount | OAuthTokenAccount;
 
 /** Builds the right Account variant from camelCase fields; throws ValidationError. */
 export function createAccount(init: AccountInit): Account {
-  switch (init.type) {
-    case 'service_account':
-      return new ServiceAccount(init);
-    case 'oauth_browser':
-      return new OAuthBrowserAccount(init);
-    case 'oauth_token':
-      return new OAuthTokenAccount(init);
-    default:
-      return validated(String((init as { type?: unknown }).type), init) as never;
-  }
+  if (init.type === 'service_account') return new ServiceAccount(init);
+  if (init.type === 'oauth_token') return new OAuthTokenAccount(init);
+  // An unknown `type` (JavaScript callers): `validated` throws the ValidationError.
+  if (init.type !== 'oauth_browser') validated(String((init as { type?: unknown }).type), init);
+  return new OAuthBrowserAccount(init);
 }
 
 export const isAccount = (value: unknown): value is Account => value instanceof AccountBase;

@@ -125,7 +125,11 @@ export class Session {
   constructor(init: SessionInit) {
     const { account, project, workspace = null } = init ?? ({} as SessionInit);
     // Shapes, not classes: objects from another installed copy of this package are fine.
-    if (!ACCOUNT_TYPES.includes((account as { type?: unknown } | undefined)?.type as never)) {
+    if (
+      !(ACCOUNT_TYPES as readonly unknown[]).includes(
+        (account as { type?: unknown } | undefined)?.type,
+      )
+    ) {
       throw invalid('Session.account must be an Account.', 'account');
     }
     if (!isProjectId((project as unknown as { id?: unknown } | undefined)?.id)) {

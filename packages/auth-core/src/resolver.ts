@@ -195,7 +195,7 @@ Fix one of the following:
  * with an explicit account, project or workspace. Throws ArgumentError whose
  * `details.arguments` names the options given (the CLI words it with its flags).
  */
-export function checkTargetExclusive(choice: UseOptions): void {
+export function checkTargetExclusive(choice: ResolveParams): void {
   const given = (['account', 'project', 'workspace'] as const).filter(
     (key) => choice[key] !== undefined,
   );
@@ -339,12 +339,27 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
   });
 }
 
-/** What `Workspace.use()` may switch. */
-export interface UseOptions {
+/**
+ * What `Workspace.use()` may switch: a target alone, or any of account,
+ * project and workspace. A target with an axis does not compile (and throws
+ * ArgumentError at run time, for JavaScript callers).
+ */
+export type UseOptions = UseTarget | UseAxes;
+
+/** Switch to a saved target: its account, project and workspace. */
+export interface UseTarget {
+  target: string;
+  account?: undefined;
+  project?: undefined;
+  workspace?: undefined;
+}
+
+/** Switch any of the account, project and workspace (none: no change). */
+export interface UseAxes {
+  target?: undefined;
   account?: string | undefined;
   project?: string | undefined;
   workspace?: number | undefined;
-  target?: string | undefined;
 }
 
 /**

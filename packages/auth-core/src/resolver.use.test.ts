@@ -127,6 +127,7 @@ describe('resolveUse (docs/resolution.md#per-branch-rules)', () => {
   });
 
   it('refuses a target with an axis, an invalid id or workspace, before deciding anything', () => {
+    // @ts-expect-error a target with an axis does not compile; JavaScript callers get the error
     expect(() => resolveUse(start(), { target: 'ecom', project: '1' }, sources())).toThrow(
       ArgumentError,
     );

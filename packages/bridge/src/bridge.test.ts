@@ -15,15 +15,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
+  isProjectId,
+  isWorkspaceId,
   OAuthBrowserAccount,
   OAuthTokenAccount,
   OAuthTokens,
+  type ProjectId,
   parseBridge,
   ServiceAccount,
+  type WorkspaceId,
 } from '@mixpanel-data/auth-core';
 import { createTokenStore } from '@mixpanel-data/config-store';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type BridgeContent,
   findBridgePath,
   loadBridge,
   materializeBridgeTokens,
@@ -59,14 +64,22 @@ const tokens = (expires: string, access = 'eyJ-access') =>
     scope: 'read projects',
     tokenType: 'Bearer',
   });
-const browser = {
+const projectId = (id: string): ProjectId => {
+  if (!isProjectId(id)) throw new Error(`not a project id: ${id}`);
+  return id;
+};
+const workspaceId = (id: number): WorkspaceId => {
+  if (!isWorkspaceId(id)) throw new Error(`not a workspace id: ${id}`);
+  return id;
+};
+const browser: BridgeContent = {
   account: new OAuthBrowserAccount({ name: 'me', region: 'us', defaultProject: '12001' }),
   tokens: tokens('2026-06-01T09:30:00Z'),
-  project: '12002',
-  workspace: 555123,
+  project: projectId('12002'),
+  workspace: workspaceId(555123),
   headers: { 'X-Mixpanel-Cluster': 'canary-3' },
-} as const;
-const sa = {
+};
+const sa: BridgeContent = {
   account: new ServiceAccount({
     name: 'ops-sa',
     region: 'eu',
@@ -82,7 +95,7 @@ const sa = {
 
 describe('serializeBridge (docs/files.md#bridge-file-bytes)', () => {
   it('writes sorted keys, 2-space indent, the Z form, and omits absent pins', () => {
-    const text = serializeBridge(browser as never);
+    const text = serializeBridge(browser);
     expect(JSON.parse(text)).toEqual({
       account: { default_project: '12001', name: 'me', region: 'us', type: 'oauth_browser' },
       headers: { 'X-Mixpanel-Cluster': 'canary-3' },
@@ -98,15 +111,11 @@ describe('serializeBridge (docs/files.md#bridge-file-bytes)', () => {
       workspace: 555123,
     });
     expect(text.split('\n')[1]).toBe('  "account": {');
-    expect(Object.keys(JSON.parse(serializeBridge(sa as never)))).toEqual([
-      'account',
-      'headers',
-      'version',
-    ]);
+    expect(Object.keys(JSON.parse(serializeBridge(sa)))).toEqual(['account', 'headers', 'version']);
   });
 
   it('round-trips through parseBridge for every account type', () => {
-    const pipeline = {
+    const pipeline: BridgeContent = {
       account: new OAuthTokenAccount({
         name: 'pipeline',
         region: 'in',
@@ -114,11 +123,11 @@ describe('serializeBridge (docs/files.md#bridge-file-bytes)', () => {
       }),
       tokens: null,
       project: null,
-      workspace: 901,
+      workspace: workspaceId(901),
       headers: {},
     };
     for (const content of [browser, sa, pipeline]) {
-      const parsed = parseBridge(JSON.parse(serializeBridge(content as never)));
+      const parsed = parseBridge(JSON.parse(serializeBridge(content)));
       expect(parsed.account.equals(content.account)).toBe(true);
       expect([parsed.project, parsed.workspace, parsed.headers]).toEqual([
         content.project,
@@ -132,11 +141,11 @@ describe('serializeBridge (docs/files.md#bridge-file-bytes)', () => {
 describe('writeBridge', () => {
   it('writes 0600, creates a missing parent 0700, and two writes give identical bytes', () => {
     const p = place();
-    writeBridge(p.claude, browser as never);
+    writeBridge(p.claude, browser);
     expect(statSync(p.claude).mode & 0o777).toBe(0o600);
     expect(statSync(join(p.home, '.claude', 'mixpanel')).mode & 0o777).toBe(0o700);
     const first = readFileSync(p.claude);
-    writeBridge(p.claude, browser as never);
+    writeBridge(p.claude, browser);
     expect(readFileSync(p.claude).equals(first)).toBe(true);
   });
 
@@ -146,7 +155,7 @@ describe('writeBridge', () => {
     const elsewhere = join(p.home, 'victim.json');
     writeFileSync(elsewhere, 'untouched');
     symlinkSync(elsewhere, p.local);
-    writeBridge(p.local, sa as never);
+    writeBridge(p.local, sa);
     expect(statSync(p.cwd).mode & 0o777).toBe(0o755);
     expect(readFileSync(elsewhere, 'utf8')).toBe('untouched');
     expect(lstatSync(p.local).isSymbolicLink()).toBe(false);
@@ -154,7 +163,7 @@ describe('writeBridge', () => {
 
   it('refuses a browser account without tokens', () => {
     const p = place();
-    expect(() => writeBridge(p.local, { ...browser, tokens: null } as never)).toThrow(ConfigError);
+    expect(() => writeBridge(p.local, { ...browser, tokens: null })).toThrow(ConfigError);
     expect(existsSync(p.local)).toBe(false);
   });
 });
@@ -163,9 +172,9 @@ describe('loadBridge (docs/files.md#bridge-search-order)', () => {
   it('finds ~/.claude/mixpanel/auth.json first, then ./mixpanel_auth.json', () => {
     const p = place();
     expect(loadBridge(undefined, p.options())).toBeNull();
-    writeBridge(p.local, sa as never);
+    writeBridge(p.local, sa);
     expect(loadBridge(undefined, p.options())?.path).toBe(p.local);
-    writeBridge(p.claude, browser as never);
+    writeBridge(p.claude, browser);
     const loaded = loadBridge(undefined, p.options());
     expect(loaded?.path).toBe(p.claude);
     expect(loaded?.bridge.account.name).toBe('me');
@@ -175,12 +184,12 @@ describe('loadBridge (docs/files.md#bridge-search-order)', () => {
 
   it('MP_AUTH_FILE is the only candidate: missing means no bridge even when a default exists', () => {
     const p = place();
-    writeBridge(p.claude, browser as never);
+    writeBridge(p.claude, browser);
     expect(
       loadBridge(undefined, p.options({ MP_AUTH_FILE: join(p.home, 'nope.json') })),
     ).toBeNull();
     const explicit = join(p.home, 'chosen.json');
-    writeBridge(explicit, sa as never);
+    writeBridge(explicit, sa);
     expect(loadBridge(undefined, p.options({ MP_AUTH_FILE: explicit }))?.bridge.account.name).toBe(
       'ops-sa',
     );
@@ -202,10 +211,10 @@ describe('loadBridge (docs/files.md#bridge-search-order)', () => {
 
   it.each(['live', 'dangling'])('refuses a %s symlink and does not fall through', (kind) => {
     const p = place();
-    writeBridge(p.local, sa as never);
+    writeBridge(p.local, sa);
     mkdirSync(join(p.home, '.claude', 'mixpanel'), { recursive: true });
     const real = join(p.home, 'real.json');
-    if (kind === 'live') writeBridge(real, sa as never);
+    if (kind === 'live') writeBridge(real, sa);
     symlinkSync(real, p.claude);
     const error = refusal(() => loadBridge(undefined, p.options()));
     expect(error.message).toContain(
@@ -234,12 +243,12 @@ describe('loadBridge (docs/files.md#bridge-search-order)', () => {
         'requires `tokens`',
       ],
     ];
-    writeBridge(p.local, sa as never);
+    writeBridge(p.local, sa);
     for (const [text, message] of cases) {
       writeFileSync(p.claude, text, { mode: 0o600 });
       expect(refusal(() => loadBridge(undefined, p.options())).message).toContain(message);
     }
-    writeBridge(p.claude, sa as never);
+    writeBridge(p.claude, sa);
     chmodSync(p.claude, 0o644);
     expect(refusal(() => loadBridge(undefined, p.options())).message).toContain(
       `chmod 600 ${p.claude}`,
@@ -250,7 +259,7 @@ describe('loadBridge (docs/files.md#bridge-search-order)', () => {
     const p = place();
     const dotfiles = join(p.home, 'dotfiles-claude');
     mkdirSync(join(dotfiles, 'mixpanel'), { recursive: true, mode: 0o700 });
-    writeBridge(join(dotfiles, 'mixpanel', 'auth.json'), sa as never);
+    writeBridge(join(dotfiles, 'mixpanel', 'auth.json'), sa);
     symlinkSync(dotfiles, join(p.home, '.claude'));
     expect(refusal(() => loadBridge(undefined, p.options())).message).toContain(
       'symlinked directory',
@@ -262,7 +271,7 @@ describe('removeBridge (docs/files.md#bridge-removal)', () => {
   it('removes the first existing default, reports false when there is none, keeps the parent', () => {
     const p = place();
     expect(removeBridge(undefined, p.options())).toBe(false);
-    writeBridge(p.claude, sa as never);
+    writeBridge(p.claude, sa);
     expect(removeBridge(undefined, p.options())).toBe(true);
     expect(existsSync(p.claude)).toBe(false);
     expect(existsSync(join(p.home, '.claude', 'mixpanel'))).toBe(true);
@@ -270,7 +279,7 @@ describe('removeBridge (docs/files.md#bridge-removal)', () => {
 
   it('honours --at and MP_AUTH_FILE without fallback, and removes a dangling link', () => {
     const p = place();
-    writeBridge(p.claude, sa as never);
+    writeBridge(p.claude, sa);
     expect(removeBridge(undefined, p.options({ MP_AUTH_FILE: join(p.home, 'none.json') }))).toBe(
       false,
     );
@@ -291,7 +300,7 @@ describe('materializeBridgeTokens (docs/files.md#token-materialization, newer wi
         serializeBridge({
           ...browser,
           tokens: tokens('2030-01-01T00:00:00Z').with({ scope: '' }),
-        } as never),
+        }),
       ),
     );
     expect(materializeBridgeTokens(bridge, store)).toBe(true);
@@ -306,7 +315,7 @@ describe('materializeBridgeTokens (docs/files.md#token-materialization, newer wi
         serializeBridge({
           ...browser,
           tokens: tokens('2030-01-01T00:00:00Z', 'from-bridge'),
-        } as never),
+        }),
       ),
     );
     store.writeTokens('me', tokens('2031-01-01T00:00:00Z', 'refreshed-locally'));
@@ -323,9 +332,9 @@ describe('materializeBridgeTokens (docs/files.md#token-materialization, newer wi
   it('does nothing for other account types', async () => {
     const p = place();
     const store = createTokenStore({ env: { HOME: p.home }, home: p.home });
-    expect(
-      await materializeBridgeTokens(parseBridge(JSON.parse(serializeBridge(sa as never))), store),
-    ).toBe(false);
+    expect(await materializeBridgeTokens(parseBridge(JSON.parse(serializeBridge(sa))), store)).toBe(
+      false,
+    );
     expect(existsSync(join(p.home, '.mp'))).toBe(false);
   });
 });

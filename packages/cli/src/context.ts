@@ -1,11 +1,12 @@
 import {
+  checkTargetExclusive,
   createAccounts,
   createSession,
   createTargets,
   envCredentialWarning,
   type NamespaceOptions,
+  type UseOptions,
   Workspace,
-  type WorkspaceOptions,
 } from '@mixpanel-data/client';
 import type { OptionValues } from './args';
 import { err, type Io } from './io';
@@ -59,18 +60,21 @@ export class CommandContext {
    * A Workspace from the global -a/-p/-w/--target flags; the resolver reads
    * the environment (`MP_ACCOUNT` and `MP_TARGET` as the flags' defaults too).
    */
-  workspace(overrides: Partial<WorkspaceOptions> = {}): Workspace {
+  workspace(
+    overrides: { project?: string | undefined; fallbackProject?: string | undefined } = {},
+  ): Workspace {
     this.#warnPartialEnvOnce();
     const { account, project, workspace, target } = this.globals;
-    return new Workspace({
-      ...this.libraryOptions,
-      account,
-      project,
-      workspace,
-      target,
-      envDefaults: true,
-      ...overrides,
-    });
+    const { project: projectOverride, ...rest } = overrides;
+    // A project given to the command replaces --target (and keeps --account/--workspace).
+    let choice: UseOptions;
+    if (projectOverride !== undefined) choice = { account, project: projectOverride, workspace };
+    else if (target === undefined) choice = { account, project, workspace };
+    else {
+      checkTargetExclusive(this.globals); // throws for a target with an axis, as `run` does
+      choice = { target };
+    }
+    return new Workspace({ ...this.libraryOptions, ...choice, envDefaults: true, ...rest });
   }
 
   note(line: string): void {

@@ -305,6 +305,19 @@ describe('mp account update / remove / use / show', () => {
     expect(readFileSync(t.config).equals(before)).toBe(true);
   });
 
+  it('update refuses flags of two account types, or a project set and cleared (exit 3)', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const before = readFileSync(t.config);
+    const mixed = await t.mp(['account', 'update', 'team', '--username', 'u', '--token-env', 'X']);
+    expect(mixed).toMatchObject({ code: 3 });
+    expect(mixed.stderr).toContain('--username and --token-env belong to different account types');
+    const both = await t.mp(['account', 'update', 'team', '--project', '5', '--clear-project']);
+    expect(both).toMatchObject({ code: 3 });
+    expect(both.stderr).toContain('--project and --clear-project are mutually exclusive.');
+    expect(readFileSync(t.config).equals(before)).toBe(true);
+  });
+
   it('remove refuses an account used by targets without --force, then reports orphans', async () => {
     const t = await setup();
     await t.withTeam();

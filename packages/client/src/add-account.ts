@@ -5,6 +5,7 @@ import {
   createAccount,
   type ProbeAttempt,
   parseMeResponse,
+  type Secret,
 } from '@mixpanel-data/auth-core';
 import type { AddAccountFields } from '@mixpanel-data/config-store';
 import { probeClient } from './account-calls';
@@ -28,23 +29,19 @@ export async function addAccountDiscovering(
 ): Promise<AccountSummary> {
   const namespace = ctx.options;
   const env = ctx.env;
-  const secret =
-    fields.secret === undefined
-      ? undefined
-      : typeof fields.secret === 'string'
-        ? fields.secret
-        : fields.secret.reveal();
-  const token =
-    fields.token === undefined
-      ? undefined
-      : typeof fields.token === 'string'
-        ? fields.token
-        : fields.token.reveal();
+  const reveal = (value: string | Secret) => (typeof value === 'string' ? value : value.reveal());
+  // A JavaScript caller may leave the credential out: the probe, or addAccount, then reports it.
   const credential: ProbeCredential | null =
     fields.type === 'service_account'
-      ? { type: 'service_account', username: fields.username ?? '', secret: secret ?? '' }
+      ? {
+          type: 'service_account',
+          username: fields.username ?? '',
+          secret: fields.secret === undefined ? '' : reveal(fields.secret),
+        }
       : fields.type === 'oauth_token'
-        ? { type: 'oauth_token', token, tokenEnv: fields.tokenEnv }
+        ? fields.token !== undefined
+          ? { type: 'oauth_token', token: reveal(fields.token) }
+          : { type: 'oauth_token', tokenEnv: fields.tokenEnv }
         : null;
   let region = fields.region;
   let probed: { body: unknown; text: string } | null = null;
@@ -70,11 +67,7 @@ export async function addAccountDiscovering(
     let text = probed?.text ?? '';
     let body = probed?.body;
     if (!probed) {
-      const account = createAccount({
-        ...credential,
-        name: 'add-probe',
-        region: region ?? 'us',
-      } as never);
+      const account = createAccount({ ...credential, name: 'add-probe', region: region ?? 'us' });
       const client = probeClient(ctx, account);
       try {
         body = await client.app('GET', '/me', { raw: true, onText: (raw) => (text = raw) });

@@ -5,6 +5,7 @@ export {
   type LoadedBridge,
   loadBridge,
 } from '@mixpanel-data/bridge';
+export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
 export { errorForStatus } from './error-mapping';
 export {
@@ -42,4 +43,10 @@ export {
   type TransportOptions,
 } from './transport';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';
-export { type Explanation, type UseSwitch, Workspace, type WorkspaceOptions } from './workspace';
+export {
+  type Explanation,
+  type UseSwitch,
+  Workspace,
+  type WorkspaceOptions,
+  type WorkspaceSourceOptions,
+} from './workspace';

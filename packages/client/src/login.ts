@@ -334,7 +334,7 @@ export async function loginUnified(
         })
       ).region;
     }
-    const temporary = createAccount({ ...credential, name: 'login-probe', region } as never);
+    const temporary = createAccount({ ...credential, name: 'login-probe', region });
     const { me, text } = await fetchMe(temporary);
     const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
@@ -342,7 +342,7 @@ export async function loginUnified(
       ...credential,
       region,
       ...(project ? { defaultProject: project } : {}),
-    } as never);
+    });
     const result = finish(store.getAccount(name), me, true);
     if (notice) note(notice);
     return result;

@@ -20,6 +20,7 @@ import {
   Session,
   type Target,
   type TokenResolver,
+  type UseOptions,
   ValidationError,
 } from '@mixpanel-data/auth-core';
 import {
@@ -29,7 +30,6 @@ import {
 } from '@mixpanel-data/bridge';
 import type {
   AddAccountFields,
-  ApplySessionFields,
   TargetFields,
   UpdateAccountFields,
 } from '@mixpanel-data/config-store';
@@ -192,14 +192,16 @@ export function accountsOf(ctx: Context) {
       if (chosen === undefined)
         throw new NoActiveAccountError('No account specified and no active account configured.');
       const account = view.getAccount(chosen);
-      if (exportOptions.project !== undefined && !isProjectId(exportOptions.project)) {
+      const project = exportOptions.project ?? null;
+      const workspace = exportOptions.workspace ?? null;
+      if (project !== null && !isProjectId(project)) {
         throw new ValidationError(
           `Invalid --project '${exportOptions.project}': must be digits.`,
           'input',
           { path: 'project' },
         );
       }
-      if (exportOptions.workspace !== undefined && !isWorkspaceId(exportOptions.workspace)) {
+      if (workspace !== null && !isWorkspaceId(workspace)) {
         throw new ValidationError(
           `Invalid --workspace ${exportOptions.workspace}: must be a positive integer.`,
           'input',
@@ -226,8 +228,8 @@ export function accountsOf(ctx: Context) {
       return writeBridge(exportOptions.to, {
         account,
         tokens,
-        project: (exportOptions.project ?? null) as never,
-        workspace: (exportOptions.workspace ?? null) as never,
+        project,
+        workspace,
         headers: header ? { [header.name]: header.value } : {},
       });
     },
@@ -273,7 +275,8 @@ export function createSession(options: ClientOptions = {}) {
     bridge(): LoadedBridge | null {
       return bridgeInEffect(ctx);
     },
-    use(fields: ApplySessionFields & { target?: string | undefined }): void {
+    /** A target alone, or any of account, project and workspace (see `ConfigStore.useSession`). */
+    use(fields: UseOptions): void {
       ctx.configStore.useSession(fields);
     },
   };

@@ -12,9 +12,11 @@ import {
 import { createHttp, describeNetworkError } from '@mixpanel-data/oauth-pkce';
 import { userAgent } from './version';
 
+/** A credential to probe with: a service account, or a static token inline or in a variable (one of the two). */
 export type ProbeCredential =
   | { type: 'service_account'; username: string; secret: string }
-  | { type: 'oauth_token'; token?: string | undefined; tokenEnv?: string | undefined };
+  | { type: 'oauth_token'; token: string; tokenEnv?: undefined }
+  | { type: 'oauth_token'; token?: undefined; tokenEnv: string };
 
 export interface ProbeOptions {
   baseUrl?: string | Readonly<Record<string, string>> | undefined;

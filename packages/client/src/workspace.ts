@@ -36,11 +36,15 @@ import {
 import { type ClientOptions, Context } from './sources';
 import { type CallOptions, MixpanelApiClient } from './transport';
 
-export interface WorkspaceOptions extends ClientOptions {
-  account?: string | undefined;
-  project?: string | undefined;
-  workspace?: number | undefined;
-  target?: string | undefined;
+/**
+ * How a Workspace is built: the client options, then a `target` alone or any
+ * of `account`, `project` and `workspace` (a target with an axis does not
+ * compile, and throws ArgumentError at run time).
+ */
+export type WorkspaceOptions = WorkspaceSourceOptions & UseOptions;
+
+/** The options of `new Workspace()` besides the session choice. */
+export interface WorkspaceSourceOptions extends ClientOptions {
   /** A ready Session: every other source is ignored (no config, no bridge, no file read). */
   session?: Session | undefined;
   /** Use this project when nothing else supplies one (e.g. `"0"` for account-level calls like `/me`). */
@@ -53,10 +57,11 @@ export interface WorkspaceOptions extends ClientOptions {
   envDefaults?: boolean | undefined;
 }
 
-export interface UseSwitch extends UseOptions {
+/** What `Workspace.use()` takes: a target alone, or any of account, project and workspace. */
+export type UseSwitch = UseOptions & {
   /** Also write the result to config.toml (before switching; on failure nothing changes). */
   persist?: boolean | undefined;
-}
+};
 
 /** For each axis, where its value came from and what it shadowed, plus the bridge file in effect. */
 export interface Explanation {

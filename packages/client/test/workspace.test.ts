@@ -44,6 +44,7 @@ describe('construction (docs/resolution.md#workspace-construction)', () => {
     t.store.addTarget('ecom', { account: 'team', project: '3018488', workspace: 3448420 });
     const ws = t.workspace({ target: 'ecom' });
     expect([ws.project.id, ws.workspace?.id]).toEqual(['3018488', 3448420]);
+    // @ts-expect-error a target with an axis does not compile; JavaScript callers get the error
     expect(() => t.workspace({ target: 'ecom', project: '1' })).toThrow(ArgumentError);
   });
 
@@ -110,6 +111,7 @@ describe('use() (docs/resolution.md#switching-with-use, docs/http.md#transport-r
     expect(() => ws.use({ account: 'personal', project: '1' })).toThrow(OAuthError);
     expect(ws.session).toBe(before);
     expect(() => ws.use({ project: 'abc' })).toThrow(ConfigError);
+    // @ts-expect-error a target with an axis does not compile; JavaScript callers get the error
     expect(() => ws.use({ target: 'x', project: '1' })).toThrow(ArgumentError);
     expect(ws.session).toBe(before);
   });

@@ -14,12 +14,18 @@ export {
 export { createLocalState, LocalState, type LocalStateOptions } from './state';
 export {
   type AddAccountFields,
+  type AddOAuthBrowserAccountFields,
+  type AddOAuthTokenAccountFields,
+  type AddServiceAccountFields,
   type ApplySessionFields,
   ConfigStore,
   type ConfigStoreOptions,
   createConfigStore,
   type TargetFields,
   type UpdateAccountFields,
+  type UpdateOAuthBrowserAccountFields,
+  type UpdateOAuthTokenAccountFields,
+  type UpdateServiceAccountFields,
 } from './store';
 export {
   type AccountFileRead,

@@ -237,6 +237,7 @@ describe('accounts', () => {
       ['me', { defaultProject: '' }, "Invalid account fields for 'me'"],
       ['ops', { secret: '' }, '`secret` must not be empty'],
       ['me', { defaultProject: '1', clearDefaultProject: true }, 'mutually exclusive'],
+      ['me', { type: 'service_account' }, "Account 'me' is 'oauth_browser'; `type` cannot change"],
     ])('refuses %s %j without touching the file', (name, fields, message) => {
       const t = tempHome();
       t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
@@ -244,7 +245,10 @@ describe('accounts', () => {
       t.store.addAccount('ci', { type: 'oauth_token', region: 'us', token: 'abc' });
       const target = name === 'missing' ? 'ghost' : name;
       expect(
-        messageOf(expectUnchanged(t.configPath, () => t.store.updateAccount(target, fields))),
+        messageOf(
+          // Deliberately ill-typed: these are the runtime checks JavaScript callers meet.
+          expectUnchanged(t.configPath, () => t.store.updateAccount(target, fields as never)),
+        ),
       ).toContain(message);
     });
   });
@@ -481,6 +485,7 @@ describe('session namespace', () => {
     const t = specFixture();
     t.store.useSession({ target: 'sandbox' });
     expect(t.store.showSession()).toEqual({ account: 'me' });
+    // @ts-expect-error a target with an axis does not compile; JavaScript callers get the error
     expect(() => t.store.useSession({ target: 'sandbox', account: 'me' })).toThrow(
       '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
     );

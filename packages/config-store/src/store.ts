@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import {
   ACCOUNT_TYPES,
   type Account,
+  type AccountInit,
   AccountInUseError,
   type AccountSummary,
   type AccountType,
@@ -24,6 +25,7 @@ import {
   type Region,
   type Secret,
   type Target,
+  type UseOptions,
 } from '@mixpanel-data/auth-core';
 import { readConfig, transactConfig } from './config-file';
 import type { LockOptions } from './lock';
@@ -36,27 +38,88 @@ export interface ConfigStoreOptions extends LocationOptions {
   onWarning?: ((message: string) => void) | undefined;
 }
 
-export interface AddAccountFields {
-  type: AccountType;
+/** Fields every account type takes when it is added. */
+interface AddCommonFields {
   /** Required for service_account and oauth_token; oauth_browser defaults to `us`. */
-  region?: Region | string | undefined;
+  region?: Region | undefined;
   defaultProject?: string | undefined;
-  username?: string | undefined;
-  secret?: string | Secret | undefined;
-  token?: string | Secret | undefined;
-  tokenEnv?: string | undefined;
 }
 
-export interface UpdateAccountFields {
-  region?: Region | string | undefined;
-  defaultProject?: string | undefined;
-  /** Removes the account's home project (there is no other way to clear it). */
-  clearDefaultProject?: boolean | undefined;
+/** A service account: `username` and `secret` are both required. */
+export interface AddServiceAccountFields extends AddCommonFields {
+  type: 'service_account';
+  username: string;
+  secret: string | Secret;
+  token?: undefined;
+  tokenEnv?: undefined;
+}
+
+/** A browser (PKCE) account: no credential here; `mp account login` gets its tokens. */
+export interface AddOAuthBrowserAccountFields extends AddCommonFields {
+  type: 'oauth_browser';
+  username?: undefined;
+  secret?: undefined;
+  token?: undefined;
+  tokenEnv?: undefined;
+}
+
+/** A static bearer: exactly one of an inline `token` or `tokenEnv`, the variable that holds it. */
+export type AddOAuthTokenAccountFields = AddCommonFields & {
+  type: 'oauth_token';
+  username?: undefined;
+  secret?: undefined;
+} & ({ token: string | Secret; tokenEnv?: undefined } | { token?: undefined; tokenEnv: string });
+
+/** The fields of `addAccount`, one variant per account `type`. */
+export type AddAccountFields =
+  | AddServiceAccountFields
+  | AddOAuthBrowserAccountFields
+  | AddOAuthTokenAccountFields;
+
+/** Fields every account type can change; the home project is either set or cleared. */
+type UpdateCommonFields = { region?: Region | undefined } & (
+  | { defaultProject?: string | undefined; clearDefaultProject?: false | undefined }
+  | {
+      defaultProject?: undefined;
+      /** Removes the account's home project (there is no other way to clear it). */
+      clearDefaultProject: true;
+    }
+);
+
+/**
+ * What `updateAccount` may change on an account of each type. `type` is
+ * optional and never changes the account's type: given, it must be the type
+ * the account already has.
+ */
+export type UpdateServiceAccountFields = UpdateCommonFields & {
+  type?: 'service_account' | undefined;
   username?: string | undefined;
   secret?: string | Secret | undefined;
-  token?: string | Secret | undefined;
-  tokenEnv?: string | undefined;
-}
+  token?: undefined;
+  tokenEnv?: undefined;
+};
+export type UpdateOAuthBrowserAccountFields = UpdateCommonFields & {
+  type?: 'oauth_browser' | undefined;
+  username?: undefined;
+  secret?: undefined;
+  token?: undefined;
+  tokenEnv?: undefined;
+};
+/** At most one of `token` and `tokenEnv`; the one given replaces the other. */
+export type UpdateOAuthTokenAccountFields = UpdateCommonFields & {
+  type?: 'oauth_token' | undefined;
+  username?: undefined;
+  secret?: undefined;
+} & (
+    | { token?: string | Secret | undefined; tokenEnv?: undefined }
+    | { token?: undefined; tokenEnv?: string | undefined }
+  );
+
+/** The fields of `updateAccount`: those of one account type, never a mix. */
+export type UpdateAccountFields =
+  | UpdateServiceAccountFields
+  | UpdateOAuthBrowserAccountFields
+  | UpdateOAuthTokenAccountFields;
 
 export interface TargetFields {
   account: string;
@@ -127,6 +190,41 @@ function buildAccount(fields: Parameters<typeof createAccount>[0]): Account {
       });
     }
     throw error;
+  }
+}
+
+/** The fields of `current` with `fields` applied (already checked against its type). */
+function updatedInit(current: Account, fields: UpdateAccountFields): AccountInit {
+  const defaultProject = fields.clearDefaultProject
+    ? undefined
+    : (fields.defaultProject ?? current.defaultProject);
+  const common = {
+    name: current.name,
+    region: fields.region ?? current.region,
+    ...(defaultProject === undefined ? {} : { defaultProject }),
+  };
+  switch (current.type) {
+    case 'service_account':
+      return {
+        type: current.type,
+        ...common,
+        username: fields.username ?? current.username,
+        secret: fields.secret ?? current.secret,
+      };
+    case 'oauth_browser':
+      return { type: current.type, ...common };
+    case 'oauth_token': {
+      // The credential given replaces the other one.
+      const token = fields.tokenEnv === undefined ? (fields.token ?? current.token) : undefined;
+      const tokenEnv =
+        fields.token === undefined ? (fields.tokenEnv ?? current.tokenEnv) : undefined;
+      return {
+        type: current.type,
+        ...common,
+        ...(token === undefined ? {} : { token }),
+        ...(tokenEnv === undefined ? {} : { tokenEnv }),
+      };
+    }
   }
 }
 
@@ -244,7 +342,7 @@ export class ConfigStore {
         );
       }
       refuseEmpty(name, fields);
-      const account = buildAccount({ ...fields, name, region: fields.region ?? 'us' } as never);
+      const account = buildAccount({ ...fields, name, region: fields.region ?? 'us' });
       const accounts = table(document, 'accounts');
       const wasEmpty = Object.keys(accounts).length === 0;
       put(accounts, name, accountToRecord(account, false));
@@ -258,6 +356,12 @@ export class ConfigStore {
     return this.transaction((document, view) => {
       const current = view.getAccount(name);
       const type = current.type;
+      if (fields.type !== undefined && fields.type !== type) {
+        throw new ConfigError(
+          `Account '${name}' is '${type}'; \`type\` cannot change (remove the account and add it again).`,
+          { account_name: name, field: 'type' },
+        );
+      }
       for (const key of ['username', 'secret'] as const) {
         if (fields[key] !== undefined && type !== 'service_account') {
           throw new ConfigError(
@@ -284,21 +388,7 @@ export class ConfigStore {
         );
       }
       refuseEmpty(name, fields);
-      const next: Record<string, unknown> = { ...current, type };
-      if (fields.region !== undefined) next.region = fields.region;
-      if (fields.defaultProject !== undefined) next.defaultProject = fields.defaultProject;
-      if (fields.clearDefaultProject) delete next.defaultProject;
-      if (fields.username !== undefined) next.username = fields.username;
-      if (fields.secret !== undefined) next.secret = fields.secret;
-      if (fields.token !== undefined) {
-        next.token = fields.token;
-        delete next.tokenEnv;
-      }
-      if (fields.tokenEnv !== undefined) {
-        next.tokenEnv = fields.tokenEnv;
-        delete next.token;
-      }
-      const account = buildAccount(next as never);
+      const account = buildAccount(updatedInit(current, fields));
       put(table(document, 'accounts'), name, accountToRecord(account, false));
       return this.#summary(view, account);
     });
@@ -410,11 +500,7 @@ export class ConfigStore {
           );
         }
         const account = view.getAccount(owner);
-        const updated = buildAccount({
-          ...account,
-          type: account.type,
-          defaultProject: fields.project,
-        } as never);
+        const updated = buildAccount({ ...account, defaultProject: fields.project });
         put(table(document, 'accounts'), owner, accountToRecord(updated, false));
       }
       dropIfEmpty(document, 'active');
@@ -495,11 +581,7 @@ export class ConfigStore {
         );
       }
       const account = view.getAccount(target.account);
-      const updated = buildAccount({
-        ...account,
-        type: account.type,
-        defaultProject: target.project,
-      } as never);
+      const updated = buildAccount({ ...account, defaultProject: target.project });
       put(table(document, 'accounts'), target.account, accountToRecord(updated, false));
       document.active =
         target.workspace === undefined
@@ -521,7 +603,7 @@ export class ConfigStore {
    * project and workspace go through `applySession`. Switching account without
    * a workspace drops the old workspace pin (as `useAccount` does).
    */
-  useSession(fields: ApplySessionFields & { target?: string | undefined }): void {
+  useSession(fields: UseOptions): void {
     const { target, ...axes } = fields;
     checkTargetExclusive(fields);
     if (target !== undefined) {

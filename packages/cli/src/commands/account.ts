@@ -1,10 +1,14 @@
 import { join, resolve } from 'node:path';
 import {
   type AccountSummary,
+  type AccountType,
+  type AddAccountFields,
   ArgumentError,
   bridgeTimestamp,
   isRegion,
   loadBridge,
+  type Region,
+  type UpdateAccountFields,
 } from '@mixpanel-data/client';
 import { UsageError } from '../args';
 import type { CommandContext, Handler } from '../context';
@@ -15,6 +19,8 @@ import { promptSecret, readSecretFromStdin } from '../secrets';
 import { loginProgress, showAuthorizeHint } from './login-io';
 
 const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
+const isAccountType = (value: string): value is AccountType =>
+  (TYPES as readonly string[]).includes(value);
 
 export const ONBOARDING = `(no accounts configured)
 
@@ -30,9 +36,9 @@ const accountTable = (summaries: readonly AccountSummary[]) =>
     summaries.map((s) => [s.name, s.type, s.region, s.isActive ? '*' : '']),
   );
 
-function checkRegion(region: string | undefined): void {
-  if (region !== undefined && !isRegion(region))
-    throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, ['region']);
+function checkRegion(region: string | undefined): Region | undefined {
+  if (region === undefined || isRegion(region)) return region;
+  throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, ['region']);
 }
 
 /** The secret of a service account: --secret-stdin, then MP_SECRET, then a no-echo prompt on a TTY. */
@@ -45,6 +51,44 @@ async function serviceSecret(context: CommandContext): Promise<string> {
     return secret;
   }
   throw new ArgumentError('Set MP_SECRET or use --secret-stdin to provide the secret.', ['secret']);
+}
+
+/**
+ * The flags of `mp account update` as the fields of one account type. Flags
+ * of two types, or a project set and cleared, are refused here; whether the
+ * fields fit the account's own type is the store's check.
+ */
+function updateFields(flags: {
+  region: Region | undefined;
+  project: string | undefined;
+  clearProject: boolean;
+  username: string | undefined;
+  secret: string | undefined;
+  tokenEnv: string | undefined;
+}): UpdateAccountFields {
+  const { region, project, clearProject, username, secret, tokenEnv } = flags;
+  if (project && clearProject) {
+    throw new ArgumentError('--project and --clear-project are mutually exclusive.', [
+      'project',
+      'clear-project',
+    ]);
+  }
+  if ((username || secret) && tokenEnv) {
+    throw new ArgumentError(
+      `--${username ? 'username' : 'secret-stdin'} and --token-env belong to different account types; pass one.`,
+      [username ? 'username' : 'secret-stdin', 'token-env'],
+    );
+  }
+  const common = {
+    ...(region ? { region } : {}),
+    ...(clearProject
+      ? { clearDefaultProject: true as const }
+      : project
+        ? { defaultProject: project }
+        : {}),
+  };
+  if (tokenEnv) return { ...common, tokenEnv };
+  return { ...common, ...(username ? { username } : {}), ...(secret ? { secret } : {}) };
 }
 
 export const handlers: Record<string, Handler> = {
@@ -77,14 +121,13 @@ export const handlers: Record<string, Handler> = {
   async add(context) {
     const type = context.string('type');
     if (type === undefined) throw new UsageError("Missing option '--type'.");
-    if (!(TYPES as readonly string[]).includes(type)) {
+    if (!isAccountType(type)) {
       throw new ArgumentError(
         `Invalid --type: '${type}' (use service_account / oauth_browser / oauth_token)`,
         ['type'],
       );
     }
-    const region = context.string('region');
-    checkRegion(region);
+    const region = checkRegion(context.string('region'));
     const irrelevant: Record<string, string[]> = {
       service_account: ['token-env'],
       oauth_browser: ['username', 'secret-stdin', 'token-env'],
@@ -94,21 +137,24 @@ export const handlers: Record<string, Handler> = {
     if (misplaced)
       throw new ArgumentError(`--${misplaced} does not apply to ${type} accounts.`, [misplaced]);
     const [name] = context.positionals;
-    const fields: Record<string, unknown> = { type, ...(region ? { region } : {}) };
     const project = context.string('project') ?? (context.io.env.MP_PROJECT_ID || undefined);
-    if (project) fields.defaultProject = project;
+    const common = {
+      ...(region ? { region } : {}),
+      ...(project ? { defaultProject: project } : {}),
+    };
+    let fields: AddAccountFields;
     let storedInline = false;
     if (type === 'service_account') {
       const username = context.string('username');
       if (!username)
         throw new ArgumentError('--username is required for service_account', ['username']);
-      fields.username = username;
-      fields.secret = await serviceSecret(context);
+      fields = { type, ...common, username, secret: await serviceSecret(context) };
     } else if (type === 'oauth_token') {
       const tokenEnv = context.string('token-env');
-      if (tokenEnv) fields.tokenEnv = tokenEnv;
-      else if (context.io.env.MP_OAUTH_TOKEN) {
-        fields.token = context.io.env.MP_OAUTH_TOKEN;
+      const token = context.io.env.MP_OAUTH_TOKEN;
+      if (tokenEnv) fields = { type, ...common, tokenEnv };
+      else if (token) {
+        fields = { type, ...common, token };
         storedInline = true;
       } else
         throw new ArgumentError('Provide --token-env NAME or set MP_OAUTH_TOKEN.', ['token-env']);
@@ -117,8 +163,8 @@ export const handlers: Record<string, Handler> = {
         'NAME is required for oauth_browser via `mp account add`. For guided setup run `mp login`.',
         ['name'],
       );
-    }
-    const summary: AccountSummary = await context.accounts.addDiscovering(name, fields as never, {
+    } else fields = { type, ...common };
+    const summary: AccountSummary = await context.accounts.addDiscovering(name, fields, {
       onNote: (line) => context.note(line),
       onProbeAttempt: ([probed, status]) =>
         context.note(`  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
@@ -134,25 +180,23 @@ export const handlers: Record<string, Handler> = {
   async update(context) {
     // docs/cli.md#mp-account: `--secret-stdin` is read before anything else.
     const secret = context.flag('secret-stdin') ? await readSecretFromStdin(context.io) : undefined;
-    const region = context.string('region');
-    checkRegion(region);
+    const region = checkRegion(context.string('region'));
     const [name] = context.positionals as [string];
-    const fields: Record<string, unknown> = {};
-    const changed: string[] = [];
-    const set = (field: string, value: unknown, label: string) => {
-      fields[field] = value;
-      changed.push(label);
-    };
     const project = context.string('project');
+    const clearProject = context.flag('clear-project');
     const username = context.string('username');
     const tokenEnv = context.string('token-env');
-    if (region) set('region', region, `region=${region}`);
-    if (project) set('defaultProject', project, `default_project=${project}`);
-    if (context.flag('clear-project')) set('clearDefaultProject', true, 'default_project cleared');
-    if (username) set('username', username, 'username');
-    if (secret) set('secret', secret, 'secret');
-    if (tokenEnv) set('tokenEnv', tokenEnv, `token_env=${tokenEnv}`);
-    context.accounts.update(name, fields);
+    const changed: string[] = [];
+    if (region) changed.push(`region=${region}`);
+    if (project) changed.push(`default_project=${project}`);
+    if (clearProject) changed.push('default_project cleared');
+    if (username) changed.push('username');
+    if (secret) changed.push('secret');
+    if (tokenEnv) changed.push(`token_env=${tokenEnv}`);
+    context.accounts.update(
+      name,
+      updateFields({ region, project, clearProject, username, secret, tokenEnv }),
+    );
     out(
       context.io,
       `Updated account '${name}' ${changed.length ? `(${changed.join(', ')})` : '(no changes)'}`,

@@ -8,10 +8,14 @@ import { pickProject } from './picker';
 
 /** `mp login`: the guided setup of docs/cli.md#mp-login; one stdout line on success. */
 export const login: Handler = async (context) => {
-  const region = context.string('region');
-  if (region !== undefined && !isRegion(region)) {
+  const regionFlag = context.string('region');
+  const region = regionFlag === undefined || isRegion(regionFlag) ? regionFlag : null;
+  if (region === null) {
     // docs/cli.md#flag-checks labels this `ERROR:` like the other `mp login` flag checks (E-11).
-    err(context.io, red(context.io, `ERROR: Invalid --region: '${region}' (use us / eu / in).`));
+    err(
+      context.io,
+      red(context.io, `ERROR: Invalid --region: '${regionFlag}' (use us / eu / in).`),
+    );
     return EXIT.INVALID_ARGS;
   }
   const secretStdin = context.flag('secret-stdin');
@@ -33,7 +37,7 @@ export const login: Handler = async (context) => {
   try {
     const result = await context.accounts.loginUnified({
       name: context.string('name'),
-      region: region as never,
+      region,
       project: context.string('project'),
       serviceAccount: context.flag('service-account'),
       tokenEnv: context.string('token-env'),

@@ -60,7 +60,7 @@ function explainView(context: CommandContext): number {
   const axis = (
     label: string,
     value: string,
-    entry: (typeof provenance)['account'] | (typeof provenance)['workspace'],
+    entry: (typeof provenance)[keyof typeof provenance],
   ) => {
     const shadowed = entry.shadowed.map((s) => `${s.value} (${s.source})`).join(', ');
     return `${label.padEnd(11)}${value}  [from ${entry.source ?? 'nowhere: resolved on first use'}]${shadowed ? `  shadows ${shadowed}` : ''}`;
@@ -73,7 +73,7 @@ function explainView(context: CommandContext): number {
         `${ws.account.name} (${ws.account.type}, ${ws.account.region})`,
         provenance.account,
       ),
-      axis('Project:', ws.project.id, provenance.project as never),
+      axis('Project:', ws.project.id, provenance.project),
       axis('Workspace:', ws.workspace ? String(ws.workspace.id) : '(auto)', provenance.workspace),
     ].join('\n'),
   );

@@ -7,7 +7,7 @@ import { out } from '../io';
 export const handlers: Record<string, Handler> = {
   async list(context) {
     const project = context.string('project');
-    const ws = context.workspace(project ? { project, target: undefined } : {});
+    const ws = context.workspace(project ? { project } : {});
     const workspaces = await ws.workspaces({ refresh: context.flag('refresh') });
     const records = workspaces.map((w) => ({ id: w.id, name: w.name, is_default: w.isDefault }));
     printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
