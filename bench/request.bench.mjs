@@ -42,7 +42,10 @@ accounts.add('team', {
 accounts.add('personal', { type: 'oauth_browser', region: 'us', defaultProject: '3713224' });
 const { simulateBrowser } = await import('@mixpanel-data/testkit');
 await accounts.login('personal', {
-  browserOpener: async (url) => (await simulateBrowser(url), true),
+  browserOpener: async (url) => {
+    await simulateBrowser(url);
+    return true;
+  },
   callbackPorts: [0],
   stderr: { write: () => true },
 });

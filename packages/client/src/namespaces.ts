@@ -1,25 +1,16 @@
-import type { Readable, Writable } from 'node:stream';
 import {
   type Account,
   type AccountSummary,
   type AccountTestResult,
-  ConfigError,
   createAccountTestResult,
-  createOAuthLoginResult,
   failedTestResult,
-  formatTimestamp,
   isProjectId,
   isWorkspaceId,
   type MeResponse,
   NoActiveAccountError,
   OAuthError,
   type OAuthLoginResult,
-  Project,
-  type Region,
-  resolveBaseUrlOverride,
-  Session,
   type Target,
-  type TokenResolver,
   type UseOptions,
   ValidationError,
 } from '@mixpanel-data/auth-core';
@@ -33,7 +24,6 @@ import type {
   TargetFields,
   UpdateAccountFields,
 } from '@mixpanel-data/config-store';
-import { type BrowserOpener, createBearerResolver, OAuthFlow } from '@mixpanel-data/oauth-pkce';
 import { meCacheOf, probeClient, userOf } from './account-calls';
 import { addAccountDiscovering } from './add-account';
 import {
@@ -46,8 +36,6 @@ import {
 import { fetchMe } from './me-service';
 import { bridgeInEffect, describeSession, type SessionView } from './session-view';
 import { type ClientOptions, Context, type ContextOptions } from './sources';
-import { MixpanelApiClient } from './transport';
-import { oauthNetOptions } from './version';
 
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export type NamespaceOptions = ClientOptions;
