@@ -1,4 +1,3 @@
-import type { Readable, Writable } from 'node:stream';
 import {
   type Account,
   type AccountType,
@@ -15,7 +14,7 @@ import {
   type ProbeAttempt,
   type Region,
 } from '@mixpanel-data/auth-core';
-import { type BrowserOpener, createBearerResolver, OAuthFlow } from '@mixpanel-data/oauth-pkce';
+import { createBearerResolver, OAuthFlow, type OAuthFlowOptions } from '@mixpanel-data/oauth-pkce';
 import { meCacheOf, probeClient, regionOfDomain, userOf } from './account-calls';
 import { fetchMe as fetchMeWith } from './me-service';
 import { newAccountName } from './naming';
@@ -24,17 +23,17 @@ import { type ProbeCredential, probeRegion } from './region-probe';
 import type { Context } from './sources';
 import { oauthNetOptions } from './version';
 
-export interface LoginOptions {
-  /** `false`: print the URL and accept a pasted redirect (headless machines). Default true. */
-  openBrowser?: boolean | undefined;
-  browserOpener?: BrowserOpener | undefined;
-  stdin?: Readable | undefined;
-  /** Where the flow's instructions go (default `process.stderr`); only `write(text)` is called. */
-  stderr?: Pick<Writable, 'write'> | undefined;
-  callbackPorts?: readonly number[] | undefined;
-  callbackTimeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-}
+/** The terminal side of a browser login: the flow's own options (see `OAuthFlowOptions`). */
+export type LoginOptions = Pick<
+  OAuthFlowOptions,
+  | 'openBrowser'
+  | 'browserOpener'
+  | 'stdin'
+  | 'stderr'
+  | 'callbackPorts'
+  | 'callbackTimeoutMs'
+  | 'signal'
+>;
 
 /**
  * Browser login for an existing oauth_browser account: the PKCE flow, a
