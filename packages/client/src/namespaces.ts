@@ -12,8 +12,8 @@ import {
   isWorkspaceId,
   type MeResponse,
   NoActiveAccountError,
-  OAuthError,
   type OAuthLoginResult,
+  OAuthTokenError,
   Project,
   type Region,
   resolveBaseUrlOverride,
@@ -188,19 +188,14 @@ export function accountsOf(ctx: Context) {
         throw new NoActiveAccountError('No account specified and no active account configured.');
       const account = view.getAccount(chosen);
       if (exportOptions.project !== undefined && !isProjectId(exportOptions.project)) {
-        throw new ValidationError(
-          `Invalid --project '${exportOptions.project}': must be digits.`,
-          'input',
-          { path: 'project' },
-        );
+        throw new ValidationError(`Invalid --project '${exportOptions.project}': must be digits.`, {
+          details: { path: 'project' },
+        });
       }
       if (exportOptions.workspace !== undefined && !isWorkspaceId(exportOptions.workspace)) {
         throw new ValidationError(
           `Invalid --workspace ${exportOptions.workspace}: must be a positive integer.`,
-          'input',
-          {
-            path: 'workspace',
-          },
+          { details: { path: 'workspace' } },
         );
       }
       const header = view.getCustomHeader();
@@ -211,10 +206,14 @@ export function accountsOf(ctx: Context) {
           defaults: { scope: '', token_type: 'Bearer' },
         });
         if (!tokens) {
-          throw new OAuthError(
+          throw new OAuthTokenError(
             `No OAuth tokens found for account '${account.name}' at ${ctx.tokenStore.tokensPath(account.name)}. Run \`mp account login ${account.name}\` before exporting a bridge.`,
-            'OAUTH_TOKEN_ERROR',
-            { account_name: account.name, path: ctx.tokenStore.tokensPath(account.name) },
+            {
+              details: {
+                account_name: account.name,
+                path: ctx.tokenStore.tokensPath(account.name),
+              },
+            },
           );
         }
       }

@@ -32,7 +32,9 @@ const accountTable = (summaries: readonly AccountSummary[]) =>
 
 function checkRegion(region: string | undefined): void {
   if (region !== undefined && !isRegion(region))
-    throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, ['region']);
+    throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, {
+      argumentNames: ['region'],
+    });
 }
 
 /** The secret of a service account: --secret-stdin, then MP_SECRET, then a no-echo prompt on a TTY. */
@@ -41,10 +43,12 @@ async function serviceSecret(context: CommandContext): Promise<string> {
   if (context.io.env.MP_SECRET) return context.io.env.MP_SECRET;
   if (context.io.stdin.isTTY) {
     const secret = await promptSecret(context.io, 'Service account secret: ');
-    if (!secret) throw new ArgumentError('Secret is empty.', ['secret']);
+    if (!secret) throw new ArgumentError('Secret is empty.', { argumentNames: ['secret'] });
     return secret;
   }
-  throw new ArgumentError('Set MP_SECRET or use --secret-stdin to provide the secret.', ['secret']);
+  throw new ArgumentError('Set MP_SECRET or use --secret-stdin to provide the secret.', {
+    argumentNames: ['secret'],
+  });
 }
 
 export const handlers: Record<string, Handler> = {
@@ -80,7 +84,7 @@ export const handlers: Record<string, Handler> = {
     if (!(TYPES as readonly string[]).includes(type)) {
       throw new ArgumentError(
         `Invalid --type: '${type}' (use service_account / oauth_browser / oauth_token)`,
-        ['type'],
+        { argumentNames: ['type'] },
       );
     }
     const region = context.string('region');
@@ -92,7 +96,9 @@ export const handlers: Record<string, Handler> = {
     };
     const misplaced = irrelevant[type]!.find((flag) => context.options[flag] !== undefined);
     if (misplaced)
-      throw new ArgumentError(`--${misplaced} does not apply to ${type} accounts.`, [misplaced]);
+      throw new ArgumentError(`--${misplaced} does not apply to ${type} accounts.`, {
+        argumentNames: [misplaced],
+      });
     const [name] = context.positionals;
     const fields: Record<string, unknown> = { type, ...(region ? { region } : {}) };
     const project = context.string('project') ?? (context.io.env.MP_PROJECT_ID || undefined);
@@ -101,7 +107,9 @@ export const handlers: Record<string, Handler> = {
     if (type === 'service_account') {
       const username = context.string('username');
       if (!username)
-        throw new ArgumentError('--username is required for service_account', ['username']);
+        throw new ArgumentError('--username is required for service_account', {
+          argumentNames: ['username'],
+        });
       fields.username = username;
       fields.secret = await serviceSecret(context);
     } else if (type === 'oauth_token') {
@@ -111,11 +119,13 @@ export const handlers: Record<string, Handler> = {
         fields.token = context.io.env.MP_OAUTH_TOKEN;
         storedInline = true;
       } else
-        throw new ArgumentError('Provide --token-env NAME or set MP_OAUTH_TOKEN.', ['token-env']);
+        throw new ArgumentError('Provide --token-env NAME or set MP_OAUTH_TOKEN.', {
+          argumentNames: ['token-env'],
+        });
     } else if (!name) {
       throw new ArgumentError(
         'NAME is required for oauth_browser via `mp account add`. For guided setup run `mp login`.',
-        ['name'],
+        { argumentNames: ['name'] },
       );
     }
     const summary: AccountSummary = await context.accounts.addDiscovering(name, fields as never, {

@@ -24,13 +24,16 @@ export const segmentation: Handler = async (context) => {
   if (event === undefined) throw new UsageError("Missing option '--event' / '-e'.");
   if (from === undefined) throw new UsageError("Missing option '--from'.");
   if (to === undefined) throw new UsageError("Missing option '--to'.");
-  if (!event) throw new ArgumentError('--event/-e must not be empty.', ['event']);
+  if (!event)
+    throw new ArgumentError('--event/-e must not be empty.', { argumentNames: ['event'] });
   for (const [flag, value] of [
     ['--from', from],
     ['--to', to],
   ] as const) {
     if (!DATE.test(value))
-      throw new ArgumentError(`${flag} must be a date YYYY-MM-DD.`, [flag.slice(2)]);
+      throw new ArgumentError(`${flag} must be a date YYYY-MM-DD.`, {
+        argumentNames: [flag.slice(2)],
+      });
   }
   const unit = context.string('unit') as 'day' | 'week' | 'month' | undefined;
   const on = context.string('on');
