@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { base64Utf8 } from './base64';
-import { ArgumentError, OAuthError, ValidationError } from './errors';
+import { ArgumentError, OAuthTokenError, ValidationError } from './errors';
 import { firstProblem, type Problem, problemText } from './issues';
 import {
   type AccountName,
@@ -88,8 +88,7 @@ function validated(type: string, init: object): AccountInit {
     const name = (init as { name?: unknown }).name;
     throw new ValidationError(
       `Invalid account fields for '${String(name)}': ${problemText(outcome.problem)}`,
-      'input',
-      { path: outcome.problem.field },
+      { details: { path: outcome.problem.field } },
     );
   }
   return outcome.fields;
@@ -247,7 +246,7 @@ export function basicAuthHeader(account: ServiceAccount): string {
 /**
  * The bearer of an oauth_token account: the inline token, else the value of
  * the environment variable it names (read now, from `env`). Unset or empty →
- * OAuthError(OAUTH_TOKEN_ERROR) naming the account and the variable.
+ * OAuthTokenError (OAUTH_TOKEN_ERROR) naming the account and the variable.
  */
 export function staticToken(
   account: OAuthTokenAccount,
@@ -257,10 +256,9 @@ export function staticToken(
   const envVar = account.tokenEnv ?? '';
   const value = env[envVar];
   if (!value) {
-    throw new OAuthError(
+    throw new OAuthTokenError(
       `OAuth account '${account.name}' references env var \`${envVar}\`, but it is not set or is empty. Set ${envVar}, or run \`mp account update ${account.name} --token-env VAR\`.`,
-      'OAUTH_TOKEN_ERROR',
-      { account_name: account.name, env_var: envVar },
+      { details: { account_name: account.name, env_var: envVar } },
     );
   }
   return value;
@@ -287,7 +285,7 @@ export async function authHeader(
   if (typeof tokenResolver?.[method] !== 'function') {
     throw new ArgumentError(
       `A TokenResolver is required to build the header of ${account.type} account '${account.name}'.`,
-      ['tokenResolver'],
+      { argumentNames: ['tokenResolver'] },
     );
   }
   return account.type === 'oauth_token'

@@ -46,8 +46,7 @@ export interface Bridge {
 export function parseBridge(document: unknown, path = 'bridge file'): Bridge {
   const fail = (problem: Problem) =>
     new ConfigError(`Invalid bridge file at ${path}: ${problemText(problem)}`, {
-      path,
-      field: problem.field,
+      details: { path, field: problem.field },
     });
   if (Array.isArray(document)) throw fail({ field: '', message: 'Input should be an object' });
   const result = v.safeParse(bridgeFileSchema, document);

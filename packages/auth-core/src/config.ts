@@ -49,7 +49,7 @@ export class ConfigView {
   constructor(document: unknown = {}, path = 'config.toml') {
     if (!isTable(document)) {
       throw new ConfigError(`Could not parse config at ${path}: the document is not a table.`, {
-        path,
+        details: { path },
       });
     }
     this.document = document;
@@ -62,10 +62,7 @@ export class ConfigView {
     if (!isTable(table)) {
       throw new ConfigError(
         `Invalid [${key}] table in ${this.path}: it must be a table. Fix or remove it.`,
-        {
-          path: this.path,
-          field: key,
-        },
+        { details: { path: this.path, field: key } },
       );
     }
     return table;
@@ -76,9 +73,7 @@ export class ConfigView {
       ? `\nThis looks like a config from an older version; delete \`${this.path}\` and re-add accounts with \`mp account add\` or \`mp login\`.`
       : '';
     return new ConfigError(`Invalid [${block}] block: ${problemText(problem)}${hint}`, {
-      path: this.path,
-      block,
-      field: problem.field,
+      details: { path: this.path, block, field: problem.field },
     });
   }
 
@@ -95,7 +90,7 @@ export class ConfigView {
   getAccount(name: string): Account {
     const block = own(this.#table('accounts'), name);
     if (!isTable(block))
-      throw new ConfigError(`Account '${name}' not found.`, { account_name: name });
+      throw new ConfigError(`Account '${name}' not found.`, { details: { account_name: name } });
     const outcome = parseAccountRecord(block, name);
     if ('account' in outcome) return outcome.account;
     const legacy = !('type' in block) || 'project_id' in block;
@@ -127,7 +122,8 @@ export class ConfigView {
   /** One target, validating only its block. */
   getTarget(name: string): Target {
     const block = own(this.#table('targets'), name);
-    if (!isTable(block)) throw new ConfigError(`Target '${name}' not found.`, { target: name });
+    if (!isTable(block))
+      throw new ConfigError(`Target '${name}' not found.`, { details: { target: name } });
     const result = v.safeParse(targetBlockSchema, block);
     if (!result.success) throw this.#invalid(`targets.${name}`, firstProblem(result.issues), false);
     const { account, project, workspace } = result.output;
@@ -195,7 +191,7 @@ export class ConfigView {
     if (markers.length) {
       throw new ConfigError(
         `Refusing to write ${this.path}: it holds keys of an older config format (${markers.join(', ')}).\nThis looks like a config from an older version; delete \`${this.path}\` and re-add accounts with \`mp account add\` or \`mp login\`.`,
-        { path: this.path, legacy_keys: markers },
+        { details: { path: this.path, legacy_keys: markers } },
       );
     }
     this.listAccounts();
@@ -209,20 +205,26 @@ export function checkCustomHeader(
   label = 'custom header',
 ): { name: string; value: string } {
   if (!isTable(header)) {
-    throw new ConfigError(`${label} must be an inline table {name=, value=}.`, { field: label });
+    throw new ConfigError(`${label} must be an inline table {name=, value=}.`, {
+      details: { field: label },
+    });
   }
   const { name, value } = header;
   if (typeof name !== 'string' || typeof value !== 'string') {
-    throw new ConfigError(`${label} requires \`name\` and \`value\` strings.`, { field: label });
+    throw new ConfigError(`${label} requires \`name\` and \`value\` strings.`, {
+      details: { field: label },
+    });
   }
   if (!HEADER_NAME_PATTERN.test(name)) {
     throw new ConfigError(
       `${label} name '${name}' is not a valid HTTP header name; use letters, digits and '-'.`,
-      { field: label },
+      { details: { field: label } },
     );
   }
   if (/[\r\n\0]/.test(value)) {
-    throw new ConfigError(`${label} value must not contain line breaks.`, { field: label });
+    throw new ConfigError(`${label} value must not contain line breaks.`, {
+      details: { field: label },
+    });
   }
   return { name, value };
 }

@@ -54,7 +54,7 @@ function checkOrigin(value: string, label: string): string {
   const fail = (why: string) =>
     new ConfigError(
       `${label}='${value}' is not a usable origin: ${why}. Use an origin such as http://127.0.0.1:8080 or https://mixpanel.example.`,
-      { ...(label === 'MP_BASE_URL' ? { env_var: label } : { option: label }), value },
+      { details: { ...(label === 'MP_BASE_URL' ? { env_var: label } : { option: label }), value } },
     );
   let url: InstanceType<typeof URL>;
   try {
@@ -90,7 +90,7 @@ export function resolveBaseUrlOverride(
       if (typeof value !== 'string') {
         throw new ConfigError(
           `baseUrl must name an origin for each of us, eu and in; '${region}' is missing.`,
-          { option: 'baseUrl', region },
+          { details: { option: 'baseUrl', region } },
         );
       }
       map[region] = checkOrigin(value, `baseUrl.${region}`);
@@ -98,8 +98,7 @@ export function resolveBaseUrlOverride(
     const extra = Object.keys(option).find((key) => !isRegion(key));
     if (extra)
       throw new ConfigError(`baseUrl has an unknown region '${extra}'; use us, eu and in.`, {
-        option: 'baseUrl',
-        region: extra,
+        details: { option: 'baseUrl', region: extra },
       });
     return Object.freeze(map);
   }

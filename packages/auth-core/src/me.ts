@@ -87,10 +87,7 @@ function parseResponse<S extends v.GenericSchema>(
     : { field: '', message: 'Input should be an object' };
   throw new ValidationError(
     `Unexpected response format from Mixpanel (${what}): ${problemText(problem)}`,
-    'response',
-    {
-      path: problem.field,
-    },
+    { source: 'response', details: { path: problem.field } },
   );
 }
 

@@ -12,7 +12,8 @@ import {
 import { toSnakeJSON } from './snake';
 import type { TokenResolver } from './token-resolver';
 
-const invalid = (message: string, path: string) => new ValidationError(message, 'input', { path });
+const invalid = (message: string, path: string) =>
+  new ValidationError(message, { details: { path } });
 
 /** Throws unless `value` is absent, null, or passes `ok`. */
 function optional(

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { OAuthError, ValidationError } from './errors';
+import { OAuthTokenError, ValidationError } from './errors';
 import { firstProblem, problemText } from './issues';
 import { type Region, regionSchema } from './scalars';
 import { isSecret, type Secret, toSecret } from './secret';
@@ -83,7 +83,7 @@ export class OAuthTokens {
 
   constructor(init: OAuthTokensInit) {
     const invalid = (message: string, path: string) =>
-      new ValidationError(`OAuthTokens.${path} ${message}.`, 'input', { path });
+      new ValidationError(`OAuthTokens.${path} ${message}.`, { details: { path } });
     if (!(init.expiresAt instanceof Date) || Number.isNaN(init.expiresAt.getTime())) {
       throw invalid('must be a valid Date', 'expiresAt');
     }
@@ -198,7 +198,7 @@ export function checkTokensRecord(record: unknown): { tokens: OAuthTokens } | { 
 
 /**
  * Parses the contents of `<root>/accounts/NAME/tokens.json`. Any problem is
- * OAuthError(OAUTH_TOKEN_ERROR) naming the account and the fix; the message
+ * OAuthTokenError (OAUTH_TOKEN_ERROR) naming the account and the fix; the message
  * and details never contain a token.
  */
 export function parseTokensFile(
@@ -218,10 +218,9 @@ export function parseTokensFile(
   }
   const outcome = record === undefined ? { problem: 'not valid JSON' } : checkTokensRecord(record);
   if ('tokens' in outcome) return outcome.tokens;
-  throw new OAuthError(
+  throw new OAuthTokenError(
     `OAuth tokens for account '${accountName}' are malformed or missing required fields (${outcome.problem}). Run \`mp account login ${accountName}\`.`,
-    'OAUTH_TOKEN_ERROR',
-    { account_name: accountName, path, validation_error: outcome.problem },
+    { details: { account_name: accountName, path, validation_error: outcome.problem } },
   );
 }
 

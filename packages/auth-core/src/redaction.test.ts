@@ -4,10 +4,10 @@ import { OAuthTokenAccount, ServiceAccount, staticToken } from './account';
 import { parseBridge } from './bridge';
 import { ConfigView } from './config';
 import {
-  APIError,
   ConfigError,
   type MixpanelDataError,
-  OAuthError,
+  OAuthTokenError,
+  QueryError,
   ValidationError,
 } from './errors';
 import { Project, Session } from './model';
@@ -100,20 +100,19 @@ describe('no secret survives any rendering', () => {
 
   it('errors carrying secrets in details or cause', () => {
     const errors: MixpanelDataError[] = [
-      new OAuthError('token exchange failed', 'OAUTH_TOKEN_ERROR', {
-        response_body: { access_token: 'ACCESS-333', refresh_token: 'REFRESH-444' },
+      new OAuthTokenError('token exchange failed', {
+        details: { response_body: { access_token: 'ACCESS-333', refresh_token: 'REFRESH-444' } },
       }),
-      new APIError('bad', {
+      new QueryError('bad', {
         statusCode: 400,
         requestBody: { secret: 'SA-SECRET-111' },
         requestParams: { token: 'INLINE-TOKEN-222' },
       }),
-      new ConfigError(
-        'wrapped',
-        { nested: [{ Authorization: `Basic ${'SA-SECRET-111'}` }] },
-        { cause: sa },
-      ),
-      new ValidationError('v', 'input', { password: 'ENV-SECRET-555' }),
+      new ConfigError('wrapped', {
+        details: { nested: [{ Authorization: `Basic ${'SA-SECRET-111'}` }] },
+        cause: sa,
+      }),
+      new ValidationError('v', { details: { password: 'ENV-SECRET-555' } }),
     ];
     for (const error of errors) expectClean(error);
   });

@@ -73,8 +73,7 @@ export function envRegion(env: Env): Region | undefined {
   if (!value) return undefined;
   if (!isRegion(value)) {
     throw new ConfigError(`MP_REGION='${value}' is not one of ${REGION_LIST}.`, {
-      env_var: 'MP_REGION',
-      value,
+      details: { env_var: 'MP_REGION', value },
     });
   }
   return value;
@@ -142,8 +141,7 @@ function envProject(env: Env): string | undefined {
   if (!value) return undefined;
   if (!isProjectId(value)) {
     throw new ConfigError(`MP_PROJECT_ID='${value}' must be a digit string.`, {
-      env_var: 'MP_PROJECT_ID',
-      value,
+      details: { env_var: 'MP_PROJECT_ID', value },
     });
   }
   return value;
@@ -157,8 +155,7 @@ export function envWorkspace(env: Env): number | undefined {
   const id = match ? Number(match[1]) : Number.NaN;
   if (!(Number.isSafeInteger(id) && id > 0)) {
     throw new ConfigError(`MP_WORKSPACE_ID='${value}' is not a positive integer.`, {
-      env_var: 'MP_WORKSPACE_ID',
-      value,
+      details: { env_var: 'MP_WORKSPACE_ID', value },
     });
   }
   return id;
@@ -186,7 +183,7 @@ Fix one of the following:
   - Run \`mp project list\` then \`mp project use ID\`
   - Use \`--project ID\` per command
   - Use \`--target NAME\` per command (target supplies project)`,
-    { account_name: accountName },
+    { details: { account_name: accountName } },
   );
 }
 
@@ -202,7 +199,7 @@ export function checkTargetExclusive(choice: ResolveParams): void {
   if (choice.target !== undefined && given.length) {
     throw new ArgumentError(
       '`target=` is mutually exclusive with `account=`/`project=`/`workspace=`.',
-      ['target', ...given],
+      { argumentNames: ['target', ...given] },
     );
   }
 }
@@ -247,7 +244,7 @@ export function withEnvDefaults(params: ResolveParams, env: Env): ResolveParams 
 function checkProject(id: string): string {
   if (!isProjectId(id)) {
     throw new ConfigError(`Invalid project ID: '${id}'. Must match \`^\\d+$\`.`, {
-      project_id: id,
+      details: { project_id: id },
     });
   }
   return id;
@@ -255,7 +252,9 @@ function checkProject(id: string): string {
 
 function checkWorkspace(id: number): number {
   if (!(Number.isSafeInteger(id) && id > 0)) {
-    throw new ConfigError(`Invalid workspace ID: ${id}. Must be > 0.`, { workspace_id: id });
+    throw new ConfigError(`Invalid workspace ID: ${id}. Must be > 0.`, {
+      details: { workspace_id: id },
+    });
   }
   return id;
 }

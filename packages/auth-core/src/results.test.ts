@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, OAuthError, ValidationError } from './errors';
+import { ConfigError, OAuthRefreshRevokedError, ValidationError } from './errors';
 import {
   createAccountSummary,
   createAccountTestResult,
@@ -64,9 +64,8 @@ describe('AccountTestResult', () => {
     const ours = failedTestResult(
       'personal',
       '/me probe failed: ',
-      new OAuthError('Refresh token revoked.', 'OAUTH_REFRESH_REVOKED', {
-        status_code: 400,
-        account_name: 'personal',
+      new OAuthRefreshRevokedError('Refresh token revoked.', {
+        details: { status_code: 400, account_name: 'personal' },
       }),
     );
     expect(ours).toMatchObject({

@@ -78,8 +78,7 @@ export function createAccountTestResult(init: TestResultInit): AccountTestResult
   ) {
     throw new ValidationError(
       'AccountTestResult: `ok` must be true exactly when `error` is null, and a passing result carries no error code or details.',
-      'input',
-      { path: 'ok' },
+      { details: { path: 'ok' } },
     );
   }
   return record(result);

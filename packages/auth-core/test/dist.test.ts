@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = (args: string[]) => nodeIn(root, args);
 
 /** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
-const FULL_BUDGET = 14_700;
+const FULL_BUDGET = 15_600;
 const RESOLVER_PATH_BUDGET = 9_700;
 /** The 8 kB, which a consumer of the resolver alone meets (README "Size"). */
 const RESOLVE_SESSION_BUDGET = 8_000;

@@ -23,7 +23,7 @@ export function loadBridge(
   for (const candidate of bridgeCandidates(path, options)) {
     const cannotRead = (reason: string, fix = '') =>
       new ConfigError(`Could not read bridge file at ${candidate}: ${reason}.${fix}`, {
-        path: candidate,
+        details: { path: candidate },
       });
     try {
       if (lstatSync(candidate).isSymbolicLink()) {

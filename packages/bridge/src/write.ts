@@ -53,7 +53,7 @@ export function writeBridge(path: string, content: BridgeContent): string {
   if (content.account.type === 'oauth_browser' && !content.tokens) {
     throw new ConfigError(
       `A bridge with an oauth_browser account needs its tokens; log in first.`,
-      { path },
+      { details: { path } },
     );
   }
   const parent = dirname(path);
@@ -63,8 +63,7 @@ export function writeBridge(path: string, content: BridgeContent): string {
   } catch (error) {
     throw new ConfigError(
       `Could not write bridge file at ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-      { path },
-      { cause: error },
+      { details: { path }, cause: error },
     );
   }
   return path;
@@ -84,7 +83,7 @@ export function removeBridge(at?: string, options: BridgeLocationOptions = {}): 
       if (isMissing(error)) continue;
       throw new ConfigError(
         `Could not remove bridge file at ${candidate}: ${(error as NodeJS.ErrnoException).code}.`,
-        { path: candidate },
+        { details: { path: candidate } },
       );
     }
     try {
@@ -92,8 +91,7 @@ export function removeBridge(at?: string, options: BridgeLocationOptions = {}): 
     } catch (error) {
       throw new ConfigError(
         `Could not remove bridge file at ${candidate}: ${(error as NodeJS.ErrnoException).code}.`,
-        { path: candidate },
-        { cause: error },
+        { details: { path: candidate }, cause: error },
       );
     }
     return true;

@@ -7,7 +7,9 @@ import {
   DateRangeTooLargeError,
   EventNotFoundError,
   InvalidArgumentError,
+  InvalidResponseError,
   MixpanelDataError,
+  NetworkError,
   OAuthError,
   ProjectNotFoundError,
   QueryError,
@@ -24,6 +26,8 @@ export const EXIT = {
   SUCCESS: 0,
   GENERAL: 1,
   AUTH: 2,
+  /** Argument-parser usage errors: the same value as AUTH, kept for parity (docs/errors.md#exit-codes). */
+  USAGE: 2,
   INVALID_ARGS: 3,
   NOT_FOUND: 4,
   RATE_LIMIT: 5,
@@ -61,8 +65,10 @@ export const EXIT_RULES: readonly Rule[] = [
     'Invalid argument',
   ],
   [(e) => ValidationError.isInstance(e), EXIT.GENERAL, 'Unexpected response from Mixpanel'],
+  [is(NetworkError), EXIT.GENERAL, 'Error'],
+  [is(InvalidResponseError), EXIT.GENERAL, 'Error'],
   [is(MixpanelDataError), EXIT.GENERAL, 'Error'],
-  [(e) => e instanceof UsageError, EXIT.AUTH, 'Usage error'],
+  [(e) => e instanceof UsageError, EXIT.USAGE, 'Usage error'],
 ];
 
 /** Exit code and label of a thrown value (anything unknown is a bug: 1). */

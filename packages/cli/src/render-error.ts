@@ -3,6 +3,7 @@ import {
   APIError,
   MixpanelDataError,
   ProjectNotFoundError,
+  QueryError,
   RateLimitError,
   RegionProbeError,
   RegionProbeNetworkError,
@@ -83,7 +84,8 @@ export function reportError(io: Io, error: unknown, debug = false): number {
         : typeof body === 'string'
           ? body
           : null;
-    if (apiError && !message.includes(apiError))
+    // A QueryError's or ServerError's message is already the API's error text (errorForStatus).
+    if (apiError && !QueryError.isInstance(error) && !ServerError.isInstance(error))
       err(io, `  API response: ${apiError.slice(0, 200)}`);
     const params = Object.entries((details.request_params ?? {}) as Record<string, unknown>).filter(
       ([key]) => key !== 'project_id',

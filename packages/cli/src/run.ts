@@ -5,7 +5,7 @@ import { GLOBAL_OPTIONS } from './global-options';
 import { err, type Io, out, processIo } from './io';
 
 /** Exit codes (kept here too so that help and version need no library code). */
-const EXIT = { SUCCESS: 0, AUTH: 2, INVALID_ARGS: 3 } as const;
+const EXIT = { SUCCESS: 0, USAGE: 2, INVALID_ARGS: 3 } as const;
 
 declare const __MP_VERSION__: string | undefined;
 export const VERSION: string = typeof __MP_VERSION__ === 'string' ? __MP_VERSION__ : '0.0.0-dev';
@@ -133,7 +133,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     }
     if (!words.length) {
       err(io, mainHelp());
-      return EXIT.AUTH;
+      return EXIT.USAGE;
     }
     const globals = await resolveGlobals(global.values, io.env);
     const [first, second] = words;
@@ -151,7 +151,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
           return EXIT.SUCCESS;
         }
         err(io, help);
-        return EXIT.AUTH;
+        return EXIT.USAGE;
       }
       const inGroup = GROUPS.includes(first!);
       const typed = words.slice(0, inGroup ? 2 : 1).join(' ');
@@ -186,7 +186,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     if (error instanceof UsageError) {
       const { bare } = error as { bare?: boolean };
       err(io, bare ? error.message : `Usage error: ${error.message}`);
-      return (error as { exit?: number }).exit ?? EXIT.AUTH;
+      return (error as { exit?: number }).exit ?? EXIT.USAGE;
     }
     const { reportError } = await import('./render-error');
     return reportError(io, error, debug);

@@ -18,14 +18,16 @@ export async function readSecretFromStdin(io: Io): Promise<string> {
     if (size > MAX_STDIN_SECRET) {
       throw new ArgumentError(
         `stdin payload exceeds ${MAX_STDIN_SECRET} bytes; refusing to truncate. Pipe a single secret, not a key bundle.`,
-        ['secret-stdin'],
+        { argumentNames: ['secret-stdin'] },
       );
     }
     chunks.push(buffer);
   }
   const secret = Buffer.concat(chunks).toString('utf8').trim();
   if (!secret)
-    throw new ArgumentError('Secret is empty (stdin read returned no content).', ['secret-stdin']);
+    throw new ArgumentError('Secret is empty (stdin read returned no content).', {
+      argumentNames: ['secret-stdin'],
+    });
   return secret;
 }
 
@@ -34,7 +36,9 @@ export function promptSecret(io: Io, prompt: string): Promise<string> {
   const { stdin } = io;
   if (!stdin.isTTY || !stdin.setRawMode) {
     return Promise.reject(
-      new ArgumentError('Could not read secret interactively (no TTY available).', ['secret']),
+      new ArgumentError('Could not read secret interactively (no TTY available).', {
+        argumentNames: ['secret'],
+      }),
     );
   }
   io.stderr.write(prompt);
@@ -53,7 +57,8 @@ export function promptSecret(io: Io, prompt: string): Promise<string> {
     const onData = (data: Buffer | string) => {
       for (const char of data.toString()) {
         if (char === '\r' || char === '\n') return done();
-        if (char === '\u0003') return done(new ArgumentError('Interrupted.', ['secret']));
+        if (char === '\u0003')
+          return done(new ArgumentError('Interrupted.', { argumentNames: ['secret'] }));
         if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
         else value += char;
       }

@@ -2,10 +2,10 @@ import {
   type AccountType,
   type APIErrorOptions,
   AuthenticationError,
-  MixpanelDataError,
   QueryError,
   RateLimitError,
   RESPONSE_TEXT_LIMIT,
+  RedirectError,
   ServerError,
 } from '@mixpanel-data/auth-core';
 
@@ -39,7 +39,9 @@ export interface FailedRequest extends APIErrorOptions {
 }
 
 /** Maps a final non-2xx response to our error (docs/http.md#status-to-error-mapping). */
-export function errorForStatus(failed: FailedRequest): MixpanelDataError {
+export function errorForStatus(
+  failed: FailedRequest,
+): AuthenticationError | RateLimitError | QueryError | ServerError | RedirectError {
   const {
     statusCode: status,
     accountType,
@@ -52,16 +54,14 @@ export function errorForStatus(failed: FailedRequest): MixpanelDataError {
   const options: APIErrorOptions = { statusCode: status, ...rest };
   const text = bodyError(failed.responseBody);
   if (status >= 300 && status < 400) {
-    return new MixpanelDataError(
+    return new RedirectError(
       `HTTP error: unexpected redirect to ${location ?? 'an unknown location'} (redirects are not followed).`,
-      'HTTP_ERROR',
       {
-        details: {
-          error: `redirect ${status}`,
-          request_method: failed.requestMethod,
-          request_url: failed.requestUrl,
-          request_params: failed.requestParams,
-        },
+        statusCode: status,
+        location,
+        requestMethod: failed.requestMethod,
+        requestUrl: failed.requestUrl,
+        requestParams: failed.requestParams,
       },
     );
   }

@@ -9,8 +9,8 @@ import {
   InvalidArgumentError,
   isRegion,
   type MeResponse,
-  OAuthError,
   type OAuthLoginResult,
+  OAuthTokenError,
   type ProbeAttempt,
   type Region,
 } from '@mixpanel-data/auth-core';
@@ -50,7 +50,7 @@ export async function loginAccount(
   if (account.type !== 'oauth_browser') {
     throw new ConfigError(
       `\`mp account login\` is only valid for oauth_browser accounts; '${name}' is type '${account.type}'.`,
-      { account_name: name, account_type: account.type },
+      { details: { account_name: name, account_type: account.type } },
     );
   }
   const flow = new OAuthFlow({
@@ -67,11 +67,9 @@ export async function loginAccount(
     const bearer = createBearerResolver(outcome.tokens.accessToken.reveal(), ctx.env);
     me = (await fetchMeWith(probeClient(ctx, account, bearer))).me;
   } catch (error) {
-    throw new OAuthError(
+    throw new OAuthTokenError(
       `Login succeeded but \`/me\` probe failed: ${(error as Error).message}`,
-      'OAUTH_TOKEN_ERROR',
-      { account_name: name, region: account.region },
-      { cause: error },
+      { details: { account_name: name, region: account.region }, cause: error },
     );
   }
   const projectIds = Object.keys(me.projects ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -82,10 +80,12 @@ export async function loginAccount(
     throw new ConfigError(
       `Account '${name}' authenticated in region '${account.region}', but project ${project} (${entry.name}) lives in region '${projectRegion}' (${entry.domain}). Run \`mp login --region ${projectRegion}\`.`,
       {
-        account_name: name,
-        region: account.region,
-        project_id: project,
-        project_region: projectRegion,
+        details: {
+          account_name: name,
+          region: account.region,
+          project_id: project,
+          project_region: projectRegion,
+        },
       },
     );
   }
@@ -188,22 +188,20 @@ export async function loginUnified(
   if (options.serviceAccount && options.tokenEnv) {
     throw new InvalidArgumentError(
       '--service-account and --token-env are mutually exclusive.\n\nPick one auth type:\n    mp login --service-account\n    mp login --token-env MY_OAUTH_TOKEN_VAR',
-      'mutually_exclusive',
+      { violation: 'mutually_exclusive' },
     );
   }
   const type = detectAuthType(options, env);
   if (options.openBrowser === false && type !== 'oauth_browser') {
     throw new InvalidArgumentError(
       `--no-browser is only meaningful for the oauth_browser auth type.\n\nDetected auth type: ${type}.`,
-      'no_browser_misuse',
-      type,
+      { violation: 'no_browser_misuse', detectedAuthType: type },
     );
   }
   if (options.secretStdin && type !== 'service_account') {
     throw new InvalidArgumentError(
       `--secret-stdin is only meaningful for the service_account auth type.\n\nDetected auth type: ${type}.`,
-      'secret_stdin_misuse',
-      type,
+      { violation: 'secret_stdin_misuse', detectedAuthType: type },
     );
   }
   const note = options.onNote ?? (() => {});
@@ -249,13 +247,13 @@ export async function loginUnified(
     if (existing.type !== type) {
       throw new ConfigError(
         `Account '${existing.name}' is type '${existing.type}'; cannot re-login as type '${type}'.\n\nTo change the auth type, remove the existing account first:\n    mp account remove ${existing.name}\n    ${loginHint(type)}`,
-        { account_name: existing.name },
+        { details: { account_name: existing.name } },
       );
     }
     if (options.region !== undefined && options.region !== existing.region) {
       throw new ConfigError(
         `Account '${existing.name}' is bound to region '${existing.region}'; cannot change to '${options.region}' on re-login.\n\nTo change the region, remove the account first:\n    mp account remove ${existing.name}\n    mp login --region ${options.region}`,
-        { account_name: existing.name },
+        { details: { account_name: existing.name } },
       );
     }
     if (options.project !== undefined) {
@@ -270,12 +268,12 @@ export async function loginUnified(
       if (!username)
         throw new ConfigError(
           'MP_USERNAME is not set; set it to the service account username to re-login.',
-          { env_var: 'MP_USERNAME' },
+          { details: { env_var: 'MP_USERNAME' } },
         );
       const secret = await secretOf(options, env);
       if (!secret)
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
-          env_var: 'MP_SECRET',
+          details: { env_var: 'MP_SECRET' },
         });
       store.updateAccount(existing.name, { username, secret });
     } else if (existing.type === 'oauth_token') {
@@ -284,7 +282,7 @@ export async function loginUnified(
       if (!value)
         throw new ConfigError(
           `Env var '${variable}' is unset. Set it to the bearer token and re-run.`,
-          { env_var: variable },
+          { details: { env_var: variable } },
         );
       if (options.tokenEnv || existing.tokenEnv)
         store.updateAccount(existing.name, { tokenEnv: variable });
@@ -302,12 +300,12 @@ export async function loginUnified(
       const username = env.MP_USERNAME;
       if (!username)
         throw new ConfigError('MP_USERNAME is not set; set it to the service account username.', {
-          env_var: 'MP_USERNAME',
+          details: { env_var: 'MP_USERNAME' },
         });
       const secret = await secretOf(options, env);
       if (!secret)
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
-          env_var: 'MP_SECRET',
+          details: { env_var: 'MP_SECRET' },
         });
       credential = { type, username, secret };
     } else {
@@ -316,7 +314,7 @@ export async function loginUnified(
       if (!value)
         throw new ConfigError(
           `Env var '${variable}' is unset. Set it to the bearer token and re-run.`,
-          { env_var: variable },
+          { details: { env_var: variable } },
         );
       credential = options.tokenEnv ? { type, tokenEnv: variable } : { type, token: value };
     }
@@ -370,7 +368,7 @@ export async function loginUnified(
     if (entry && projectRegion && projectRegion !== region) {
       throw new ConfigError(
         `Region mismatch.\n\nYou authenticated against the ${region} cluster, but project ${project} (${entry.name})\nlives in the ${projectRegion} cluster (${entry.domain}).\n\nRe-run with the correct region:\n    mp login --region ${projectRegion}`,
-        { region, project_id: project, project_region: projectRegion },
+        { details: { region, project_id: project, project_region: projectRegion } },
       );
     }
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());

@@ -142,8 +142,7 @@ export function meFailure(error: unknown, account: Account): unknown {
   if (AuthenticationError.isInstance(error)) {
     return new ConfigError(
       `Credentials for account '${name}' are invalid (401). Run \`mp account test ${name}\` to confirm; if it's an oauth_browser account, run \`mp account login ${name}\`.`,
-      { status_code: 401, account_name: name },
-      { cause: error },
+      { details: { status_code: 401, account_name: name }, cause: error },
     );
   }
   if (QueryError.isInstance(error) && (error as QueryError).statusCode === 403) {
@@ -151,8 +150,7 @@ export function meFailure(error: unknown, account: Account): unknown {
       account.type === 'service_account'
         ? `Service account '${name}' is missing the \`user_details\` scope.\n\nRe-mint the SA in Mixpanel Settings → Service Accounts with that scope checked, or pass --project ID explicitly to skip the /me lookup.`
         : `Account '${name}' lacks /me permission (403). Pass --project explicitly, or use credentials with /me scope.`,
-      { status_code: 403, account_name: name },
-      { cause: error },
+      { details: { status_code: 403, account_name: name }, cause: error },
     );
   }
   return error;

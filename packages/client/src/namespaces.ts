@@ -8,8 +8,8 @@ import {
   isWorkspaceId,
   type MeResponse,
   NoActiveAccountError,
-  OAuthError,
   type OAuthLoginResult,
+  OAuthTokenError,
   type Target,
   type UseOptions,
   ValidationError,
@@ -183,19 +183,14 @@ export function accountsOf(ctx: Context) {
       const project = exportOptions.project ?? null;
       const workspace = exportOptions.workspace ?? null;
       if (project !== null && !isProjectId(project)) {
-        throw new ValidationError(
-          `Invalid --project '${exportOptions.project}': must be digits.`,
-          'input',
-          { path: 'project' },
-        );
+        throw new ValidationError(`Invalid --project '${exportOptions.project}': must be digits.`, {
+          details: { path: 'project' },
+        });
       }
       if (workspace !== null && !isWorkspaceId(workspace)) {
         throw new ValidationError(
           `Invalid --workspace ${exportOptions.workspace}: must be a positive integer.`,
-          'input',
-          {
-            path: 'workspace',
-          },
+          { details: { path: 'workspace' } },
         );
       }
       const header = view.getCustomHeader();
@@ -206,10 +201,14 @@ export function accountsOf(ctx: Context) {
           defaults: { scope: '', token_type: 'Bearer' },
         });
         if (!tokens) {
-          throw new OAuthError(
+          throw new OAuthTokenError(
             `No OAuth tokens found for account '${account.name}' at ${ctx.tokenStore.tokensPath(account.name)}. Run \`mp account login ${account.name}\` before exporting a bridge.`,
-            'OAUTH_TOKEN_ERROR',
-            { account_name: account.name, path: ctx.tokenStore.tokensPath(account.name) },
+            {
+              details: {
+                account_name: account.name,
+                path: ctx.tokenStore.tokensPath(account.name),
+              },
+            },
           );
         }
       }

@@ -65,9 +65,9 @@ export function newAccountName(
   if (!isAccountName(chosen)) {
     throw new ConfigError(
       `Invalid account name '${chosen}': use 1–64 letters, digits, '_' or '-'.`,
-      { account_name: chosen },
+      { details: { account_name: chosen } },
     );
   }
-  if (taken.includes(chosen)) throw new AccountExistsError(chosen);
+  if (taken.includes(chosen)) throw AccountExistsError.forAccount(chosen);
   return { name: chosen, notice };
 }

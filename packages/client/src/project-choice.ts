@@ -61,7 +61,7 @@ export async function chooseProject(
   const ids = Object.keys(me.projects ?? {});
   if (options.explicit !== undefined) {
     if (!ids.includes(options.explicit))
-      throw new ProjectNotFoundError(options.explicit, [...ids].sort());
+      throw ProjectNotFoundError.forProject(options.explicit, [...ids].sort());
     return options.explicit;
   }
   const fromEnv = (options.env ?? process.env).MP_PROJECT_ID;
@@ -69,7 +69,7 @@ export async function chooseProject(
     if (ids.includes(fromEnv)) return fromEnv;
     throw new ConfigError(
       `MP_PROJECT_ID=${fromEnv} is not visible to this account.\n\nAccessible projects:\n${listProjects(me)}\n\nEither unset MP_PROJECT_ID, or pass --project ID with a visible value. (The resolver reads MP_PROJECT_ID first, so a stale value would shadow the account's project.)`,
-      { env_var: 'MP_PROJECT_ID', value: fromEnv },
+      { details: { env_var: 'MP_PROJECT_ID', value: fromEnv } },
     );
   }
   if (ids.length <= 1) return ids[0] ?? null;

@@ -40,7 +40,7 @@ function bearerOf(credential: ProbeCredential, env: Env): string {
   if (!value) {
     throw new ArgumentError(
       `--token-env '${credential.tokenEnv ?? ''}' is unset; cannot probe region. Set the variable, or pass --region.`,
-      ['token-env'],
+      { argumentNames: ['token-env'] },
     );
   }
   return `Bearer ${value}`;
@@ -100,11 +100,11 @@ export async function probeRegion(
   if (attempts.every(([, status]) => status === 0)) {
     throw new RegionProbeNetworkError(
       'Could not reach any Mixpanel region — every probe failed at the network layer (DNS, TLS, or connect refused). Check the network or proxy settings, then retry.',
-      attempts,
+      { attempts },
     );
   }
   throw new RegionProbeError(
     'Credential not valid in any region. If you know the region, pass --region {us|eu|in} explicitly to skip the probe. If your service account is new, verify the username and secret are correct.',
-    attempts,
+    { attempts },
   );
 }

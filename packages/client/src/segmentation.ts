@@ -40,7 +40,7 @@ export function checkSegmentationRequest(
   options: { fromDate: string; toDate: string; unit?: string | undefined },
 ): void {
   if (typeof event !== 'string' || event.trim() === '')
-    throw new ArgumentError('The event name must not be empty.', ['event']);
+    throw new ArgumentError('The event name must not be empty.', { argumentNames: ['event'] });
   for (const [label, key, value] of [
     ['from', 'fromDate', options.fromDate],
     ['to', 'toDate', options.toDate],
@@ -48,18 +48,20 @@ export function checkSegmentationRequest(
     if (typeof value !== 'string' || !isCalendarDate(value)) {
       throw new ArgumentError(
         `Invalid ${label} date '${String(value)}': use a calendar date written YYYY-MM-DD.`,
-        [key],
+        { argumentNames: [key] },
       );
     }
   }
   if (options.fromDate > options.toDate) {
     throw new ArgumentError(
       `The from date ${options.fromDate} is after the to date ${options.toDate}: swap them.`,
-      ['fromDate', 'toDate'],
+      { argumentNames: ['fromDate', 'toDate'] },
     );
   }
   if (options.unit !== undefined && !UNITS.includes(options.unit as SegmentationUnit)) {
-    throw new ArgumentError(`Invalid unit '${options.unit}': use day, week or month.`, ['unit']);
+    throw new ArgumentError(`Invalid unit '${options.unit}': use day, week or month.`, {
+      argumentNames: ['unit'],
+    });
   }
 }
 

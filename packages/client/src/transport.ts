@@ -4,7 +4,8 @@ import {
   basicAuthHeader,
   buildUrl,
   type Env,
-  MixpanelDataError,
+  InvalidResponseError,
+  NetworkError,
   Project,
   RESPONSE_TEXT_LIMIT,
   regionBaseUrl,
@@ -235,10 +236,9 @@ export class MixpanelApiClient {
     options: CallOptions & { raw?: boolean } = {},
   ): Promise<unknown> {
     if (options.json !== undefined && options.form !== undefined) {
-      throw new ArgumentError('Pass either a JSON body or a form body, not both.', [
-        'json',
-        'form',
-      ]);
+      throw new ArgumentError('Pass either a JSON body or a form body, not both.', {
+        argumentNames: ['json', 'form'],
+      });
     }
     const body = await this.#send(
       'app',
@@ -371,18 +371,12 @@ export class MixpanelApiClient {
           (error as Error)?.name === 'TimeoutError'
             ? `the request timed out after ${timeoutMs} ms`
             : describeNetworkError(error);
-        throw new MixpanelDataError(
-          `HTTP error: ${reason} (${upper} ${url.split('?')[0]}).`,
-          'HTTP_ERROR',
-          {
-            details: {
-              error: reason,
-              request_method: upper,
-              request_url: url,
-              request_params: params,
-            },
-          },
-        );
+        throw new NetworkError(`HTTP error: ${reason} (${upper} ${url.split('?')[0]}).`, {
+          reason,
+          requestMethod: upper,
+          requestUrl: url,
+          requestParams: params,
+        });
       }
       const { status } = response;
       if (status === 401 && account.type === 'oauth_browser' && !refreshed) {
@@ -419,10 +413,9 @@ export class MixpanelApiClient {
         try {
           return JSON.parse(text);
         } catch {
-          throw new MixpanelDataError(
+          throw new InvalidResponseError(
             `Non-JSON response from ${upper} ${url.split('?')[0]} (status ${status}): ${text.slice(0, RESPONSE_TEXT_LIMIT)}`,
-            'INVALID_RESPONSE',
-            { details: { request_method: upper, request_url: url, status_code: status } },
+            { requestMethod: upper, requestUrl: url, statusCode: status },
           );
         }
       }

@@ -6,6 +6,7 @@ import {
   ConfigError,
   checkTargetExclusive,
   type MeResponse,
+  NoWorkspacesError,
   type OAuthTokenAccount,
   Project,
   type PublicWorkspace,
@@ -20,7 +21,6 @@ import {
   type TokenResolver,
   type UseOptions,
   WorkspaceRef,
-  WorkspaceScopeError,
   withEnvDefaults,
 } from '@mixpanel-data/auth-core';
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
@@ -251,9 +251,7 @@ export class Workspace {
     if (!store.read().hasAccount(session.account.name)) {
       throw new ConfigError(
         `Cannot set active account: '${session.account.name}' is not configured.`,
-        {
-          account_name: session.account.name,
-        },
+        { details: { account_name: session.account.name } },
       );
     }
     store.applySession({
@@ -322,7 +320,7 @@ export class Workspace {
     const projectId = options.projectId ?? this.session.projectId;
     if (!options.projectAll && !/^[0-9]+$/.test(projectId)) {
       throw new ConfigError(`Project ID must be numeric, got '${projectId}'.`, {
-        project_id: projectId,
+        details: { project_id: projectId },
       });
     }
     const me = await this.me({
@@ -365,10 +363,9 @@ export class Workspace {
     const items = await this.listWorkspaces(options);
     const chosen = items.find((item) => item.is_default === true) ?? items[0];
     if (!chosen) {
-      throw new WorkspaceScopeError(
+      throw new NoWorkspacesError(
         `No workspaces found for project '${projectId}'; make sure you can access at least one, or pass --workspace ID.`,
-        'NO_WORKSPACES',
-        { project_id: projectId },
+        { details: { project_id: projectId } },
       );
     }
     if (this.session.projectId === projectId) {
@@ -499,10 +496,9 @@ export class Workspace {
   ): Promise<unknown> {
     const { jsonBody, ...rest } = options;
     if (jsonBody !== undefined && rest.json !== undefined) {
-      throw new ArgumentError('Pass the body as `json` or as `jsonBody`, not both.', [
-        'json',
-        'jsonBody',
-      ]);
+      throw new ArgumentError('Pass the body as `json` or as `jsonBody`, not both.', {
+        argumentNames: ['json', 'jsonBody'],
+      });
     }
     return this.#client.request(
       method,

@@ -26,8 +26,7 @@ export function readConfigText(where: Locations): string | null {
             : ' Replace the link with the file itself (mp refuses to follow symlinks to credentials).'
           : '';
     throw new ConfigError(`Could not parse config at ${path}: ${text.reason}.${fix}`, {
-      path,
-      refusal: text.kind,
+      details: { path, refusal: text.kind },
     });
   }
   return text;
@@ -79,11 +78,10 @@ export function transactConfig<T>(
         try {
           writePrivateFileAtomic(path, after, { home: where.home });
         } catch (error) {
-          throw new ConfigError(
-            `Could not write config at ${path}: ${(error as Error).message}`,
-            { path },
-            { cause: error },
-          );
+          throw new ConfigError(`Could not write config at ${path}: ${(error as Error).message}`, {
+            details: { path },
+            cause: error,
+          });
         }
       }
       return result;

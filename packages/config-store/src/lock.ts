@@ -132,7 +132,7 @@ function release(lockPath: string, nonce: string): void {
 }
 
 function timeoutError(target: string, timeoutMs: number): LockTimeoutError {
-  return new LockTimeoutError(target, timeoutMs);
+  return LockTimeoutError.forTarget(target, timeoutMs);
 }
 
 /**

@@ -40,7 +40,7 @@ export interface Locations {
 export function checkAccountDirName(name: string): string {
   if (!isAccountName(name)) {
     throw new ConfigError(`Invalid account name '${name}': use 1–64 letters, digits, '_' or '-'.`, {
-      account_name: name,
+      details: { account_name: name },
     });
   }
   return name;
@@ -64,7 +64,9 @@ export function locations(options: LocationOptions = {}): Locations {
     accountClientPath: (name: string) => join(accountDir(name), 'client.json'),
     clientPath: (region: Region) => {
       if (!isRegion(region))
-        throw new ConfigError(`Unknown region '${String(region)}'; use us, eu or in.`, { region });
+        throw new ConfigError(`Unknown region '${String(region)}'; use us, eu or in.`, {
+          details: { region },
+        });
       return join(root, 'oauth', `client_${region}.json`);
     },
   });

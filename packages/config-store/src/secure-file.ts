@@ -178,7 +178,7 @@ export function refuseLinkedAncestor(path: string, home: string | undefined): vo
   if (ancestor) {
     throw new ConfigError(
       `Refusing to write credential under symlinked directory ${ancestor}: ${path}. ${LINKED_DIRECTORY_FIX}`,
-      { path, ancestor },
+      { details: { path, ancestor } },
     );
   }
 }
@@ -206,7 +206,7 @@ export function writePrivateFileAtomic(
   if ((mode & 0o077) !== 0) {
     throw new ArgumentError(
       `Refusing to write ${path} with mode 0o${mode.toString(8)}: group/world bits are not allowed.`,
-      ['mode'],
+      { argumentNames: ['mode'] },
     );
   }
   refuseLinkedAncestor(path, options.home);

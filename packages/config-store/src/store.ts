@@ -169,10 +169,7 @@ function refuseEmpty(name: string, fields: object): void {
       const label = key === 'tokenEnv' ? 'token_env' : key;
       throw new ConfigError(
         `Invalid account fields for '${name}': \`${label}\` must not be empty.`,
-        {
-          account_name: name,
-          field: label,
-        },
+        { details: { account_name: name, field: label } },
       );
     }
   }
@@ -185,8 +182,7 @@ function buildAccount(fields: Parameters<typeof createAccount>[0]): Account {
   } catch (error) {
     if (MixpanelDataError.isInstance(error)) {
       throw new ConfigError((error as MixpanelDataError).message, {
-        account_name: fields.name,
-        field: (error as MixpanelDataError).details.path,
+        details: { account_name: fields.name, field: (error as MixpanelDataError).details.path },
       });
     }
     throw error;
@@ -231,7 +227,7 @@ function updatedInit(current: Account, fields: UpdateAccountFields): AccountInit
 function checkWorkspaceId(workspace: number): number {
   if (!(Number.isSafeInteger(workspace) && workspace > 0)) {
     throw new ConfigError(`Invalid workspace ID: ${workspace}. Must be a positive integer.`, {
-      workspace_id: workspace,
+      details: { workspace_id: workspace },
     });
   }
   return workspace;
@@ -306,10 +302,14 @@ export class ConfigStore {
   addAccount(name: string, fields: AddAccountFields): AccountSummary {
     return this.transaction((document, view) => {
       if (view.accountNames().includes(name))
-        throw new ConfigError(`Account '${name}' already exists.`, { account_name: name });
+        throw new ConfigError(`Account '${name}' already exists.`, {
+          details: { account_name: name },
+        });
       const { type } = fields;
       if (!(ACCOUNT_TYPES as readonly string[]).includes(type)) {
-        throw new ConfigError(`Unknown account type: '${String(type)}'`, { account_type: type });
+        throw new ConfigError(`Unknown account type: '${String(type)}'`, {
+          details: { account_type: type },
+        });
       }
       const allowed: Record<AccountType, string[]> = {
         service_account: ['username', 'secret'],
@@ -320,7 +320,7 @@ export class ConfigStore {
         if (fields[key] !== undefined && !allowed[type].includes(key)) {
           const label = key === 'tokenEnv' ? 'token_env' : key;
           throw new ConfigError(`\`${label}\` does not apply to ${type} accounts; remove it.`, {
-            field: label,
+            details: { field: label },
           });
         }
       }
@@ -359,23 +359,21 @@ export class ConfigStore {
       if (fields.type !== undefined && fields.type !== type) {
         throw new ConfigError(
           `Account '${name}' is '${type}'; \`type\` cannot change (remove the account and add it again).`,
-          { account_name: name, field: 'type' },
+          { details: { account_name: name, field: 'type' } },
         );
       }
       for (const key of ['username', 'secret'] as const) {
         if (fields[key] !== undefined && type !== 'service_account') {
           throw new ConfigError(
             `\`${key}\` only applies to service_account (account '${name}' is '${type}').`,
-            { field: key },
+            { details: { field: key } },
           );
         }
       }
       if ((fields.token !== undefined || fields.tokenEnv !== undefined) && type !== 'oauth_token') {
         throw new ConfigError(
           `\`token\`/\`token_env\` only apply to oauth_token (account '${name}' is '${type}').`,
-          {
-            field: fields.token !== undefined ? 'token' : 'token_env',
-          },
+          { details: { field: fields.token !== undefined ? 'token' : 'token_env' } },
         );
       }
       if (fields.token !== undefined && fields.tokenEnv !== undefined) {
@@ -384,7 +382,7 @@ export class ConfigStore {
       if (fields.clearDefaultProject && fields.defaultProject !== undefined) {
         throw new ArgumentError(
           '`defaultProject` and `clearDefaultProject` are mutually exclusive.',
-          ['defaultProject', 'clearDefaultProject'],
+          { argumentNames: ['defaultProject', 'clearDefaultProject'] },
         );
       }
       refuseEmpty(name, fields);
@@ -403,10 +401,14 @@ export class ConfigStore {
   removeAccount(name: string, options: { force?: boolean; forceHint?: string } = {}): string[] {
     const orphans = this.transaction((document, view) => {
       if (!view.hasAccount(name))
-        throw new ConfigError(`Account '${name}' not found.`, { account_name: name });
+        throw new ConfigError(`Account '${name}' not found.`, { details: { account_name: name } });
       const referencedBy = view.targetsReferencing(name);
       if (referencedBy.length && !options.force) {
-        throw new AccountInUseError(name, referencedBy, options.forceHint ?? '`force: true`');
+        throw AccountInUseError.forAccount(
+          name,
+          referencedBy,
+          options.forceHint ?? '`force: true`',
+        );
       }
       delete table(document, 'accounts')[name];
       const active = table(document, 'active');
@@ -434,7 +436,7 @@ export class ConfigStore {
     this.transaction((document, view) => {
       if (!view.hasAccount(name)) {
         throw new ConfigError(`Cannot set active account: '${name}' is not configured.`, {
-          account_name: name,
+          details: { account_name: name },
         });
       }
       const active = table(document, 'active');
@@ -472,10 +474,9 @@ export class ConfigStore {
    */
   applySession(fields: ApplySessionFields): void {
     if (fields.workspace !== undefined && fields.clearWorkspace) {
-      throw new ArgumentError('`workspace` and `clearWorkspace` are mutually exclusive.', [
-        'workspace',
-        'clearWorkspace',
-      ]);
+      throw new ArgumentError('`workspace` and `clearWorkspace` are mutually exclusive.', {
+        argumentNames: ['workspace', 'clearWorkspace'],
+      });
     }
     this.transaction((document, view) => {
       const active = table(document, 'active');
@@ -483,9 +484,7 @@ export class ConfigStore {
         if (!view.hasAccount(fields.account)) {
           throw new ConfigError(
             `Cannot set active account: '${fields.account}' is not configured.`,
-            {
-              account_name: fields.account,
-            },
+            { details: { account_name: fields.account } },
           );
         }
         active.account = fields.account;
@@ -523,22 +522,21 @@ export class ConfigStore {
       if (!view.hasAccount(fields.account)) {
         throw new ConfigError(
           `Cannot create target '${name}': account '${fields.account}' is not configured.`,
-          {
-            target: name,
-            account_name: fields.account,
-          },
+          { details: { target: name, account_name: fields.account } },
         );
       }
       if (view.targetNames().includes(name))
-        throw new ConfigError(`Target '${name}' already exists.`, { target: name });
+        throw new ConfigError(`Target '${name}' already exists.`, { details: { target: name } });
       if (!isAccountName(name)) {
         throw new ConfigError(
           `Invalid target name '${name}': use 1–64 letters, digits, '_' or '-'.`,
-          { target: name },
+          { details: { target: name } },
         );
       }
       const invalid = (problem: string) =>
-        new ConfigError(`Invalid target fields for '${name}': ${problem}`, { target: name });
+        new ConfigError(`Invalid target fields for '${name}': ${problem}`, {
+          details: { target: name },
+        });
       if (!isProjectId(fields.project))
         throw invalid(`String should match pattern '^[0-9]+$' (\`project\`)`);
       if (
@@ -557,7 +555,7 @@ export class ConfigStore {
   removeTarget(name: string): void {
     this.transaction((document, view) => {
       if (!view.targetNames().includes(name))
-        throw new ConfigError(`Target '${name}' not found.`, { target: name });
+        throw new ConfigError(`Target '${name}' not found.`, { details: { target: name } });
       delete table(document, 'targets')[name];
       dropIfEmpty(document, 'targets');
     });
@@ -574,10 +572,7 @@ export class ConfigStore {
       if (!view.hasAccount(target.account)) {
         throw new ConfigError(
           `Cannot apply target '${name}': account '${target.account}' is not configured.`,
-          {
-            target: name,
-            account_name: target.account,
-          },
+          { details: { target: name, account_name: target.account } },
         );
       }
       const account = view.getAccount(target.account);

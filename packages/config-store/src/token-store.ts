@@ -16,7 +16,7 @@ import {
   ConfigError,
   formatTimestamp,
   type OAuthClientInfo,
-  OAuthError,
+  OAuthTokenError,
   type OAuthTokens,
   parseClientRecord,
   parseTokensFile,
@@ -105,7 +105,7 @@ function refuseLink(path: string, home: string): void {
     if (lstatSync(path).isSymbolicLink()) {
       throw new ConfigError(
         `Refusing to change ${path}: it is a symlink. Remove the link (mp never follows links to credentials).`,
-        { path },
+        { details: { path } },
       );
     }
   } catch (error) {
@@ -172,10 +172,9 @@ export class FileTokenStore implements TokenStore {
               ? LINKED_DIRECTORY_FIX
               : `Remove the link and run \`mp account login ${accountName}\`.`
             : `Run \`mp account login ${accountName}\`.`;
-      throw new OAuthError(
+      throw new OAuthTokenError(
         `Could not read OAuth tokens for account '${accountName}': ${text.reason}. ${fix}`,
-        'OAUTH_TOKEN_ERROR',
-        { account_name: accountName, path },
+        { details: { account_name: accountName, path } },
       );
     }
     return parseTokensFile(text, accountName, path, options.defaults);
@@ -423,7 +422,7 @@ export class FileTokenStore implements TokenStore {
         if (existsSync(final)) {
           throw new ConfigError(
             `Account directory ${final} already exists. Run \`mp account remove ${name}\` first or choose another name.`,
-            { path: final, account_name: name },
+            { details: { path: final, account_name: name } },
           );
         }
         renameSync(dir, final);

@@ -20,7 +20,7 @@ export function parseToml(text: string, path: string): ConfigDocument {
     const where = typeof line === 'number' ? ` (line ${line}, column ${column})` : '';
     throw new ConfigError(
       `Could not parse config at ${path}: ${first}${where}. Fix the file, or move it away to start fresh.`,
-      { path, ...(typeof line === 'number' ? { line, column } : {}) },
+      { details: { path, ...(typeof line === 'number' ? { line, column } : {}) } },
     );
   }
 }

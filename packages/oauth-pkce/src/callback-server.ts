@@ -1,5 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { OAuthError } from '@mixpanel-data/auth-core';
+import {
+  OAuthAuthDeniedError,
+  type OAuthError,
+  OAuthPortError,
+  OAuthStateMismatchError,
+  OAuthTimeoutError,
+  OAuthTokenError,
+} from '@mixpanel-data/auth-core';
 import { errorPage, SUCCESS_PAGE } from './pages';
 
 /** The loopback ports tried in order (docs/oauth.md#callback-ports). */
@@ -37,10 +44,9 @@ export async function findCallbackPort(ports: readonly number[] = CALLBACK_PORTS
     const bound = await probePort(port);
     if (bound !== null) return bound;
   }
-  throw new OAuthError(
+  throw new OAuthPortError(
     `All OAuth callback ports are busy (${ports.join(', ')}). Close the program using them and retry.`,
-    'OAUTH_PORT_ERROR',
-    { ports: [...ports] },
+    { details: { ports: [...ports] } },
   );
 }
 
@@ -63,18 +69,17 @@ export function interpretAuthorizationResponse(
   const error = values.get('error');
   if (error !== undefined) {
     const description = values.get('error_description');
-    throw new OAuthError(
+    throw new OAuthAuthDeniedError(
       `Authorization was not granted: provider returned error: ${error}${description ? ` - ${description}` : ''}. Run the login again and approve access.`,
-      'OAUTH_AUTH_DENIED',
-      { error, error_description: description },
+      { details: { error, error_description: description } },
     );
   }
   const code = values.get('code');
   const state = values.get('state');
   if (code === undefined || state === undefined) throw missingError();
   if (state !== expectedState) {
-    throw new OAuthError(mismatchMessage, 'OAUTH_STATE_MISMATCH', {
-      received_state_length: state.length,
+    throw new OAuthStateMismatchError(mismatchMessage, {
+      details: { received_state_length: state.length },
     });
   }
   return { code, state };
@@ -174,19 +179,17 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
         values,
         options.state,
         () =>
-          new OAuthError(
+          new OAuthTokenError(
             'The OAuth callback is missing the code or state. Run the login again.',
-            'OAUTH_TOKEN_ERROR',
           ),
         'OAuth state mismatch: possible CSRF. The callback does not belong to this login; run the login again.',
       );
     } catch (error) {
-      const text =
-        (error as OAuthError).code === 'OAUTH_STATE_MISMATCH'
-          ? 'The state parameter did not match this login.'
-          : (error as OAuthError).code === 'OAUTH_AUTH_DENIED'
-            ? `provider returned error: ${values.get('error')}${values.has('error_description') ? ` - ${values.get('error_description')}` : ''}`
-            : 'missing code or state';
+      const text = OAuthStateMismatchError.isInstance(error)
+        ? 'The state parameter did not match this login.'
+        : OAuthAuthDeniedError.isInstance(error)
+          ? `provider returned error: ${values.get('error')}${values.has('error_description') ? ` - ${values.get('error_description')}` : ''}`
+          : 'missing code or state';
       send(response, 400, errorPage(text));
       return finish(() => {
         throw error;
@@ -199,10 +202,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   try {
     await listen(primary, port, '127.0.0.1');
   } catch {
-    throw new OAuthError(
+    throw new OAuthPortError(
       `OAuth callback port ${port} is no longer available. Retry the login.`,
-      'OAUTH_PORT_ERROR',
-      { port },
+      { details: { port } },
     );
   }
   servers.push(primary);
@@ -217,10 +219,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   const timer = setTimeout(
     () =>
       finish(() => {
-        throw new OAuthError(
+        throw new OAuthTimeoutError(
           `Timed out after ${Math.round(timeoutMs / 1000)} seconds waiting for the OAuth callback. Complete the authorization in the browser, then run the login again.`,
-          'OAUTH_TIMEOUT',
-          { timeout_seconds: timeoutMs / 1000 },
+          { details: { timeout_seconds: timeoutMs / 1000 } },
         );
       }),
     timeoutMs,
@@ -228,7 +229,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   timer.unref?.();
   const onAbort = () =>
     finish(() => {
-      throw new OAuthError('The OAuth login was cancelled.', 'OAUTH_TIMEOUT', { aborted: true });
+      throw new OAuthTimeoutError('The OAuth login was cancelled.', { details: { aborted: true } });
     });
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -238,12 +239,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     result,
     close: () =>
       finish(() => {
-        throw new OAuthError(
+        throw new OAuthTimeoutError(
           'The OAuth callback server was closed before a callback arrived.',
-          'OAUTH_TIMEOUT',
-          {
-            aborted: true,
-          },
+          { details: { aborted: true } },
         );
       }),
   };

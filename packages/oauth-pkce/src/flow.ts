@@ -3,8 +3,9 @@ import {
   buildUrl,
   type Env,
   isRegion,
+  OAuthBrowserError,
   type OAuthClientInfo,
-  OAuthError,
+  OAuthConfigError,
   type OAuthTokens,
   type Region,
   resolveBaseUrlOverride,
@@ -96,12 +97,9 @@ export class OAuthFlow {
 
   constructor(options: OAuthFlowOptions) {
     if (!isRegion(options.region)) {
-      throw new OAuthError(
+      throw new OAuthConfigError(
         `Unknown region '${String(options.region)}' for OAuth login; use us, eu or in.`,
-        'OAUTH_CONFIG_ERROR',
-        {
-          region: options.region,
-        },
+        { details: { region: options.region } },
       );
     }
     this.region = options.region;
@@ -178,10 +176,9 @@ export class OAuthFlow {
             return await (options.browserOpener ?? systemBrowserOpener(env))(authorizeUrl);
           } catch (error) {
             if (!options.browserOpener) return false;
-            throw new OAuthError(
+            throw new OAuthBrowserError(
               `Could not open the browser: ${(error as Error).message}. Retry with --no-browser.`,
-              'OAUTH_BROWSER_ERROR',
-              { authorize_url: authorizeUrl },
+              { details: { authorize_url: authorizeUrl } },
             );
           }
         })();

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { OAuthError } from '@mixpanel-data/auth-core';
+import { OAuthPasteError } from '@mixpanel-data/auth-core';
 import {
   type AuthorizationResponse,
   firstValues,
@@ -14,19 +14,15 @@ import {
 export function parsePastedRedirect(line: string, expectedState: string): AuthorizationResponse {
   const text = line.trim();
   if (text === '') {
-    throw new OAuthError(
-      'Empty paste; expected the redirect URL or `code=...&state=...`.',
-      'OAUTH_PASTE_ERROR',
-    );
+    throw new OAuthPasteError('Empty paste; expected the redirect URL or `code=...&state=...`.');
   }
   const query = (text.includes('?') ? text.slice(text.indexOf('?') + 1) : text).split('#')[0]!;
   return interpretAuthorizationResponse(
     firstValues(query),
     expectedState,
     () =>
-      new OAuthError(
+      new OAuthPasteError(
         'The pasted text has no code or state. Paste the whole URL the browser was sent to, like http://localhost:19284/callback?code=...&state=...',
-        'OAUTH_PASTE_ERROR',
       ),
     'The pasted text does not belong to this login (state mismatch). Paste the redirect of the URL printed above.',
   );

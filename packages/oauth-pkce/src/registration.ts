@@ -1,6 +1,6 @@
 import {
   type OAuthClientInfo,
-  OAuthError,
+  OAuthRegistrationError,
   type Region,
   type TokenStore,
 } from '@mixpanel-data/auth-core';
@@ -27,7 +27,7 @@ export interface RegisterOptions {
 export async function registerClient(options: RegisterOptions): Promise<OAuthClientInfo> {
   const { region, registerUrl: url } = options;
   const fail = (message: string, details: Record<string, unknown>) =>
-    new OAuthError(message, 'OAUTH_REGISTRATION_ERROR', { region, ...details });
+    new OAuthRegistrationError(message, { details: { region, ...details } });
   let response: Response;
   try {
     response = await options.http.post(url, {

@@ -1,6 +1,8 @@
 import {
-  OAuthError,
-  type OAuthErrorCode,
+  type OAuthError,
+  OAuthRefreshError,
+  OAuthRefreshRevokedError,
+  OAuthTokenError,
   OAuthTokens,
   RESPONSE_TEXT_LIMIT,
   redact,
@@ -116,7 +118,7 @@ export async function exchangeCode(options: {
   accountName?: string | undefined;
 }): Promise<OAuthTokens> {
   const fail = (message: string, details?: Record<string, unknown>) =>
-    new OAuthError(message, 'OAUTH_TOKEN_ERROR', details);
+    new OAuthTokenError(message, { details });
   const outcome = await postForm(
     {
       http: options.http,
@@ -186,9 +188,9 @@ export async function refreshAccessToken(options: {
   const { accountName } = options;
   const fail = (
     message: string,
-    code: OAuthErrorCode = 'OAUTH_REFRESH_ERROR',
     details: Record<string, unknown> = {},
-  ) => new OAuthError(message, code, { ...details, account_name: accountName });
+    ErrorClass: typeof OAuthRefreshError | typeof OAuthRefreshRevokedError = OAuthRefreshError,
+  ) => new ErrorClass(message, { details: { ...details, account_name: accountName } });
   const outcome = await postForm(
     {
       http: options.http,
@@ -202,7 +204,6 @@ export async function refreshAccessToken(options: {
     (why) =>
       fail(
         `Token refresh request failed for account '${accountName}': ${why}. Retry, or run \`mp account login ${accountName}\`.`,
-        'OAUTH_REFRESH_ERROR',
         { url: options.tokenUrl },
       ),
   );
@@ -217,13 +218,12 @@ export async function refreshAccessToken(options: {
         if (outcome.error === 'invalid_client') options.onInvalidClient?.();
         throw fail(
           `Refresh token has been revoked or expired for account '${accountName}'. Re-run \`mp account login ${accountName}\`.`,
-          'OAUTH_REFRESH_REVOKED',
           details,
+          OAuthRefreshRevokedError,
         );
       }
       throw fail(
         `Token refresh failed with status ${outcome.status}: ${describeBody(outcome.body)}`,
-        'OAUTH_REFRESH_ERROR',
         details,
       );
     }
@@ -234,7 +234,6 @@ export async function refreshAccessToken(options: {
     case 'fields':
       throw fail(
         `Token refresh response is missing required fields: ${outcome.field}. Retry later.`,
-        'OAUTH_REFRESH_ERROR',
         {
           present_keys: outcome.presentKeys,
         },

@@ -3,8 +3,11 @@ import {
   buildUrl,
   type Env,
   LockTimeoutError,
-  OAuthError,
+  type OAuthError,
+  OAuthRefreshError,
+  OAuthRefreshRevokedError,
   type OAuthTokenAccount,
+  OAuthTokenError,
   type OAuthTokens,
   type Region,
   resolveBaseUrlOverride,
@@ -42,10 +45,9 @@ const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/;
 
 function checkHeaderValue(token: string, accountName: string): string {
   if (HEADER_UNSAFE.test(token)) {
-    throw new OAuthError(
+    throw new OAuthTokenError(
       `The token of account '${accountName}' contains characters not allowed in an HTTP header. Set a clean token.`,
-      'OAUTH_TOKEN_ERROR',
-      { account_name: accountName },
+      { details: { account_name: accountName } },
     );
   }
   return token;
@@ -68,9 +70,9 @@ export class OnDiskTokenResolver implements TokenResolver {
 
   constructor(options: TokenResolverOptions) {
     if (!options?.tokenStore) {
-      throw new ArgumentError('OnDiskTokenResolver needs the `tokenStore` it reads tokens from.', [
-        'tokenStore',
-      ]);
+      throw new ArgumentError('OnDiskTokenResolver needs the `tokenStore` it reads tokens from.', {
+        argumentNames: ['tokenStore'],
+      });
     }
     this.#options = options;
     this.#store = options.tokenStore;
@@ -98,18 +100,16 @@ export class OnDiskTokenResolver implements TokenResolver {
   }
 
   #noTokens(name: string): OAuthError {
-    return new OAuthError(
+    return new OAuthTokenError(
       `No OAuth tokens found for account '${name}'. Run \`mp account login ${name}\`.`,
-      'OAUTH_TOKEN_ERROR',
-      { account_name: name, path: this.#store.tokensPath(name) },
+      { details: { account_name: name, path: this.#store.tokensPath(name) } },
     );
   }
 
   #expiredWithoutRefresh(name: string, region: Region): OAuthError {
-    return new OAuthError(
+    return new OAuthTokenError(
       `The OAuth access token of account '${name}' has expired and there is no refresh token. Run \`mp account login ${name}\`.`,
-      'OAUTH_TOKEN_ERROR',
-      { account_name: name, region, path: this.#store.tokensPath(name) },
+      { details: { account_name: name, region, path: this.#store.tokensPath(name) } },
     );
   }
 
@@ -172,11 +172,9 @@ export class OnDiskTokenResolver implements TokenResolver {
       return result;
     } catch (error) {
       if (LockTimeoutError.isInstance(error)) {
-        throw new OAuthError(
+        throw new OAuthRefreshError(
           `Another process is refreshing the OAuth token of account '${name}'; retry in a moment.`,
-          'OAUTH_REFRESH_ERROR',
-          { account_name: name },
-          { cause: error },
+          { details: { account_name: name }, cause: error },
         );
       }
       throw error;
@@ -196,10 +194,9 @@ export class OnDiskTokenResolver implements TokenResolver {
     // production client_id never reaches a test server (and the reverse).
     const base = override ? buildUrl('oauth', region, '', override) : undefined;
     if (client && client.oauthBaseUrl !== base) {
-      throw new OAuthError(
+      throw new OAuthRefreshError(
         `The OAuth client of account '${name}' was registered with ${client.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${base ?? 'the Mixpanel servers'}; refusing to refresh against another server. Re-run \`mp account login ${name}\` here.`,
-        'OAUTH_REFRESH_ERROR',
-        { account_name: name, region },
+        { details: { account_name: name, region } },
       );
     }
     if (!client) {
@@ -208,10 +205,9 @@ export class OnDiskTokenResolver implements TokenResolver {
         bridge?.accountName === name
           ? `This account came from a bridge file (${bridge.path}); re-export it on the host with \`mp account export-bridge\` to get a fresh access token.`
           : `Re-run \`mp account login ${name}\`.`;
-      throw new OAuthError(
+      throw new OAuthRefreshError(
         `OAuth client info for region '${region}' is missing; cannot refresh tokens for account '${name}'. ${fix}`,
-        'OAUTH_REFRESH_ERROR',
-        { account_name: name, region },
+        { details: { account_name: name, region } },
       );
     }
     let fresh: OAuthTokens;
@@ -230,7 +226,7 @@ export class OnDiskTokenResolver implements TokenResolver {
       });
     } catch (error) {
       // A process that does not take our lock (the Python tool) may have rotated it meanwhile.
-      if (OAuthError.isInstance(error) && (error as OAuthError).code === 'OAUTH_REFRESH_REVOKED') {
+      if (OAuthRefreshRevokedError.isInstance(error)) {
         const now = this.#store.readTokens(name);
         if (now && !now.refreshToken?.equals(refreshToken) && !now.isExpired(this.#now())) {
           return now === current ? undefined : now;

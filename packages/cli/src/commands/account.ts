@@ -38,7 +38,9 @@ const accountTable = (summaries: readonly AccountSummary[]) =>
 
 function checkRegion(region: string | undefined): Region | undefined {
   if (region === undefined || isRegion(region)) return region;
-  throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, ['region']);
+  throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, {
+    argumentNames: ['region'],
+  });
 }
 
 /** The secret of a service account: --secret-stdin, then MP_SECRET, then a no-echo prompt on a TTY. */
@@ -47,10 +49,12 @@ async function serviceSecret(context: CommandContext): Promise<string> {
   if (context.io.env.MP_SECRET) return context.io.env.MP_SECRET;
   if (context.io.stdin.isTTY) {
     const secret = await promptSecret(context.io, 'Service account secret: ');
-    if (!secret) throw new ArgumentError('Secret is empty.', ['secret']);
+    if (!secret) throw new ArgumentError('Secret is empty.', { argumentNames: ['secret'] });
     return secret;
   }
-  throw new ArgumentError('Set MP_SECRET or use --secret-stdin to provide the secret.', ['secret']);
+  throw new ArgumentError('Set MP_SECRET or use --secret-stdin to provide the secret.', {
+    argumentNames: ['secret'],
+  });
 }
 
 /**
@@ -68,15 +72,14 @@ function updateFields(flags: {
 }): UpdateAccountFields {
   const { region, project, clearProject, username, secret, tokenEnv } = flags;
   if (project && clearProject) {
-    throw new ArgumentError('--project and --clear-project are mutually exclusive.', [
-      'project',
-      'clear-project',
-    ]);
+    throw new ArgumentError('--project and --clear-project are mutually exclusive.', {
+      argumentNames: ['project', 'clear-project'],
+    });
   }
   if ((username || secret) && tokenEnv) {
     throw new ArgumentError(
       `--${username ? 'username' : 'secret-stdin'} and --token-env belong to different account types; pass one.`,
-      [username ? 'username' : 'secret-stdin', 'token-env'],
+      { argumentNames: [username ? 'username' : 'secret-stdin', 'token-env'] },
     );
   }
   const common = {
@@ -124,7 +127,7 @@ export const handlers: Record<string, Handler> = {
     if (!isAccountType(type)) {
       throw new ArgumentError(
         `Invalid --type: '${type}' (use service_account / oauth_browser / oauth_token)`,
-        ['type'],
+        { argumentNames: ['type'] },
       );
     }
     const region = checkRegion(context.string('region'));
@@ -135,7 +138,9 @@ export const handlers: Record<string, Handler> = {
     };
     const misplaced = irrelevant[type]!.find((flag) => context.options[flag] !== undefined);
     if (misplaced)
-      throw new ArgumentError(`--${misplaced} does not apply to ${type} accounts.`, [misplaced]);
+      throw new ArgumentError(`--${misplaced} does not apply to ${type} accounts.`, {
+        argumentNames: [misplaced],
+      });
     const [name] = context.positionals;
     const project = context.string('project') ?? (context.io.env.MP_PROJECT_ID || undefined);
     const common = {
@@ -147,7 +152,9 @@ export const handlers: Record<string, Handler> = {
     if (type === 'service_account') {
       const username = context.string('username');
       if (!username)
-        throw new ArgumentError('--username is required for service_account', ['username']);
+        throw new ArgumentError('--username is required for service_account', {
+          argumentNames: ['username'],
+        });
       fields = { type, ...common, username, secret: await serviceSecret(context) };
     } else if (type === 'oauth_token') {
       const tokenEnv = context.string('token-env');
@@ -157,11 +164,13 @@ export const handlers: Record<string, Handler> = {
         fields = { type, ...common, token };
         storedInline = true;
       } else
-        throw new ArgumentError('Provide --token-env NAME or set MP_OAUTH_TOKEN.', ['token-env']);
+        throw new ArgumentError('Provide --token-env NAME or set MP_OAUTH_TOKEN.', {
+          argumentNames: ['token-env'],
+        });
     } else if (!name) {
       throw new ArgumentError(
         'NAME is required for oauth_browser via `mp account add`. For guided setup run `mp login`.',
-        ['name'],
+        { argumentNames: ['name'] },
       );
     } else fields = { type, ...common };
     const summary: AccountSummary = await context.accounts.addDiscovering(name, fields, {

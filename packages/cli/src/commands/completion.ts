@@ -196,8 +196,7 @@ export function installCompletion(io: Io, shape: CliShape): number {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(
       `Cannot install ${shell} completion: ${shown(step)} could not be written (${reason}). Fix that path, or save the output of \`mp completion ${shell}\` where your shell loads it.`,
-      { path: step },
-      { cause: error },
+      { details: { path: step }, cause: error },
     );
   }
   io.stdout.write(

@@ -57,7 +57,7 @@ export const handlers: Record<string, Handler> = {
       if (!context.io.stdin.isTTY) {
         throw new ArgumentError(
           `Refusing to remove target '${name}' without confirmation; pass --yes when not running interactively.`,
-          ['yes'],
+          { argumentNames: ['yes'] },
         );
       }
       context.io.stderr.write(`Remove target '${name}'? [y/N]: `);
