@@ -16,7 +16,9 @@ export default defineConfig([
   // cache that scripts/finish-bin.mjs warms (older Node). Measured against the ESM build with
   // split chunks it starts about 13 ms faster; the network and OAuth code inside stays
   // unevaluated until a command needs it. Its source map (positions only, no sources) is
-  // read only by `mp -v`, for stack traces that name src/ files.
+  // read only by `mp -v`, for stack traces that name src/ files. What scripts/finish-bin.mjs
+  // adds depends on the Node that builds, so turbo.json here keys the build cache on it
+  // (pnpm's npm_config_user_agent names the Node version).
   {
     entry: { main: 'src/bin.ts' },
     format: ['cjs'],
