@@ -8,12 +8,17 @@ const { version } = JSON.parse(
 const define = { __MP_VERSION__: JSON.stringify(version) };
 
 export default defineConfig([
-  // The library entry (`run`), like every package: ESM + CJS + types.
-  { ...baseConfig, define, clean: ['!bin/**'] },
+  // The library entry (`run`), like every package: ESM + CJS + types. No source maps here:
+  // the program's map below (for `mp -v`) is the one worth its size in the tarball.
+  { ...baseConfig, define, clean: ['!bin/**'], sourcemap: false },
   // The `mp` program: one self-contained CommonJS file (`dist/bin/main.cjs`), started by the
-  // committed launcher `bin/mp.cjs` with the V8 code cache that scripts/finish-bin.mjs warms. Measured against the ESM build with split chunks it starts about 13 ms
-  // faster, and the code cache saves about 10 ms more; the network and OAuth code inside
-  // stays unevaluated until a command needs it.
+  // committed launcher `bin/mp.cjs` with Node's compile cache (Node >= 22.1) or the V8 code
+  // cache that scripts/finish-bin.mjs warms (older Node). Measured against the ESM build with
+  // split chunks it starts about 13 ms faster; the network and OAuth code inside stays
+  // unevaluated until a command needs it. Its source map (positions only, no sources) is
+  // read only by `mp -v`, for stack traces that name src/ files. What scripts/finish-bin.mjs
+  // adds depends on the Node that builds, so turbo.json here keys the build cache on it
+  // (pnpm's npm_config_user_agent names the Node version).
   {
     entry: { main: 'src/bin.ts' },
     format: ['cjs'],
@@ -23,7 +28,7 @@ export default defineConfig([
     splitting: false,
     noExternal: [/.*/],
     minify: true,
-    sourcemap: false,
+    sourcemap: true,
     clean: true,
     define,
     outDir: 'dist/bin',
@@ -31,6 +36,7 @@ export default defineConfig([
     // vm.Script, which has no dynamic-import hook on Node 20.
     esbuildOptions(options) {
       options.supported = { ...options.supported, 'dynamic-import': false };
+      options.sourcesContent = false;
     },
   },
 ]);

@@ -18,5 +18,8 @@ export default defineConfig([
     splitting: false,
     target: 'node20',
     treeshake: true,
+    esbuildOptions(options) {
+      options.sourcesContent = false;
+    },
   },
 ]);

@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { exportedNames, nodeIn } from '../../../test-utils/package-checks';
+import {
+  checkPublishable,
+  declaredValueExports,
+  exportedNames,
+  nodeIn,
+} from '../../../test-utils/package-checks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = (args: string[]) => nodeIn(root, args);
@@ -29,6 +34,22 @@ describe('built package', () => {
       expect.arrayContaining(['resolveSession', 'Session', 'ConfigError', 'Secret']),
     );
   });
+
+  it('exports exactly the values its type declarations name, on this Node version too', () => {
+    // `export *` from the CommonJS build added a name `module.exports` on Node 23+.
+    const declared = declaredValueExports(root);
+    expect(declared.length).toBeGreaterThan(50);
+    const { esm, cjs } = exportedNames(root, '@mixpanel-data/auth-core');
+    expect(esm).toEqual(declared);
+    expect(cjs).toEqual(declared);
+    // The standalone ESM build (browsers, bundlers) has the same names.
+    const browser = node([
+      '--input-type=module',
+      '-e',
+      `import * as m from ${JSON.stringify(join(root, 'dist', 'index.js'))}; console.log(JSON.stringify(Object.keys(m).sort()))`,
+    ]);
+    expect(JSON.parse(browser)).toEqual(declared);
+  }, 60_000);
 
   it('gives `import` and `require` the same classes in Node, so instanceof and equals() hold across them', () => {
     const out = node([
@@ -120,3 +141,8 @@ describe('built package', () => {
     expect(twoSchemas - tokensSchema).toBeGreaterThan(200);
   });
 });
+
+it('is ready to publish: LICENSE, metadata, engines, and source maps without embedded sources', () => {
+  const files = checkPublishable(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'package.json', 'README.md']));
+}, 60_000);

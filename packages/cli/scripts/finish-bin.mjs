@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// After tsup: warms a V8 code cache for the bundled program (dist/bin/main.cjs) by running
-// a few local commands in a throw-away HOME; bin/mp.cjs loads it. A cache that does not
-// fit the Node running `mp` is simply rejected by V8 and ignored.
+// After tsup, on a Node without `module.enableCompileCache()` (before 22.1): warms a V8 code
+// cache for the bundled program (dist/bin/main.cjs) by running a few local commands in a
+// throw-away HOME. bin/mp.cjs loads it only under the same Node version and architecture
+// (the file is named after them); Node 22.1 and later use Node's own compile cache instead.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +23,8 @@ const WARM_COMMANDS = [
 ];
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin');
+if (typeof module.enableCompileCache === 'function') process.exit(0);
+const cacheFile = join(bin, `main-${process.version}-${process.arch}.cache`);
 
 /**
  * Runs in a child process: compile once, run a few local commands one after
@@ -53,16 +57,12 @@ runNext();
 `;
 const home = mkdtempSync(join(tmpdir(), 'mp-warm-'));
 try {
-  const result = spawnSync(
-    process.execPath,
-    ['-e', warm, join(bin, 'main.cjs'), join(bin, 'main.cache')],
-    {
-      env: { PATH: process.env.PATH, HOME: home },
-      encoding: 'utf8',
-    },
-  );
+  const result = spawnSync(process.execPath, ['-e', warm, join(bin, 'main.cjs'), cacheFile], {
+    env: { PATH: process.env.PATH, HOME: home },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`warming the code cache failed: ${result.stderr}`);
-  readFileSync(join(bin, 'main.cache'));
+  readFileSync(cacheFile);
 } finally {
   rmSync(home, { recursive: true, force: true });
 }

@@ -1,7 +1,9 @@
 /**
- * Real-browser tests: Debian's Chromium (driven by playwright-core) completes
- * `mp account login` against the mock's consent form, and runs the built
- * auth-core bundle. Nothing leaves 127.0.0.1 / localhost.
+ * Real-browser tests: a real Chrome or Chromium (driven by playwright-core)
+ * completes `mp account login` against the mock's consent form, and runs the
+ * built auth-core bundle. Nothing leaves 127.0.0.1 / localhost. The browser is
+ * `CHROME_PATH` or the one `pnpm test` found or installed first
+ * (scripts/ensure-browser.mjs); without one these tests fail, never skip.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -10,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { findBrowser } from '../../../test-utils/browser.mjs';
 import { MP, type Result, setup } from './helpers';
 
 type AuthCore = typeof import('../../auth-core/dist/index.js');
 
-const CHROMIUM = '/usr/bin/chromium';
 const AUTH_CORE_DIST = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -25,15 +27,12 @@ const AUTH_CORE_DIST = join(
 );
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
-/** Launches Debian's headless Chromium; fails (never skips) when it is not installed. */
+/** Launches a headless Chrome or Chromium; fails (never skips) when there is none. */
 async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} not found: these tests need Debian's Chromium. Run: apt-get install -y chromium`,
-    );
-  }
+  const found = findBrowser();
+  if (!found.path) throw new Error(found.error);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: found.path,
     headless: true,
     args: [
       '--no-sandbox',

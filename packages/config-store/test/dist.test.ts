@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
-import { checkSameApi } from '../../../test-utils/package-checks';
+import { checkPublishable, checkSameApi } from '../../../test-utils/package-checks';
 import { tempHome } from './helpers';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,3 +47,8 @@ it('names temp files after the writing thread: a worker thread uses its own thre
   expect(result.first).toBe('EEXIST');
   expect(readFileSync(file, 'utf8')).toBe(`from worker ${result.threadId}`);
 });
+
+it('is ready to publish: LICENSE, metadata, engines, and source maps without embedded sources', () => {
+  const files = checkPublishable(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'package.json', 'README.md']));
+}, 60_000);

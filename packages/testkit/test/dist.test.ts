@@ -1,14 +1,17 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { exportedNames } from '../../../test-utils/package-checks';
+import {
+  checkPublishable,
+  declaredValueExports,
+  exportedNames,
+} from '../../../test-utils/package-checks';
 
 it('imports by name as ESM and as CJS, with the same public API', () => {
-  const { esm, cjs } = exportedNames(
-    join(dirname(fileURLToPath(import.meta.url)), '..'),
-    '@mixpanel-data/testkit',
-  );
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const { esm, cjs } = exportedNames(root, '@mixpanel-data/testkit');
   expect(esm).toEqual(cjs);
+  expect(esm).toEqual(declaredValueExports(root));
   expect(esm).toEqual([
     'defaultFixture',
     'fnv1a32',
@@ -17,3 +20,8 @@ it('imports by name as ESM and as CJS, with the same public API', () => {
     'startMockMixpanel',
   ]);
 });
+
+it('is ready to publish: LICENSE, metadata, engines, and source maps without embedded sources', () => {
+  const files = checkPublishable(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'package.json', 'README.md']));
+}, 60_000);
