@@ -39,7 +39,6 @@ export {
   type Family,
   MixpanelApiClient,
   parseRetryAfter,
-  type Transport,
   type TransportOptions,
 } from './transport';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';
