@@ -9,6 +9,7 @@ import {
   type ResolveSources,
   resolveSession,
   WORKSPACE_SOURCES,
+  withEnvDefaults,
 } from './resolver';
 
 const pairs = <T>(list: readonly T[]) =>
@@ -400,5 +401,25 @@ describe('envCredentialWarning', () => {
     { MP_USERNAME: 'u', MP_OAUTH_TOKEN: 't' },
   ])('stays quiet for %j', (env) => {
     expect(envCredentialWarning(env)).toBeNull();
+  });
+});
+
+describe('withEnvDefaults (the mp rule for MP_TARGET and MP_ACCOUNT)', () => {
+  const env = { MP_TARGET: 'env-target', MP_ACCOUNT: 'env-account' };
+  it.each([
+    [{}, { target: 'env-target', account: undefined }],
+    [{ project: '1' }, { target: undefined, account: 'env-account' }],
+    [{ account: 'flag' }, { target: undefined, account: 'flag' }],
+    [{ target: 'flag' }, { target: 'flag', account: undefined }],
+  ])('params %j become %j', (params, expected) => {
+    expect(withEnvDefaults(params, env)).toMatchObject(expected);
+  });
+
+  it('reads neither variable when they are empty, and leaves the params untouched otherwise', () => {
+    expect(withEnvDefaults({ project: '1' }, { MP_TARGET: '', MP_ACCOUNT: '' })).toEqual({
+      project: '1',
+      target: undefined,
+      account: undefined,
+    });
   });
 });

@@ -48,27 +48,26 @@ export function createAccounts(options: NamespaceOptions = {}) {
 /** The accounts namespace over one context (one local state, one token resolver). */
 export function accountsOf(ctx: Context) {
   const options = ctx.options;
-  const context = () => ctx;
 
   return {
     list(): AccountSummary[] {
-      return context().configStore.listAccounts();
+      return ctx.configStore.listAccounts();
     },
     add(name: string, fields: AddAccountFields): AccountSummary {
-      return context().configStore.addAccount(name, fields);
+      return ctx.configStore.addAccount(name, fields);
     },
     update(name: string, fields: UpdateAccountFields): AccountSummary {
-      return context().configStore.updateAccount(name, fields);
+      return ctx.configStore.updateAccount(name, fields);
     },
     /** Returns the targets left orphaned; AccountInUseError when referenced and not forced. */
     remove(name: string, removeOptions: { force?: boolean; forceHint?: string } = {}): string[] {
-      return context().configStore.removeAccount(name, removeOptions);
+      return ctx.configStore.removeAccount(name, removeOptions);
     },
     use(name: string): void {
-      context().configStore.useAccount(name);
+      ctx.configStore.useAccount(name);
     },
     show(name?: string): AccountSummary {
-      return context().configStore.showAccount(name);
+      return ctx.configStore.showAccount(name);
     },
     /** The account's `/me` from the 24 h disk cache, never the network; null when absent, stale or unusable. */
     cachedMe(account: Account): MeResponse | null {
@@ -76,11 +75,11 @@ export function accountsOf(ctx: Context) {
     },
     /** Where this context's files are (config, tokens, caches). */
     locations() {
-      return context().configStore.locations;
+      return ctx.configStore.locations;
     },
     /** The account record (named, else active); its secrets stay wrapped. */
     get(name?: string): Account {
-      const view = context().configStore.read();
+      const view = ctx.configStore.read();
       const chosen = name ?? view.getActive().account;
       if (chosen === undefined) throw new NoActiveAccountError();
       return view.getAccount(chosen);
@@ -90,7 +89,6 @@ export function accountsOf(ctx: Context) {
     async test(name?: string): Promise<AccountTestResult> {
       const label = name ?? '(none)';
       try {
-        const ctx = context();
         let account: ReturnType<Context['configStore']['getAccount']>;
         try {
           const view = ctx.configStore.read();
@@ -143,14 +141,12 @@ export function accountsOf(ctx: Context) {
 
     /** Deletes the account's tokens.json (any type; nothing to delete is fine). Config, client records and me.json stay. */
     logout(name: string): boolean {
-      const ctx = context();
       ctx.configStore.getAccount(name);
       return ctx.tokenStore.deleteTokens(name);
     },
 
     /** The current bearer (may refresh); null for a service account. The one call whose purpose is a secret. */
     async token(name?: string): Promise<string | null> {
-      const ctx = context();
       const view = ctx.configStore.read();
       const chosen = name ?? view.getActive().account;
       if (chosen === undefined) throw new NoActiveAccountError();
@@ -174,7 +170,6 @@ export function accountsOf(ctx: Context) {
       project?: string;
       workspace?: number;
     }): string {
-      const ctx = context();
       const view = ctx.configStore.read();
       const chosen = exportOptions.account ?? view.getActive().account;
       if (chosen === undefined)
@@ -237,7 +232,6 @@ export function accountsOf(ctx: Context) {
 
     /** Removes the bridge file (`at`, else MP_AUTH_FILE, else the first default that exists). */
     removeBridge(removeOptions: { at?: string } = {}): boolean {
-      const ctx = context();
       return removeBridgeFile(removeOptions.at, {
         env: ctx.env,
         home: options.home,

@@ -111,18 +111,19 @@ export class Workspace {
       }) as Resolution;
     } else {
       const sources = this.#context.sources();
+      const params = {
+        account: options.account,
+        project: options.project,
+        workspace: options.workspace,
+        target: options.target,
+        fallbackProject: options.fallbackProject,
+      };
       this.#bridgePath = sources.bridge?.path ?? null;
       this.#resolution = resolveSession({
         env,
         config: sources.config,
         bridge: sources.bridge?.bridge ?? null,
-        params: ((params) => (options.envDefaults ? withEnvDefaults(params, env) : params))({
-          account: options.account,
-          project: options.project,
-          workspace: options.workspace,
-          target: options.target,
-          fallbackProject: options.fallbackProject,
-        }),
+        params: options.envDefaults ? withEnvDefaults(params, env) : params,
       });
       if (sources.bridge && this.#resolution.provenance.account.source === 'bridge') {
         materializeBridgeTokens(sources.bridge.bridge, this.#context.tokenStore);
