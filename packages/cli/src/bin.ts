@@ -1,3 +1,4 @@
+import { escapeControls } from './io';
 import { run } from './run';
 
 process.once('SIGINT', () => {
@@ -10,7 +11,7 @@ run(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(
-      `unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+      `unexpected error: ${escapeControls(error instanceof Error ? error.message : String(error))}\n`,
     );
     process.exitCode = 1;
   },

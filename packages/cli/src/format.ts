@@ -1,47 +1,72 @@
-import { type Io, out } from './io';
+import { escapeControls, type Io, out } from './io';
 
 export type Format = 'table' | 'json' | 'jsonl' | 'csv' | 'plain' | 'text';
 
-/** Pretty JSON: 2-space indent, UTF-8 kept, trailing newline. */
-export function printJson(io: Io, value: unknown): void {
-  out(io, JSON.stringify(value, null, 2));
+/**
+ * The characters JSON.stringify leaves raw that a terminal may act on: DEL,
+ * the C1 controls, the bidirectional controls and the line/paragraph
+ * separators (it already escapes C0 controls and unpaired surrogates).
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `JSON.stringify(value, null, indent)` with every control character
+ * `\u`-escaped, so the text is safe on a terminal and parses to the same value.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    JSON_UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
-/** Columns separated by two spaces, each as wide as its longest cell; nothing is cut. */
+/** Pretty JSON: 2-space indent, UTF-8 kept (but control characters), trailing newline. */
+export function printJson(io: Io, value: unknown): void {
+  out(io, ...jsonText(value, 2).split('\n'));
+}
+
+/**
+ * Columns separated by two spaces, each as wide as its longest cell; nothing
+ * is cut. Returns the lines; cells are measured as they will be shown
+ * (control characters escaped).
+ */
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
-): string {
+): string[] {
+  const shown = rows.map((row) => row.map(escapeControls));
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+    Math.max(title.length, ...shown.map((row) => (row[column] ?? '').length)),
   );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header), ...shown.map(line)];
 }
 
 /**
  * A table with fixed column widths (the spec's layouts for `project list`
  * and `workspace list`): every column but the last is cut to `width - 1`
- * characters and padded to `width`, so columns line up whatever the data.
+ * characters (as shown, control characters escaped) and padded to `width`,
+ * so columns line up whatever the data. Returns the lines.
  */
 export function renderFixedTable(
   widths: readonly number[],
   header: readonly string[],
   rows: readonly (readonly string[])[],
-): string {
+): string[] {
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => {
         const width = widths[column];
-        return width === undefined ? cell : cell.slice(0, width - 1).padEnd(width);
+        const shown = escapeControls(cell);
+        return width === undefined ? shown : shown.slice(0, width - 1).padEnd(width);
       })
       .join('')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header), ...rows.map(line)];
 }
 
 const csvCell = (value: unknown) => {
@@ -51,13 +76,17 @@ const csvCell = (value: unknown) => {
       : Array.isArray(value)
         ? value.join(';')
         : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // Control characters are escaped first, so a cell never spans lines.
+  const shown = escapeControls(text);
+  return /[",]/.test(shown) ? `"${shown.replace(/"/g, '""')}"` : shown;
 };
 
 /**
  * Prints a list of records in `format`: json (array), jsonl (one compact
  * object per line), csv (header of JSON field names), plain (the key field),
- * or table via `table()`; `empty` is the table text for no records.
+ * or table via `table()` (its lines); `empty` is the table text for no
+ * records. Every text format shows control characters escaped
+ * (docs/cli.md#control-characters-in-output); JSON `\u`-escapes them.
  */
 export function printRecords(
   io: Io,
@@ -65,8 +94,8 @@ export function printRecords(
   records: readonly Record<string, unknown>[],
   options: {
     key: string;
-    table: () => string;
-    empty: string;
+    table: () => readonly string[];
+    empty: string | readonly string[];
     /** The csv header, in order: the same columns whether or not there are records. */
     fields: readonly string[];
   },
@@ -76,7 +105,7 @@ export function printRecords(
       printJson(io, records);
       return;
     case 'jsonl':
-      for (const record of records) out(io, JSON.stringify(record));
+      for (const record of records) out(io, jsonText(record));
       return;
     case 'csv': {
       const { fields } = options;
@@ -89,7 +118,7 @@ export function printRecords(
       for (const record of records) out(io, String(record[options.key]));
       return;
     default:
-      out(io, records.length ? options.table() : options.empty);
+      out(io, ...(records.length ? options.table() : [options.empty].flat()));
   }
 }
 

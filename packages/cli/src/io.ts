@@ -74,11 +74,76 @@ export function fdOutput(
   };
 }
 
-/** Writes whole lines; never wraps. */
-export const out = (io: Io, text = '') => io.stdout.write(`${text}\n`);
-export const err = (io: Io, text = '') => io.stderr.write(`${text}\n`);
+/**
+ * Characters that must not reach a terminal as they are: C0 controls
+ * (including tab, CR and LF), DEL, C1 controls, the bidirectional controls
+ * and the line/paragraph separators, and unpaired surrogates.
+ */
+const CONTROLS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Colour only on a TTY and without NO_COLOR. */
-export function red(io: Io, text: string): string {
-  return io.stderr.isTTY && !io.env.NO_COLOR ? `\x1b[31m${text}\x1b[0m` : text;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` with every control character shown as a JavaScript escape:
+ * `\n`, `\r`, `\t`, `\xHH` for the other C0 controls, DEL and C1 controls
+ * (ESC is `\x1b`, CSI `\x9b`), `\uHHHH` for bidirectional controls, line and
+ * paragraph separators and unpaired surrogates
+ * (docs/cli.md#control-characters-in-output).
+ * The result holds no control character, so applying it twice changes nothing.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (char) => {
+    const code = char.charCodeAt(0);
+    return (
+      SHORT_ESCAPES[char] ??
+      (code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
+  });
 }
+
+/** A line with our own styling; the writer adds the colour after escaping the text. */
+export interface Styled {
+  readonly text: string;
+  readonly colour: 'red';
+}
+
+/** One line of output: text, or text to be shown in red (on a TTY without NO_COLOR). */
+export type Line = string | Styled;
+
+/** `text` to be shown in red where colour is allowed (stderr on a TTY, NO_COLOR unset). */
+export const red = (text: string): Styled => ({ text, colour: 'red' });
+
+const COLOURS = { red: ['\x1b[31m', '\x1b[0m'] } as const;
+
+/**
+ * Writes each line followed by a newline, never wrapped. This is where text
+ * is made safe for a terminal: every control character in a line — a newline
+ * included, since each line is one line — is shown escaped (`escapeControls`),
+ * and only then is our own colour added.
+ */
+function writeLines(io: Io, output: Output, lines: readonly Line[]): void {
+  if (!lines.length) return;
+  const colour = output.isTTY === true && !io.env.NO_COLOR;
+  let text = '';
+  for (const line of lines) {
+    if (typeof line === 'string') text += `${escapeControls(line)}\n`;
+    else {
+      const [start, end] = COLOURS[line.colour];
+      const shown = escapeControls(line.text);
+      text += colour ? `${start}${shown}${end}\n` : `${shown}\n`;
+    }
+  }
+  output.write(text);
+}
+
+/** Writes lines to stdout (an empty line is `out(io, '')`). */
+export const out = (io: Io, ...lines: Line[]) => writeLines(io, io.stdout, lines);
+/** Writes lines to stderr (an empty line is `err(io, '')`). */
+export const err = (io: Io, ...lines: Line[]) => writeLines(io, io.stderr, lines);
+
+/** Writes a prompt to stderr, without a newline, escaped like any line. */
+export const writePrompt = (io: Io, text: string) => io.stderr.write(escapeControls(text));

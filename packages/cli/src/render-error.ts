@@ -10,11 +10,39 @@ import {
   ServerError,
 } from '@mixpanel-data/client';
 import { classify } from './exit-codes';
-import { err, type Io, red } from './io';
+import { err, escapeControls, type Io, red } from './io';
+
+/** The most characters of a server's text shown in one line (docs/errors.md#how-errors-are-printed). */
+const SERVER_TEXT_LIMIT = 200;
 
 /**
- * Prints a thrown error the way docs/errors.md#exit-codes renders it: one labelled line,
- * then indented context (endpoint, API error, parameters, a hint). Never a
+ * `text` as one line: control characters (line breaks too) escaped, cut to
+ * `limit` characters, the last of them `…` when something was cut.
+ */
+function clip(text: string, limit: number): string {
+  const shown = escapeControls(text);
+  return shown.length > limit ? `${shown.slice(0, limit - 1)}…` : shown;
+}
+
+/**
+ * The lines of one of our messages: the first is the error, the rest its
+ * hints. A value the error records in its details (a name, a path) may hold
+ * a line break of its own; it is escaped first, so it stays inside its line.
+ */
+function messageLines(message: string, details: object | undefined): string[] {
+  for (const value of Object.values(details ?? {}).flat()) {
+    if (typeof value !== 'string' || value === '') continue;
+    const shown = escapeControls(value);
+    if (shown !== value) message = message.replaceAll(value, shown);
+  }
+  return message.split('\n');
+}
+
+/**
+ * Prints a thrown error the way docs/errors.md#how-errors-are-printed
+ * renders it: one labelled line, then indented context (endpoint, API error,
+ * parameters, a hint). Text from outside (a server's answer, a name) is
+ * shown escaped, so it can neither move the cursor nor add lines. Never a
  * stack trace (unless `debug`), never a secret (our errors hold none).
  * Returns the exit code.
  */
@@ -22,8 +50,8 @@ export function reportError(io: Io, error: unknown, debug = false): number {
   const { exit, label } = classify(error);
   const message = error instanceof Error ? error.message : String(error);
   if (!MixpanelDataError.isInstance(error) && label === 'unexpected error') {
-    err(io, red(io, `unexpected error: ${message.split('\n')[0]}`));
-    if (debug && error instanceof Error && error.stack) err(io, error.stack);
+    err(io, red(`unexpected error: ${message.split('\n')[0]}`));
+    if (debug && error instanceof Error && error.stack) err(io, ...error.stack.split('\n'));
     return exit;
   }
   if (RegionProbeError.isInstance(error)) {
@@ -32,7 +60,6 @@ export function reportError(io: Io, error: unknown, debug = false): number {
     err(
       io,
       red(
-        io,
         network
           ? 'ERROR: Could not reach any Mixpanel region — every probe failed at the network layer (DNS, TLS, or connect refused).'
           : 'ERROR: Credential not valid in any region.',
@@ -43,22 +70,23 @@ export function reportError(io: Io, error: unknown, debug = false): number {
     for (const [region, status, body] of probe.attempts) {
       err(
         io,
-        `  ${region}: ${status === 0 ? `0 (network error: ${body})` : `${status} ${String(body).split('\n')[0]?.slice(0, 200) ?? ''}`.trimEnd()}`,
+        `  ${region}: ${status === 0 ? `0 (network error: ${body})` : `${status} ${clip(String(body).split('\n')[0] ?? '', SERVER_TEXT_LIMIT)}`.trimEnd()}`,
       );
     }
     err(io, '');
-    err(
-      io,
-      network
-        ? 'Check your network connection or proxy settings, then retry.'
-        : 'If you know the region, pass --region {us|eu|in} explicitly to skip the probe.\nIf your service account is new, verify the username and secret are correct.',
-    );
+    if (network) err(io, 'Check your network connection or proxy settings, then retry.');
+    else
+      err(
+        io,
+        'If you know the region, pass --region {us|eu|in} explicitly to skip the probe.',
+        'If your service account is new, verify the username and secret are correct.',
+      );
     return exit;
   }
   if (ProjectNotFoundError.isInstance(error) || AccountNotFoundError.isInstance(error)) {
     const project = ProjectNotFoundError.isInstance(error) ? (error as ProjectNotFoundError) : null;
     const account = project ? null : (error as AccountNotFoundError);
-    err(io, red(io, `${label}: ${project ? project.projectId : account!.accountName}`));
+    err(io, red(`${label}: ${project ? project.projectId : account!.accountName}`));
     const available = project ? project.availableProjects : account!.availableAccounts;
     if (available.length)
       err(io, `${project ? 'Accessible projects' : 'Available accounts'}: ${available.join(', ')}`);
@@ -67,9 +95,13 @@ export function reportError(io: Io, error: unknown, debug = false): number {
   const head = ServerError.isInstance(error)
     ? `Server error (${(error as ServerError).statusCode})`
     : label;
-  const lines = message.split('\n');
-  err(io, red(io, `${head}: ${lines[0]}`));
-  for (const line of lines.slice(1)) err(io, line);
+  // An API error's message is one line: a server's text (a QueryError's or ServerError's
+  // message) is cut; our other messages carry their hint on the lines after the first.
+  const serverText = QueryError.isInstance(error) || ServerError.isInstance(error);
+  const lines = APIError.isInstance(error)
+    ? [serverText ? clip(message, SERVER_TEXT_LIMIT) : message]
+    : messageLines(message, (error as Partial<MixpanelDataError>).details);
+  err(io, red(`${head}: ${lines[0]}`), ...lines.slice(1));
   const typed = error as MixpanelDataError;
   if (label === 'OAuth error' || label === 'Workspace error') err(io, `  Code: ${typed.code}`);
   if (APIError.isInstance(error)) {
@@ -85,15 +117,14 @@ export function reportError(io: Io, error: unknown, debug = false): number {
           ? body
           : null;
     // A QueryError's or ServerError's message is already the API's error text (errorForStatus).
-    if (apiError && !QueryError.isInstance(error) && !ServerError.isInstance(error))
-      err(io, `  API response: ${apiError.slice(0, 200)}`);
+    if (apiError && !serverText) err(io, `  API response: ${clip(apiError, SERVER_TEXT_LIMIT)}`);
     const params = Object.entries((details.request_params ?? {}) as Record<string, unknown>).filter(
       ([key]) => key !== 'project_id',
     );
     if (params.length)
       err(
         io,
-        `  Parameters: ${params.map(([key, value]) => `${key}=${String(value).slice(0, 100)}`).join(', ')}`,
+        `  Parameters: ${params.map(([key, value]) => `${key}=${clip(String(value), 100)}`).join(', ')}`,
       );
     const status = (error as APIError).statusCode;
     if (status === 403)
@@ -113,7 +144,6 @@ export function reportError(io: Io, error: unknown, debug = false): number {
       );
     }
   }
-  if (debug && error instanceof Error && error.stack)
-    err(io, error.stack.split('\n').slice(1).join('\n'));
+  if (debug && error instanceof Error && error.stack) err(io, ...error.stack.split('\n').slice(1));
   return exit;
 }

@@ -15,7 +15,7 @@ const optionLine = (spec: OptionSpec) => {
   return `  ${flag.padEnd(30)} ${spec.description}`;
 };
 
-function mainHelp(): string {
+function mainHelp(): string[] {
   const lines = [
     'Usage: mp [GLOBAL OPTIONS] COMMAND [ARGS]...',
     '',
@@ -30,7 +30,7 @@ function mainHelp(): string {
     'Precedence: environment credentials > -a/--account > --target > bridge file > [active]; MP_PROJECT_ID beats -p.',
     'Run `mp COMMAND --help` for a command.',
   );
-  return lines.join('\n');
+  return lines;
 }
 
 /** Notes under a group's command list (docs/files.md#toml-output asks for the first in `mp account --help`). */
@@ -39,19 +39,19 @@ const GROUP_NOTES: Readonly<Record<string, string>> = {
     'Commands that change ~/.mp/config.toml rewrite it: comments and hand formatting are not kept.',
 };
 
-function groupHelp(group: string): string {
+function groupHelp(group: string): string[] {
   const lines = [`Usage: mp ${group} COMMAND [ARGS]...`, '', 'Commands:'];
   for (const command of COMMANDS.filter((c) => c.path.startsWith(`${group} `)))
     lines.push(`  ${command.path.slice(group.length + 1).padEnd(16)} ${command.summary}`);
   if (GROUP_NOTES[group]) lines.push('', GROUP_NOTES[group]);
-  return lines.join('\n');
+  return lines;
 }
 
-function commandHelp(command: CommandSpec): string {
+function commandHelp(command: CommandSpec): string[] {
   const lines = [`Usage: ${command.usage}`, '', command.summary];
   if (command.options.length) lines.push('', 'Options:', ...command.options.map(optionLine));
   if (command.epilog) lines.push('', command.epilog);
-  return lines.join('\n');
+  return lines;
 }
 
 /**
@@ -128,11 +128,11 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     // `mp --help account list` asks for that command's help, like `mp account list --help`.
     const words = global.values.help ? [...global.rest, '--help'] : global.rest;
     if (global.values.help && !global.rest.length) {
-      out(io, mainHelp());
+      out(io, ...mainHelp());
       return EXIT.SUCCESS;
     }
     if (!words.length) {
-      err(io, mainHelp());
+      err(io, ...mainHelp());
       return EXIT.USAGE;
     }
     const globals = await resolveGlobals(global.values, io.env);
@@ -147,10 +147,10 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       ) {
         const help = groupHelp(first!);
         if (second) {
-          out(io, help);
+          out(io, ...help);
           return EXIT.SUCCESS;
         }
-        err(io, help);
+        err(io, ...help);
         return EXIT.USAGE;
       }
       const inGroup = GROUPS.includes(first!);
@@ -167,7 +167,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     }
     const tokens = words.slice(command.path.split(' ').length);
     if (tokens.includes('--help') || tokens.includes('-h')) {
-      out(io, commandHelp(command));
+      out(io, ...commandHelp(command));
       return EXIT.SUCCESS;
     }
     const parsed = parseOptions(tokens, command.options);

@@ -1,5 +1,5 @@
 import { ArgumentError } from '@mixpanel-data/client';
-import type { Io } from './io';
+import { type Io, writePrompt } from './io';
 
 /** The most a piped secret may be (docs/cli.md#secret-input). */
 export const MAX_STDIN_SECRET = 65_536;
@@ -41,7 +41,7 @@ export function promptSecret(io: Io, prompt: string): Promise<string> {
       }),
     );
   }
-  io.stderr.write(prompt);
+  writePrompt(io, prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     stdin.setRawMode!(true);

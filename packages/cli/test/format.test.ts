@@ -13,7 +13,7 @@ describe('renderFixedTable', () => {
         ['  2', 'Short', '9002'],
       ],
     );
-    const [header, first, second] = text.split('\n');
+    const [header, first, second] = text;
     expect(first).toBe(`* 1${' '.repeat(15)}${long.slice(0, 33)} 9001`);
     expect(header!.indexOf('ORG')).toBe(52);
     expect(first!.indexOf('9001')).toBe(52);
@@ -21,8 +21,9 @@ describe('renderFixedTable', () => {
   });
 
   it('drops trailing spaces when the last cell is empty', () => {
-    expect(renderFixedTable([16, 34], ['ID', 'NAME', 'DEFAULT'], [['7', 'Staging', '']])).toBe(
-      `${'ID'.padEnd(16)}${'NAME'.padEnd(34)}DEFAULT\n${'7'.padEnd(16)}Staging`,
-    );
+    expect(renderFixedTable([16, 34], ['ID', 'NAME', 'DEFAULT'], [['7', 'Staging', '']])).toEqual([
+      `${'ID'.padEnd(16)}${'NAME'.padEnd(34)}DEFAULT`,
+      `${'7'.padEnd(16)}Staging`,
+    ]);
   });
 });

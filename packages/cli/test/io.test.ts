@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fdOutput } from '../src/io';
+import { jsonText } from '../src/format';
+import { escapeControls, fdOutput } from '../src/io';
 
 // Not from ./helpers: its secret scan expects output captured through runMp.
 const MP = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'mp.cjs');
@@ -65,6 +66,39 @@ describe('fdOutput', () => {
     const fd = fakeFd(100, { 1: 'EBADF' });
     const output = fdOutput(9, () => ({ write: () => true }), fd.write);
     expect(() => output.write('x')).toThrow('EBADF');
+  });
+});
+
+describe('escapeControls (docs/cli.md#control-characters-in-output)', () => {
+  it('shows C0 controls, DEL and C1 controls as JavaScript escapes', () => {
+    expect(escapeControls('a\nb\rc\td\u0000e\u0007f\u001bg\u007fh\u0085i\u009bj')).toBe(
+      'a\\nb\\rc\\td\\x00e\\x07f\\x1bg\\x7fh\\x85i\\x9bj',
+    );
+  });
+
+  it('shows bidirectional controls, line separators and unpaired surrogates as \\u escapes', () => {
+    expect(escapeControls('a\u202eb\u2066c\u200fd\u2028e\ud800f\udc00')).toBe(
+      'a\\u202eb\\u2066c\\u200fd\\u2028e\\ud800f\\udc00',
+    );
+  });
+
+  it('keeps printable text, accents, CJK and emoji; escaping twice changes nothing', () => {
+    const text = 'Café · 東京 😀 [accounts.x] \\x1b';
+    expect(escapeControls(text)).toBe(text);
+    const once = escapeControls('x\u001b]0;T\u0007\n');
+    expect(escapeControls(once)).toBe(once);
+  });
+});
+
+describe('jsonText', () => {
+  it('escapes what JSON.stringify leaves raw and parses back to the same value', () => {
+    const value = { name: 'E\u001b[2J\u009b31m\u007f\u202e\u2028\nN\u0007', emoji: 'Café 😀' };
+    const text = jsonText(value, 2);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for them
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e\u2028]/);
+    expect(text).toContain('\\u009b31m\\u007f\\u202e\\u2028\\n');
+    expect(text).toContain('Café 😀');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });
 

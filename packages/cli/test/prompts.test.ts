@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type MockMixpanel, startMockMixpanel } from '@mixpanel-data/testkit';
+import { defaultFixture, type MockMixpanel, startMockMixpanel } from '@mixpanel-data/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Io } from '../src/io';
 import { run } from '../src/run';
@@ -16,10 +16,15 @@ afterEach(async () => {
 });
 
 /** An Io whose stdin claims to be a TTY and is fed `answers`, one line at a time as prompts appear. */
-async function tty(answers: string[], env: Record<string, string> = {}, stderrIsTTY = false) {
+async function tty(
+  answers: string[],
+  env: Record<string, string> = {},
+  stderrIsTTY = false,
+  mockOptions: Parameters<typeof startMockMixpanel>[0] = {},
+) {
   await mock?.close(); // a second call in one test replaces the first mock and HOME
   if (home) rmSync(home, { recursive: true, force: true });
-  mock = await startMockMixpanel();
+  mock = await startMockMixpanel(mockOptions);
   home = realpathSync(mkdtempSync(join(tmpdir(), 'mp-tty-')));
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
   const stdout = new PassThrough();
@@ -86,6 +91,20 @@ describe('the project picker of mp login', () => {
     expect(t.output().out).toContain('→ acme-corp · E-Commerce');
   });
 
+  it('shows project names and answers with their control characters escaped, aligned', async () => {
+    const fixture = defaultFixture();
+    fixture.projects[0]!.name = 'Evil\u001b[2J\u009b31m\nName\u0007';
+    const t = await tty(['\u001b[A\n', '\n'], loginEnv, false, { fixture });
+    expect(await run(['login', '--region', 'us'], t.io)).toBe(0);
+    const { out, err } = t.output();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for them
+    expect(out + err).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const shown = 'Evil\\x1b[2J\\x9b31m\\nName\\x07';
+    expect(err).toContain(`  2) ${shown.padEnd(40)} (id 3713224, mixpanel.com)`);
+    expect(err).toContain("Invalid input: '\\x1b[A'.");
+    expect(out).toBe(`Logged in as alice@example.com → acme-corp · E-Commerce\n`);
+  });
+
   it('gives up after three invalid answers, and on end of input (exit 1)', async () => {
     const three = await tty(['x\n', 'y\n', 'z\n'], loginEnv);
     expect(await run(['login', '--region', 'us'], three.io)).toBe(1);
@@ -96,6 +115,28 @@ describe('the project picker of mp login', () => {
     setTimeout(() => closed.stdin.end(), 300);
     expect(await running).toBe(1);
     expect(closed.output().err).toContain('stdin closed during project picker prompt.');
+  });
+});
+
+describe('our own colour on a TTY', () => {
+  const notFound = (env: Record<string, string> = {}) =>
+    tty([], env, true).then(async (t) => {
+      expect(await run(['account', 'show', 'x\u001b]0;T\u0007'], t.io)).toBe(1);
+      return t.output().err;
+    });
+
+  it('wraps the error line in red while the name inside it stays escaped', async () => {
+    const err = await notFound();
+    expect(err).toContain(
+      "\u001b[31mConfiguration error: Account 'x\\x1b]0;T\\x07' not found.\u001b[0m\n",
+    );
+    expect(err.split('\u001b')).toHaveLength(3); // the two of our colour, no other
+  });
+
+  it('adds no colour with NO_COLOR set', async () => {
+    const err = await notFound({ NO_COLOR: '1' });
+    expect(err).toContain("Configuration error: Account 'x\\x1b]0;T\\x07' not found.\n");
+    expect(err).not.toContain('\u001b');
   });
 });
 

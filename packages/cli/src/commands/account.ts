@@ -22,13 +22,15 @@ const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
 const isAccountType = (value: string): value is AccountType =>
   (TYPES as readonly string[]).includes(value);
 
-export const ONBOARDING = `(no accounts configured)
-
-Get started with one of:
-  mp login                       guided setup (browser; or service account / token from env)
-  mp account add NAME --type oauth_browser --region us   then   mp account login NAME
-  mp account add NAME --type service_account --username USER --region us --secret-stdin
-  export MP_OAUTH_TOKEN=… MP_REGION=us MP_PROJECT_ID=…   (static bearer, no config needed)`;
+export const ONBOARDING = [
+  '(no accounts configured)',
+  '',
+  'Get started with one of:',
+  '  mp login                       guided setup (browser; or service account / token from env)',
+  '  mp account add NAME --type oauth_browser --region us   then   mp account login NAME',
+  '  mp account add NAME --type service_account --username USER --region us --secret-stdin',
+  '  export MP_OAUTH_TOKEN=… MP_REGION=us MP_PROJECT_ID=…   (static bearer, no config needed)',
+];
 
 const accountTable = (summaries: readonly AccountSummary[]) =>
   renderTable(
@@ -234,7 +236,7 @@ export const handlers: Record<string, Handler> = {
   show(context) {
     const summary = context.accounts.show(context.positionals[0]);
     if (context.string('format') === 'json') printJson(context.io, summary);
-    else out(context.io, accountTable([summary]));
+    else out(context.io, ...accountTable([summary]));
     return EXIT.SUCCESS;
   },
 

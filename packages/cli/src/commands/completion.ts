@@ -5,7 +5,7 @@ import { ConfigError } from '@mixpanel-data/client';
 import { type OptionSpec, UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import type { Io } from '../io';
+import { type Io, out } from '../io';
 
 /** What the scripts complete: handed in by the command table, so this module imports neither it nor run. */
 export interface CliShape {
@@ -199,8 +199,10 @@ export function installCompletion(io: Io, shape: CliShape): number {
       { details: { path: step }, cause: error },
     );
   }
-  io.stdout.write(
-    `${shell} completion installed in ${shown(script)}\nCompletion will take effect once you restart the terminal.\n`,
+  out(
+    io,
+    `${shell} completion installed in ${shown(script)}`,
+    'Completion will take effect once you restart the terminal.',
   );
   return EXIT.SUCCESS;
 }

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context';
+import { err, escapeControls } from '../io';
 
 export interface Progress {
   stop(): void;
@@ -17,6 +18,8 @@ export function spinner(
   { plain = false } = {},
 ): Progress & { start(): void } {
   const { stderr } = context.io;
+  // Our own control sequences (\r, erase line) frame the text; the text itself is shown escaped.
+  const shown = escapeControls(text);
   let timer: ReturnType<typeof setInterval> | null = null;
   let started = false;
   return {
@@ -25,12 +28,12 @@ export function spinner(
       if (stderr.isTTY) {
         let frame = 0;
         timer = setInterval(
-          () => stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${text}`),
+          () => stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${shown}`),
           100,
         );
         timer.unref();
       } else if (plain && !started) {
-        stderr.write(`${text}\n`);
+        err(context.io, text);
       }
       started = true;
     },
@@ -79,7 +82,8 @@ export function busySpinner(context: CommandContext): (message: string | null) =
 
 /**
  * The stream the OAuth flow writes its instructions to: forwarded to stderr
- * whole (never wrapped), and the progress indicator starts once they are out.
+ * line by line (never wrapped, control characters escaped), and the progress
+ * indicator starts once they are out.
  */
 export function showAuthorizeHint(
   context: CommandContext,
@@ -92,7 +96,8 @@ export function showAuthorizeHint(
     write(chunk) {
       progress.stop();
       clearTimeout(pending);
-      context.io.stderr.write(chunk);
+      // The flow writes whole lines; each is escaped like any other line of output.
+      context.io.stderr.write(chunk.split('\n').map(escapeControls).join('\n'));
       // Start once the flow has finished printing its instructions.
       pending = setTimeout(() => progress.start(), 50);
       pending.unref();

@@ -12,10 +12,7 @@ export const login: Handler = async (context) => {
   const region = regionFlag === undefined || isRegion(regionFlag) ? regionFlag : null;
   if (region === null) {
     // docs/cli.md#flag-checks labels this `ERROR:` like the other `mp login` flag checks (E-11).
-    err(
-      context.io,
-      red(context.io, `ERROR: Invalid --region: '${regionFlag}' (use us / eu / in).`),
-    );
+    err(context.io, red(`ERROR: Invalid --region: '${regionFlag}' (use us / eu / in).`));
     return EXIT.INVALID_ARGS;
   }
   const secretStdin = context.flag('secret-stdin');

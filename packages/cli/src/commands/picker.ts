@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { ConfigError, type ProjectChoice } from '@mixpanel-data/client';
 import type { CommandContext } from '../context';
-import { err } from '../io';
+import { err, escapeControls, writePrompt } from '../io';
 
 /**
  * The project picker of docs/cli.md#project-selection on stderr: Enter takes item 1, a number
@@ -18,7 +18,7 @@ export async function pickProject(
   choices.forEach((choice, index) => {
     err(
       context.io,
-      `  ${index + 1}) ${choice.label.padEnd(40)} (id ${choice.id}, ${choice.domain ?? '(no domain)'})`,
+      `  ${index + 1}) ${escapeControls(choice.label).padEnd(40)} (id ${choice.id}, ${choice.domain ?? '(no domain)'})`,
     );
   });
   err(context.io, '');
@@ -26,7 +26,7 @@ export async function pickProject(
   const iterator = lines[Symbol.asyncIterator]();
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
-      context.io.stderr.write('Which project? [1]: ');
+      writePrompt(context.io, 'Which project? [1]: ');
       const next = await iterator.next();
       if (next.done)
         throw new ConfigError(

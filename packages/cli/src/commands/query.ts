@@ -9,7 +9,7 @@ import { out } from '../io';
 export const events: Handler = async (context) => {
   const names = await context.workspace().events();
   if (context.string('format') === 'json') printJson(context.io, names);
-  else out(context.io, names.length ? names.join('\n') : '(no events)');
+  else out(context.io, ...(names.length ? names : ['(no events)']));
   return EXIT.SUCCESS;
 };
 
@@ -42,7 +42,7 @@ export const segmentation: Handler = async (context) => {
   ].sort();
   out(
     context.io,
-    renderTable(
+    ...renderTable(
       ['DATE', ...segments],
       dates.map((date) => [date, ...segments.map((s) => String(result.series[s]![date] ?? 0))]),
     ),

@@ -38,7 +38,7 @@ function bridgeView(context: CommandContext): number {
   const headers = Object.keys(bridge.headers).sort();
   if (headers.length)
     lines.push('Headers:', ...headers.map((name) => `  ${name}: ${bridge.headers[name]}`));
-  out(context.io, lines.join('\n'));
+  out(context.io, ...lines);
   return EXIT.SUCCESS;
 }
 
@@ -67,15 +67,13 @@ function explainView(context: CommandContext): number {
   };
   out(
     context.io,
-    [
-      axis(
-        'Account:',
-        `${ws.account.name} (${ws.account.type}, ${ws.account.region})`,
-        provenance.account,
-      ),
-      axis('Project:', ws.project.id, provenance.project),
-      axis('Workspace:', ws.workspace ? String(ws.workspace.id) : '(auto)', provenance.workspace),
-    ].join('\n'),
+    axis(
+      'Account:',
+      `${ws.account.name} (${ws.account.type}, ${ws.account.region})`,
+      provenance.account,
+    ),
+    axis('Project:', ws.project.id, provenance.project),
+    axis('Workspace:', ws.workspace ? String(ws.workspace.id) : '(auto)', provenance.workspace),
   );
   return EXIT.SUCCESS;
 }
@@ -120,12 +118,10 @@ export const session: Handler = (context) => {
     : 'auto-resolved on first workspace-scoped call';
   out(
     context.io,
-    [
-      `Account:   ${account}`,
-      `Project:   ${project}`,
-      `Workspace: ${workspace}`,
-      `User:      ${state.user?.email ?? '(uncached)'}`,
-    ].join('\n'),
+    `Account:   ${account}`,
+    `Project:   ${project}`,
+    `Workspace: ${workspace}`,
+    `User:      ${state.user?.email ?? '(uncached)'}`,
   );
   return EXIT.SUCCESS;
 };

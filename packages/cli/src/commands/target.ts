@@ -3,8 +3,8 @@ import { ArgumentError, type Target } from '@mixpanel-data/client';
 import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printRecords } from '../format';
-import { err, out } from '../io';
+import { type Format, jsonText, printRecords } from '../format';
+import { err, escapeControls, out, writePrompt } from '../io';
 
 const record = (target: Target) => ({
   name: target.name,
@@ -16,19 +16,19 @@ const record = (target: Target) => ({
 export const handlers: Record<string, Handler> = {
   list(context) {
     const records = context.targets.list().map(record);
-    const cell = (text: string, width: number) => text.padEnd(width);
+    // Measured as shown (control characters escaped), like every table.
+    const cell = (text: string, width: number) => escapeControls(text).padEnd(width);
     printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
       key: 'name',
       empty: '(no targets configured)',
       fields: ['name', 'account', 'project', 'workspace'],
-      table: () =>
-        [
-          `${cell('NAME', 15)} ${cell('ACCOUNT', 15)} ${cell('PROJECT', 12)} WORKSPACE`,
-          ...records.map(
-            (r) =>
-              `${cell(r.name, 15)} ${cell(r.account, 15)} ${cell(r.project, 12)} ${r.workspace ?? '-'}`,
-          ),
-        ].join('\n'),
+      table: () => [
+        `${cell('NAME', 15)} ${cell('ACCOUNT', 15)} ${cell('PROJECT', 12)} WORKSPACE`,
+        ...records.map(
+          (r) =>
+            `${cell(r.name, 15)} ${cell(r.account, 15)} ${cell(r.project, 12)} ${r.workspace ?? '-'}`,
+        ),
+      ],
     });
     return EXIT.SUCCESS;
   },
@@ -60,7 +60,7 @@ export const handlers: Record<string, Handler> = {
           { argumentNames: ['yes'] },
         );
       }
-      context.io.stderr.write(`Remove target '${name}'? [y/N]: `);
+      writePrompt(context.io, `Remove target '${name}'? [y/N]: `);
       const lines = createInterface({ input: context.io.stdin, terminal: false });
       const answer = await new Promise<string | null>((resolve) => {
         lines.once('line', resolve);
@@ -99,18 +99,16 @@ export const handlers: Record<string, Handler> = {
       out(
         context.io,
         `{${Object.entries(target)
-          .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+          .map(([key, value]) => `${jsonText(key)}: ${jsonText(value)}`)
           .join(', ')}}`,
       );
     } else
       out(
         context.io,
-        [
-          `name:      ${target.name}`,
-          `account:   ${target.account}`,
-          `project:   ${target.project}`,
-          `workspace: ${target.workspace ?? '-'}`,
-        ].join('\n'),
+        `name:      ${target.name}`,
+        `account:   ${target.account}`,
+        `project:   ${target.project}`,
+        `workspace: ${target.workspace ?? '-'}`,
       );
     return EXIT.SUCCESS;
   },
