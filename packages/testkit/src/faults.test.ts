@@ -184,6 +184,23 @@ describe('fault helpers', () => {
     expect((await fetch(namesUrl(), { method: 'POST' })).status).toBe(503);
   });
 
+  it('sends hostile answers byte for byte: escape sequences in json, a multi-line HTML text', async () => {
+    const hostile = 'line1\nline2\u001b[31mRED\u001b]0;TITLE\u0007\u009b';
+    mock.failWith(NAMES, 400, { json: { error: hostile } });
+    const json = await names();
+    expect(json.text).toBe(JSON.stringify({ error: hostile }));
+    expect(json.body).toEqual({ error: hostile });
+    const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n</html>\r\n';
+    mock.inject({
+      match: { path: NAMES },
+      response: { status: 502, headers: { 'Content-Type': 'text/html' }, text: html },
+    });
+    const page = await names();
+    expect(page.status).toBe(502);
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(page.text).toBe(html);
+  });
+
   it('slow delays every request by default', async () => {
     mock.slow(NAMES, 80);
     for (let index = 0; index < 2; index += 1) {
