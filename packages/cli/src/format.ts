@@ -47,7 +47,7 @@ export function renderTable(
 }
 
 /**
- * A table with fixed column widths (the spec's layouts for `project list`
+ * A table with fixed column widths (the layouts docs/cli.md gives `project list`
  * and `workspace list`): every column but the last is cut to `width - 1`
  * characters (as shown, control characters escaped) and padded to `width`,
  * so columns line up whatever the data. Returns the lines.
