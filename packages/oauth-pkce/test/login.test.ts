@@ -170,7 +170,10 @@ describe('edge cases of docs/oauth.md#edge-cases', () => {
 
   it('a tampered state is refused with 400 without showing the expected state, and the login keeps waiting', async () => {
     const t = await setup({ config: { approval: 'wrong_state' } });
-    let browsed: Promise<{ status?: number; body: string }> = Promise.resolve({ body: '' });
+    let browsed: Promise<{ status: number | undefined; body: string }> = Promise.resolve({
+      status: undefined,
+      body: '',
+    });
     const error = await errorOf(
       t
         .flow({
