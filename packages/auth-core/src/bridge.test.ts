@@ -74,6 +74,16 @@ describe('parseBridge (docs/files.md#bridge-format)', () => {
       '(`tokens`)',
     ],
     [{ ...browser, headers: { X: 1 } }, '(`headers.X`)'],
+    [
+      { ...browser, headers: { 'X-Cluster': 'a\r\nX-Injected: NOT-SHOWN' } },
+      'Input should hold only characters allowed in an HTTP header (`headers.X-Cluster`)',
+    ],
+    [{ ...browser, headers: { 'X-Cluster': 'a\u0000NOT-SHOWN' } }, '(`headers.X-Cluster`)'],
+    [{ ...browser, headers: { 'Bad Name': 'v' } }, '(`headers.Bad Name`)'],
+    [
+      { ...browser, tokens: { ...browser.tokens, access_token: 'NOT-SHOWN\r' } },
+      'Input should hold only characters allowed in an HTTP header (`access_token`) (`tokens`)',
+    ],
     [[browser], 'Input should be an object'],
     ['x', 'Input should be an object'],
   ])('rejects an invalid file %#', (document, fragment) => {
@@ -85,7 +95,7 @@ describe('parseBridge (docs/files.md#bridge-format)', () => {
       expect((error as ConfigError).message).toContain(`Invalid bridge file at ${path}: `);
       expect((error as ConfigError).message).toContain(fragment);
       expect((error as ConfigError).details.path).toBe(path);
-      expect((error as ConfigError).message).not.toMatch(/eyJ-access|rt_7f3c/);
+      expect((error as ConfigError).message).not.toMatch(/eyJ-access|rt_7f3c|NOT-SHOWN/);
     }
   });
 });

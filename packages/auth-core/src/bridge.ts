@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import { type Account, parseAccountRecord } from './account';
+import { HEADER_NAME_PATTERN } from './config';
 import { ConfigError } from './errors';
+import { headerValueSchema } from './header-value';
 import { firstProblem, type Problem, problemText } from './issues';
 import { checkTokensRecord, type OAuthTokens } from './oauth-tokens';
 import {
@@ -25,7 +27,9 @@ export const bridgeFileSchema = /* @__PURE__ */ (() =>
         v.pipe(v.string(), v.regex(PROJECT_ID_PATTERN), v.transform(Number), workspaceIdSchema),
       ]),
     ),
-    headers: v.optional(v.record(v.string(), v.string())),
+    headers: v.optional(
+      v.record(v.pipe(v.string(), v.regex(HEADER_NAME_PATTERN)), headerValueSchema),
+    ),
   }))();
 
 /** A validated v2 bridge file (docs/files.md#bridge-format). */

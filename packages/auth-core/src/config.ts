@@ -29,6 +29,9 @@ export const targetBlockSchema = /* @__PURE__ */ (() =>
 /** An HTTP header name (RFC 9110 token). */
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** Whether `name` can be sent as an HTTP header name (docs/http.md#header-values). */
+export const isHeaderName = (name: string): boolean => HEADER_NAME_PATTERN.test(name);
+
 /** `table[name]` if `table` has it as its own key: `__proto__` and `constructor` are valid account names. */
 const own = (table: Record<string, unknown>, name: string): unknown =>
   Object.hasOwn(table, name) ? table[name] : undefined;
@@ -199,7 +202,13 @@ export class ConfigView {
   }
 }
 
-/** Validates a custom header `{name, value}` (a table, two strings, an HTTP token name, no CR/LF). */
+/**
+ * Validates a custom header `{name, value}` (a table, two strings, an HTTP
+ * token name, no CR/LF/NUL: the characters the runtime's `Headers` refuses by
+ * quoting the value). It runs inside `resolveSession`, whose bundle has no
+ * bytes to spare; the client applies the whole of `isHeaderValue` to every
+ * header before a request.
+ */
 export function checkCustomHeader(
   header: unknown,
   label = 'custom header',

@@ -24,6 +24,7 @@ export {
   type ConfigDocument,
   ConfigView,
   checkCustomHeader,
+  isHeaderName,
   targetBlockSchema,
 } from './config';
 export {
@@ -104,6 +105,7 @@ export {
   WorkspaceNotFoundError,
   WorkspaceScopeError,
 } from './errors';
+export { checkHeaderValue, isHeaderValue } from './header-value';
 export type { Problem } from './issues';
 export {
   type MeResponse,

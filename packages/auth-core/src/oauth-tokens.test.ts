@@ -150,6 +150,11 @@ describe('tokens.json', () => {
     ['missing scope', file({ ...good, scope: undefined }), 'Field required (`scope`)'],
     ['naive expires_at', file({ ...good, expires_at: '2026-05-01T10:00:00' }), 'time zone'],
     ['wrong type', file({ ...good, access_token: 5 }), 'valid string'],
+    [
+      'an access token with a CR',
+      file({ ...good, access_token: 'at-NOT-SHOWN\rX: 1' }),
+      'Input should hold only characters allowed in an HTTP header (`access_token`)',
+    ],
   ])('rejects %s with OAUTH_TOKEN_ERROR naming the fix', (_label, text, problem) => {
     try {
       parseTokensFile(text, 'me', '/x/tokens.json');
@@ -159,7 +164,9 @@ describe('tokens.json', () => {
       const e = error as OAuthError;
       expect(e.code).toBe('OAUTH_TOKEN_ERROR');
       expect(e.message).toContain('mp account login me');
+      expect(e.message).toContain("account 'me' in /x/tokens.json");
       expect(e.message).toContain(problem);
+      expect(e.message + JSON.stringify(e.details)).not.toContain('NOT-SHOWN');
       expect(e.details).toMatchObject({ account_name: 'me', path: '/x/tokens.json' });
     }
   });

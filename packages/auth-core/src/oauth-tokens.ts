@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { OAuthTokenError, ValidationError } from './errors';
+import { headerValueSchema } from './header-value';
 import { firstProblem, problemText } from './issues';
 import { type Region, regionSchema } from './scalars';
 import { isSecret, type Secret, toSecret } from './secret';
@@ -55,10 +56,10 @@ const zoned = /* @__PURE__ */ (() =>
     ),
   ))();
 
-/** tokens.json and the bridge's `tokens` object; unknown keys are ignored. */
+/** tokens.json and the bridge's `tokens` object; unknown keys are ignored. The access token is sent as a header, so it must be one. */
 export const tokensFileSchema = /* @__PURE__ */ (() =>
   v.looseObject({
-    access_token: v.string(),
+    access_token: headerValueSchema,
     expires_at: zoned,
     token_type: v.string(),
     scope: v.string(),
@@ -219,7 +220,7 @@ export function parseTokensFile(
   const outcome = record === undefined ? { problem: 'not valid JSON' } : checkTokensRecord(record);
   if ('tokens' in outcome) return outcome.tokens;
   throw new OAuthTokenError(
-    `OAuth tokens for account '${accountName}' are malformed or missing required fields (${outcome.problem}). Run \`mp account login ${accountName}\`.`,
+    `OAuth tokens for account '${accountName}' in ${path} are malformed or missing required fields (${outcome.problem}). Run \`mp account login ${accountName}\`.`,
     { details: { account_name: accountName, path, validation_error: outcome.problem } },
   );
 }

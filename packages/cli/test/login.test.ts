@@ -64,6 +64,42 @@ describe('mp account login', () => {
     expect(JSON.parse(result.stdout).account_name).toBe('personal');
   });
 
+  it("refuses callbacks without the login's state (400), prints nothing of them, and completes with the real one", async () => {
+    const t = await setup();
+    await t.mp(['account', 'add', 'personal', '--type', 'oauth_browser', '--region', 'us']);
+    const hostile: number[] = [];
+    let playing: Promise<unknown> | undefined;
+    const result = await t.mp(['account', 'login', 'personal', '--no-browser'], {
+      onStderr: (text, child) => {
+        const url = /Open this URL in your browser[^\n]*\n\n {2}(\S+)\n/.exec(text)?.[1];
+        const callback = /reach http:\/\/localhost:(\d+)\/callback/.exec(text)?.[1];
+        if (!url || !callback || playing) return;
+        const base = `http://127.0.0.1:${callback}/callback`;
+        playing = (async () => {
+          for (const query of [
+            '?error=x&error_description=%1B%5D0%3BPWNED%07',
+            '?error=x&error_description=%1B%5D0%3BPWNED%07&state=wrong',
+            '?code=forged&state=wrong',
+          ]) {
+            hostile.push((await fetch(`${base}${query}`)).status);
+          }
+          await simulateBrowser(url);
+        })().catch((error: unknown) => {
+          child.kill();
+          return error;
+        });
+      },
+    });
+    expect(await playing).toBeUndefined();
+    expect(hostile).toEqual([400, 400, 400]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).account_name).toBe('personal');
+    const printed = result.stdout + result.stderr;
+    expect(printed).not.toContain('\x1b');
+    expect(printed).not.toContain('PWNED');
+    expect(t.mock.requests({ path: '/oauth/token/' })).toHaveLength(1);
+  });
+
   it('--no-browser: a pasted redirect on stdin completes it, after one bad paste', async () => {
     const t = await setup();
     await t.mp(['account', 'add', 'personal', '--type', 'oauth_browser', '--region', 'us']);

@@ -1,6 +1,7 @@
 import {
   ArgumentError,
   buildUrl,
+  checkHeaderValue,
   type Env,
   type ProbeAttempt,
   REGIONS,
@@ -35,7 +36,8 @@ function bearerOf(credential: ProbeCredential, env: Env): string {
   if (credential.type === 'service_account') {
     return `Basic ${Buffer.from(`${credential.username}:${credential.secret}`, 'utf8').toString('base64')}`;
   }
-  if (credential.token) return `Bearer ${credential.token}`;
+  const fix = 'Set the bearer token alone, on one line.';
+  if (credential.token) return `Bearer ${checkHeaderValue(credential.token, 'The token', fix)}`;
   const value = credential.tokenEnv ? env[credential.tokenEnv] : undefined;
   if (!value) {
     throw new ArgumentError(
@@ -43,7 +45,7 @@ function bearerOf(credential: ProbeCredential, env: Env): string {
       { argumentNames: ['token-env'] },
     );
   }
-  return `Bearer ${value}`;
+  return `Bearer ${checkHeaderValue(value, `The variable ${credential.tokenEnv}`, fix, { env_var: credential.tokenEnv })}`;
 }
 
 /**

@@ -3,9 +3,14 @@ import {
   type BaseUrlOverride,
   basicAuthHeader,
   buildUrl,
+  ConfigError,
+  checkHeaderValue,
   type Env,
   InvalidResponseError,
+  isHeaderName,
+  isHeaderValue,
   NetworkError,
+  OAuthTokenError,
   Project,
   RESPONSE_TEXT_LIMIT,
   regionBaseUrl,
@@ -114,6 +119,31 @@ export function backoffMs(attempt: number): number {
 /** A `Retry-After` that is a non-negative integer number of seconds, else null. */
 export function parseRetryAfter(value: string | null): number | null {
   return value !== null && /^\s*\d+\s*$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * `MP_CUSTOM_HEADER_NAME: MP_CUSTOM_HEADER_VALUE` when both are set (docs/http.md#header-layers),
+ * checked as it is read: a bad name or value is a ConfigError naming the variable, never the value.
+ */
+function environmentHeader(env: Env): [string, string] | null {
+  const name = env.MP_CUSTOM_HEADER_NAME;
+  const value = env.MP_CUSTOM_HEADER_VALUE;
+  if (!name || !value) return null;
+  if (!isHeaderName(name)) {
+    throw new ConfigError(
+      "MP_CUSTOM_HEADER_NAME is not a valid HTTP header name; use letters, digits and '-'.",
+      { details: { env_var: 'MP_CUSTOM_HEADER_NAME' } },
+    );
+  }
+  checkHeaderValue(
+    value,
+    'MP_CUSTOM_HEADER_VALUE',
+    'Set it to one line of plain text, or unset it.',
+    {
+      env_var: 'MP_CUSTOM_HEADER_VALUE',
+    },
+  );
+  return [name, value];
 }
 
 /** Sets `name: value` in `headers`, replacing any case-variant of `name`. */
@@ -279,6 +309,12 @@ export class MixpanelApiClient {
     return this.#basic ?? this.#session.authHeader(this.#resolver);
   }
 
+  /**
+   * The headers of one request (docs/http.md#header-layers). Every value is
+   * checked first (docs/http.md#header-values): one that `fetch` would refuse
+   * is our error naming where it came from, never the value, because the
+   * runtime's own error quotes the value whole (a token, say).
+   */
   #headers(
     authorization: string,
     callerHeaders: Record<string, string> = {},
@@ -287,12 +323,32 @@ export class MixpanelApiClient {
     const headers: Record<string, string> = {
       'User-Agent': this.#userAgent,
     };
-    const env = this.#env();
-    if (env.MP_CUSTOM_HEADER_NAME && env.MP_CUSTOM_HEADER_VALUE) {
-      setHeader(headers, env.MP_CUSTOM_HEADER_NAME, env.MP_CUSTOM_HEADER_VALUE);
-    }
-    for (const [name, value] of Object.entries(this.#session.headers))
+    const environment = environmentHeader(this.#env());
+    if (environment) setHeader(headers, ...environment);
+    for (const [name, value] of Object.entries(this.#session.headers)) {
+      checkHeaderValue(
+        value,
+        `Header '${name}' of the session ([settings].custom_header or the bridge file's headers)`,
+        'Set it to one line of plain text.',
+        { header: name },
+      );
       setHeader(headers, name, value);
+    }
+    for (const [name, value] of Object.entries(callerHeaders)) {
+      if (!isHeaderValue(value)) {
+        throw new ArgumentError(
+          `Header '${name}' of this call contains a line break or another character not allowed in an HTTP header. Pass one line of plain text.`,
+          { argumentNames: ['headers'] },
+        );
+      }
+    }
+    if (!isHeaderValue(authorization)) {
+      const { name } = this.#session.account;
+      throw new OAuthTokenError(
+        `The token of account '${name}' contains a line break or another character not allowed in an HTTP header. Check the token resolver, or run \`mp account login ${name}\`.`,
+        { details: { account_name: name } },
+      );
+    }
     if (callerLast) {
       setHeader(headers, 'Authorization', authorization);
       for (const [name, value] of Object.entries(callerHeaders)) setHeader(headers, name, value);
@@ -355,12 +411,14 @@ export class MixpanelApiClient {
     let authorization = await this.#authorization();
     let refreshed = false;
     for (let attempt = 0; ; ) {
+      // Built (and checked) outside the try: a refused header is not a network error.
+      const headers = this.#headers(authorization, callerHeaders, family === 'escape');
       let response: Response;
       try {
         const deadline = AbortSignal.timeout(timeoutMs);
         response = await this.transport.send(href, {
           method: upper,
-          headers: this.#headers(authorization, callerHeaders, family === 'escape'),
+          headers,
           ...(body !== undefined ? { body } : {}),
           signal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
         });

@@ -124,6 +124,29 @@ describe('probeRegion (docs/oauth.md#region-probing)', () => {
       probeRegion({ type: 'oauth_token', tokenEnv: 'NOPE_VAR' }, { env: {} }),
     ).rejects.toThrow("--token-env 'NOPE_VAR' is unset; cannot probe region.");
   });
+
+  it('a token no header can carry is a ConfigError naming its source before any request, never the token', async () => {
+    const mock = await startMockMixpanel();
+    mocks.push(mock);
+    const bad = 'NOT-SHOWN\r\nX-Injected: 1';
+    const inline = await errorOf(
+      probeRegion({ type: 'oauth_token', token: bad }, { baseUrl: mock.origin }),
+    );
+    const fromEnv = await errorOf(
+      probeRegion(
+        { type: 'oauth_token', tokenEnv: 'CI_TOKEN' },
+        { baseUrl: mock.origin, env: { CI_TOKEN: bad } },
+      ),
+    );
+    expect(inline).toBeInstanceOf(ConfigError);
+    expect(inline.message).toMatch(/^The token contains a line break/);
+    expect(fromEnv).toBeInstanceOf(ConfigError);
+    expect(fromEnv.message).toMatch(/^The variable CI_TOKEN contains a line break/);
+    expect(fromEnv.details).toEqual({ env_var: 'CI_TOKEN' });
+    for (const error of [inline, fromEnv])
+      expect(error.message + JSON.stringify(error.details)).not.toContain('NOT-SHOWN');
+    expect(mock.requests()).toEqual([]);
+  });
 });
 
 describe('loginUnified (docs/cli.md#mp-login)', () => {

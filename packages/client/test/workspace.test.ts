@@ -1,6 +1,6 @@
 /** The Workspace against the mock Mixpanel: construction, switching, and the calls (docs/resolution.md#resolution-order, 07). */
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fnv1a32 } from '@mixpanel-data/testkit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -222,6 +222,75 @@ describe('headers and routing (docs/http.md#headers)', () => {
     expect(query!.headers.authorization).toMatch(/^Basic /);
     expect(hatch!.headers.authorization).toBe('Bearer caller');
     expect(hatch!.headers['user-agent']).toBe('mine');
+  });
+
+  it('a header value fetch would refuse stops the call before it is sent, naming its source, never the value (docs/http.md#header-values)', async () => {
+    const t = await setup();
+    const bad = 'NOT-SHOWN\r\nX-Injected: 1';
+    const refused = async (call: Promise<unknown>) => {
+      const error = await errorOf(call);
+      expect(error.message + JSON.stringify(error.details)).not.toContain('NOT-SHOWN');
+      return error;
+    };
+
+    // tokens.json: read as malformed, naming the file and the key
+    const tokensPath = join(t.home, '.mp', 'accounts', 'personal', 'tokens.json');
+    mkdirSync(dirname(tokensPath), { recursive: true, mode: 0o700 });
+    writeFileSync(
+      tokensPath,
+      JSON.stringify({
+        access_token: bad,
+        expires_at: '2099-01-01T00:00:00+00:00',
+        token_type: 'Bearer',
+        scope: 'read',
+      }),
+      { mode: 0o600 },
+    );
+    const browser = await refused(
+      t.workspace({ account: 'personal', project: '3713224' }).events(),
+    );
+    expect(browser).toBeInstanceOf(OAuthError);
+    expect(browser.code).toBe('OAUTH_TOKEN_ERROR');
+    expect(browser.message).toContain(`in ${tokensPath} are malformed`);
+    expect(browser.message).toContain('(`access_token`)');
+
+    // the environment's custom header
+    const fromEnv = await refused(
+      t
+        .workspace({
+          env: { ...t.env, MP_CUSTOM_HEADER_NAME: 'X-Team', MP_CUSTOM_HEADER_VALUE: bad },
+        })
+        .events(),
+    );
+    expect(fromEnv).toBeInstanceOf(ConfigError);
+    expect(fromEnv.message).toMatch(/^MP_CUSTOM_HEADER_VALUE contains a line break/);
+    expect(fromEnv.details).toEqual({ env_var: 'MP_CUSTOM_HEADER_VALUE' });
+
+    // a session header given by a program, and a caller's header
+    const session = t.workspace().session.replace({ headers: { 'X-Cluster': bad } });
+    const fromSession = await refused(t.workspace({ session }).events());
+    expect(fromSession).toBeInstanceOf(ConfigError);
+    expect(fromSession.message).toContain("Header 'X-Cluster' of the session");
+    const fromCaller = await refused(
+      t.workspace().request('GET', '/api/app/me', { headers: { 'X-Mine': bad } }),
+    );
+    expect(fromCaller).toBeInstanceOf(ArgumentError);
+
+    // a token resolver that answers a token no header can carry
+    t.store.addAccount('static', { type: 'oauth_token', region: 'us', token: 'unused' });
+    const tokenResolver = {
+      getBrowserToken: async () => bad,
+      getStaticToken: () => bad,
+      assertBrowserTokenAvailable: () => {},
+      forceRefresh: async () => bad,
+    };
+    const fromResolver = await refused(
+      t.workspace({ account: 'static', project: '3713224', tokenResolver }).events(),
+    );
+    expect(fromResolver).toBeInstanceOf(OAuthError);
+    expect(fromResolver.code).toBe('OAUTH_TOKEN_ERROR');
+
+    expect(t.mock.requests()).toEqual([]);
   });
 
   it('project_id and query_origin go on query calls only; request() adds query_origin', async () => {

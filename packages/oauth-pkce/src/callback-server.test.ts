@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import type { OAuthError } from '@mixpanel-data/auth-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CallbackServer, findCallbackPort, startCallbackServer } from './callback-server';
 
@@ -38,14 +37,32 @@ describe('the loopback callback server (docs/oauth.md#callback-server)', () => {
     await expect(server.result).resolves.toEqual({ code: 'c', state: 'S' });
   });
 
-  it('a state mismatch fails without showing the expected state', async () => {
+  it('refuses a callback with a wrong state (400) and keeps waiting for the real one', async () => {
     const server = await start({ state: 'EXPECTED-STATE' });
     const page = await get(server.port, '/callback?code=c&state=other');
     expect(page.status).toBe(400);
+    expect(page.type).toBe('text/html; charset=utf-8');
     expect(page.body).not.toContain('EXPECTED-STATE');
-    const error = (await server.result.catch((e) => e)) as OAuthError;
-    expect(error.code).toBe('OAUTH_STATE_MISMATCH');
-    expect(error.details).toEqual({ received_state_length: 5 });
+    expect((await get(server.port, '/callback?code=c')).status).toBe(400);
+    await get(server.port, '/callback?code=real&state=EXPECTED-STATE');
+    await expect(server.result).resolves.toEqual({ code: 'real', state: 'EXPECTED-STATE' });
+  });
+
+  it.each([
+    ['without a state', '/callback?error=x&error_description=%1B%5D0%3BPWNED%07%3Cb%3E'],
+    [
+      'with a wrong state',
+      '/callback?error=x&error_description=%1B%5D0%3BPWNED%07%3Cb%3E&state=other',
+    ],
+  ])('refuses an error callback %s (400, nothing echoed) and keeps waiting', async (_, path) => {
+    const server = await start({ state: 'S' });
+    const page = await get(server.port, path);
+    expect(page.status).toBe(400);
+    expect(page.body).not.toContain('PWNED');
+    expect(page.body).not.toContain('\x1b');
+    expect(page.body).not.toContain('<b>');
+    await get(server.port, '/callback?code=real&state=S');
+    await expect(server.result).resolves.toEqual({ code: 'real', state: 'S' });
   });
 
   it('a provider error fails fast as OAUTH_AUTH_DENIED and escapes the description', async () => {
@@ -63,7 +80,7 @@ describe('the loopback callback server (docs/oauth.md#callback-server)', () => {
     });
   });
 
-  it('a callback without code or state fails', async () => {
+  it('a callback with the right state but no code fails', async () => {
     const server = await start({ state: 'S' });
     expect((await get(server.port, '/callback?state=S')).status).toBe(400);
     await expect(server.result).rejects.toMatchObject({ code: 'OAUTH_TOKEN_ERROR' });

@@ -7,7 +7,7 @@ import {
   OAuthTimeoutError,
   OAuthTokenError,
 } from '@mixpanel-data/auth-core';
-import { errorPage, SUCCESS_PAGE } from './pages';
+import { errorPage, NOT_THIS_LOGIN_PAGE, SUCCESS_PAGE } from './pages';
 
 /** The loopback ports tried in order (docs/oauth.md#callback-ports). */
 export const CALLBACK_PORTS: readonly number[] = [19284, 19285, 19286, 19287];
@@ -129,8 +129,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /**
  * Starts the loopback server that receives the browser's redirect (docs/oauth.md#callback-server):
- * 127.0.0.1 (and ::1 when possible), only `GET /callback` decides, other
- * paths get 404 and the wait goes on; the first deciding request is answered
+ * 127.0.0.1 (and ::1 when possible), only a `GET /callback` that carries the
+ * login's `state` decides; other paths get 404, a missing or wrong `state`
+ * gets 400, and the wait goes on. The first deciding request is answered
  * with a success or error page and ends the wait. Resolves once listening.
  */
 export async function startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer> {
@@ -173,6 +174,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     if (url.pathname !== '/callback') return send(response, 404, '');
     if (request.method !== 'GET') return send(response, 405, '');
     const values = firstValues(url.search);
+    // Only this login's state may decide it: any other request (a forged `error=`, a stale tab,
+    // another login's redirect) gets a fixed page that echoes nothing, and the wait goes on.
+    if (values.get('state') !== options.state) return send(response, 400, NOT_THIS_LOGIN_PAGE);
     let outcome: AuthorizationResponse;
     try {
       outcome = interpretAuthorizationResponse(
@@ -185,11 +189,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
         'OAuth state mismatch: possible CSRF. The callback does not belong to this login; run the login again.',
       );
     } catch (error) {
-      const text = OAuthStateMismatchError.isInstance(error)
-        ? 'The state parameter did not match this login.'
-        : OAuthAuthDeniedError.isInstance(error)
-          ? `provider returned error: ${values.get('error')}${values.has('error_description') ? ` - ${values.get('error_description')}` : ''}`
-          : 'missing code or state';
+      const text = OAuthAuthDeniedError.isInstance(error)
+        ? `provider returned error: ${values.get('error')}${values.has('error_description') ? ` - ${values.get('error_description')}` : ''}`
+        : 'missing code';
       send(response, 400, errorPage(text));
       return finish(() => {
         throw error;

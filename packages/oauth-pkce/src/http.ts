@@ -1,4 +1,4 @@
-import { RESPONSE_TEXT_LIMIT } from '@mixpanel-data/auth-core';
+import { checkHeaderValue, RESPONSE_TEXT_LIMIT } from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
 
 /** Default timeout of one OAuth request (docs/oauth.md#oauth-http-settings). */
@@ -23,13 +23,18 @@ export const USER_AGENT = 'mixpanel-data-ts/oauth-pkce';
  * the network (most `mp` commands) do not pay for it at start-up.
  */
 export async function createHttp(options: HttpOptions = {}): Promise<KyInstance> {
+  const userAgent = checkHeaderValue(
+    options.userAgent ?? USER_AGENT,
+    'The userAgent option',
+    'Pass one line of plain text.',
+  );
   const { default: ky } = await import('ky');
   return ky.create({
     retry: 0,
     throwHttpErrors: false,
     redirect: 'manual',
     timeout: options.timeoutMs ?? OAUTH_HTTP_TIMEOUT_MS,
-    headers: { 'User-Agent': options.userAgent ?? USER_AGENT },
+    headers: { 'User-Agent': userAgent },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }

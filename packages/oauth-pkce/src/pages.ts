@@ -27,3 +27,9 @@ export function errorPage(message: string): string {
     `<p>${escapeHtml(message)}</p><p>Close this tab and try again from the terminal.</p>`,
   );
 }
+
+/** What the browser shows for a callback without this login's `state`; fixed text, nothing from the request. */
+export const NOT_THIS_LOGIN_PAGE = page(
+  'Not this login',
+  '<p>This request does not carry the state of the login in progress, so it was ignored. The login is still waiting; finish it with the link the terminal printed.</p>',
+);

@@ -59,6 +59,12 @@ describe('judgeTokenResponse (docs/oauth.md#code-exchange)', () => {
     },
   );
 
+  it('treats an access token that no header can carry as an invalid field, without its value', () => {
+    const outcome = ok({ ...good, access_token: 'at-NOT-SHOWN\r\nX-Injected: 1' });
+    expect(outcome).toMatchObject({ ok: false, reason: 'fields', field: 'access_token' });
+    expect(JSON.stringify(outcome)).not.toContain('NOT-SHOWN');
+  });
+
   it('needs exactly 200 and a JSON object', () => {
     expect(ok(good, 201)).toMatchObject({ ok: false, reason: 'status', status: 201 });
     expect(judgeTokenResponse(200, 'text/html', '<html>', now)).toEqual({

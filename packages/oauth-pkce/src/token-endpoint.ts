@@ -1,4 +1,5 @@
 import {
+  isHeaderValue,
   type OAuthError,
   OAuthRefreshError,
   OAuthRefreshRevokedError,
@@ -62,7 +63,9 @@ export function judgeTokenResponse(
   const presentKeys = Object.keys(record).sort();
   const missing = (field: string) => ({ ok: false, reason: 'fields', field, presentKeys }) as const;
   const { access_token, expires_in, token_type, scope, refresh_token } = record;
-  if (access_token == null || access_token === '') return missing('access_token');
+  // The access token goes out as a header: one that cannot be sent is as good as missing.
+  if (access_token == null || access_token === '' || !isHeaderValue(String(access_token)))
+    return missing('access_token');
   if (token_type == null) return missing('token_type');
   const seconds =
     typeof expires_in === 'number' && Number.isInteger(expires_in)

@@ -1,7 +1,9 @@
 import {
   ArgumentError,
   buildUrl,
+  ENV_OAUTH_TOKEN,
   type Env,
+  isHeaderValue,
   LockTimeoutError,
   type OAuthError,
   OAuthRefreshError,
@@ -41,16 +43,34 @@ export interface TokenResolverOptions {
 /** In-process single flight: one refresh promise per tokens.json path, shared by every resolver. */
 const inFlight = new Map<string, Promise<OAuthTokens>>();
 
-const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/;
-
-function checkHeaderValue(token: string, accountName: string): string {
-  if (HEADER_UNSAFE.test(token)) {
-    throw new OAuthTokenError(
-      `The token of account '${accountName}' contains characters not allowed in an HTTP header. Set a clean token.`,
-      { details: { account_name: accountName } },
-    );
-  }
-  return token;
+/**
+ * A static token that can be sent in a header; otherwise OAUTH_TOKEN_ERROR
+ * naming where the token came from, never the token (docs/oauth.md#static-tokens).
+ */
+function checkStaticToken(
+  account: OAuthTokenAccount,
+  env: Env,
+  bridge?: TokenResolverOptions['bridge'],
+): string {
+  const token = staticToken(account, env);
+  if (isHeaderValue(token)) return token;
+  const name = account.name;
+  const source = account.tokenEnv
+    ? `The variable ${account.tokenEnv} (the token of account '${name}')`
+    : name === ENV_OAUTH_TOKEN
+      ? 'MP_OAUTH_TOKEN'
+      : bridge?.accountName === name
+        ? `The \`account.token\` of the bridge file ${bridge.path}`
+        : `The inline \`token\` of account '${name}'`;
+  throw new OAuthTokenError(
+    `${source} contains a line break or another character not allowed in an HTTP header. Set a clean token.`,
+    {
+      details: {
+        account_name: name,
+        env_var: account.tokenEnv ?? (name === ENV_OAUTH_TOKEN ? 'MP_OAUTH_TOKEN' : undefined),
+      },
+    },
+  );
 }
 
 /**
@@ -136,7 +156,7 @@ export class OnDiskTokenResolver implements TokenResolver {
   }
 
   getStaticToken(account: OAuthTokenAccount): string {
-    return checkHeaderValue(staticToken(account, this.#env), account.name);
+    return checkStaticToken(account, this.#env, this.#options.bridge);
   }
 
   /** Joins the refresh in flight for this file, or runs one under the cross-process lock. */
@@ -244,6 +264,6 @@ export function createBearerResolver(bearer: string, env: Env = process.env): To
     getBrowserToken: async () => bearer,
     forceRefresh: async () => bearer,
     assertBrowserTokenAvailable: () => {},
-    getStaticToken: (account) => checkHeaderValue(staticToken(account, env), account.name),
+    getStaticToken: (account) => checkStaticToken(account, env),
   };
 }

@@ -168,21 +168,29 @@ describe('edge cases of docs/oauth.md#edge-cases', () => {
     expect(outcome.tokens.accessToken.reveal()).toMatch(/^mock-at-/);
   });
 
-  it('a tampered state is OAUTH_STATE_MISMATCH and the page does not show the expected state', async () => {
+  it('a tampered state is refused with 400 without showing the expected state, and the login keeps waiting', async () => {
     const t = await setup({ config: { approval: 'wrong_state' } });
-    let browsed: Promise<string> = Promise.resolve('');
+    let browsed: Promise<{ status: number | undefined; body: string }> = Promise.resolve({
+      status: undefined,
+      body: '',
+    });
     const error = await errorOf(
       t
         .flow({
+          callbackTimeoutMs: 1_000,
           browserOpener: (url) => {
-            browsed = simulateBrowser(url).then((result) => result.callbackBody ?? '');
+            browsed = simulateBrowser(url).then((result) => ({
+              status: result.callbackStatus,
+              body: result.callbackBody ?? '',
+            }));
             return browsed.then(() => true);
           },
         })
         .login(),
     );
-    const page = await browsed;
-    expect(error.code).toBe('OAUTH_STATE_MISMATCH');
+    const { status, body: page } = await browsed;
+    expect(status).toBe(400);
+    expect(error.code).toBe('OAUTH_TIMEOUT');
     const state = t.mock.requests({ path: '/oauth/authorize/' })[0]!.query.state!;
     expect(state).toHaveLength(43);
     expect(page).not.toContain(state);

@@ -1,6 +1,11 @@
 /** The on-disk token resolver against the mock's token endpoint (docs/oauth.md#token-resolvers). */
 import { readFileSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
-import { type OAuthError, OAuthTokenAccount, OAuthTokens } from '@mixpanel-data/auth-core';
+import {
+  ENV_OAUTH_TOKEN,
+  type OAuthError,
+  OAuthTokenAccount,
+  OAuthTokens,
+} from '@mixpanel-data/auth-core';
 import { describe, expect, it } from 'vitest';
 import { setup } from './helpers';
 
@@ -196,14 +201,33 @@ describe('getStaticToken', () => {
     expect(() => resolver.getStaticToken(fromEnv)).toThrow(/references env var `CI_TOKEN`/);
   });
 
-  it('refuses a token with characters not allowed in a header', async () => {
+  it('refuses a token with characters not allowed in a header, naming where it came from, never the token', async () => {
     const t = await setup();
-    expect(() =>
-      t
-        .resolver()
-        .getStaticToken(
-          new OAuthTokenAccount({ name: 'a', region: 'us', token: 'abc\r\nX-Injected: 1' }),
-        ),
-    ).toThrow(/not allowed in an HTTP header/);
+    const env: Record<string, string> = { ...t.env, CI_TOKEN: 'NOT-SHOWN\nX: 1' };
+    const resolver = t.resolver({ env, bridge: { accountName: 'bridged', path: '/b/auth.json' } });
+    const bad = 'NOT-SHOWN\r\nX-Injected: 1';
+    const messageOf = (account: OAuthTokenAccount) => {
+      try {
+        resolver.getStaticToken(account);
+      } catch (error) {
+        const e = error as OAuthError;
+        expect(e.code).toBe('OAUTH_TOKEN_ERROR');
+        expect(e.message + JSON.stringify(e.details)).not.toContain('NOT-SHOWN');
+        return e.message;
+      }
+      return expect.unreachable();
+    };
+    expect(messageOf(new OAuthTokenAccount({ name: 'a', region: 'us', token: bad }))).toBe(
+      "The inline `token` of account 'a' contains a line break or another character not allowed in an HTTP header. Set a clean token.",
+    );
+    expect(
+      messageOf(new OAuthTokenAccount({ name: 'ci', region: 'us', tokenEnv: 'CI_TOKEN' })),
+    ).toMatch(/^The variable CI_TOKEN \(the token of account 'ci'\) contains a line break/);
+    expect(
+      messageOf(new OAuthTokenAccount({ name: ENV_OAUTH_TOKEN, region: 'us', token: bad })),
+    ).toMatch(/^MP_OAUTH_TOKEN contains a line break/);
+    expect(messageOf(new OAuthTokenAccount({ name: 'bridged', region: 'us', token: bad }))).toMatch(
+      /^The `account.token` of the bridge file \/b\/auth.json contains a line break/,
+    );
   });
 });
