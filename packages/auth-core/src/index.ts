@@ -190,3 +190,4 @@ export {
 } from './scalars';
 export { isSecret, REDACTED, Secret } from './secret';
 export type { TokenResolver, TokenStore } from './token-resolver';
+export { redactUrl } from './url';
