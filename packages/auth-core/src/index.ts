@@ -109,6 +109,7 @@ export {
   type MeResponse,
   meResponseSchema,
   type PublicWorkspace,
+  parseEventNames,
   parseMeResponse,
   parsePublicWorkspaces,
   publicWorkspaceSchema,

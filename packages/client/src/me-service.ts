@@ -115,11 +115,14 @@ export class MeDiskCache {
   }
 }
 
-/** A `/me` body as the model reads it: an object (a bare value is read as `{results}`). */
-export function parseMe(raw: unknown): MeResponse {
-  return parseMeResponse(
-    raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
-  );
+/**
+ * The `/me` payload of a raw body (docs/http.md#the-me-call): its `results`
+ * when it has that key, else the body itself; an answer that is not an
+ * object or does not match the model is a ValidationError (source "response").
+ */
+export function parseMeBody(raw: unknown): MeResponse {
+  const wrapped = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'results' in raw;
+  return parseMeResponse(wrapped ? (raw as { results: unknown }).results : raw);
 }
 
 /**
@@ -132,8 +135,12 @@ export async function fetchMe(
   options: Pick<CallOptions, 'signal'> = {},
 ): Promise<{ me: MeResponse; text: string }> {
   let text = '';
-  const raw = await client.app('GET', '/me', { ...options, onText: (body) => (text = body) });
-  return { me: parseMe(raw), text };
+  const raw = await client.app('GET', '/me', {
+    ...options,
+    raw: true,
+    onText: (body) => (text = body),
+  });
+  return { me: parseMeBody(raw), text };
 }
 
 /** Maps a /me failure to the errors of docs/http.md#me-service (401/403 become ConfigError with the fix). */

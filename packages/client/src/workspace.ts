@@ -10,6 +10,7 @@ import {
   type OAuthTokenAccount,
   Project,
   type PublicWorkspace,
+  parseEventNames,
   parsePublicWorkspaces,
   QueryError,
   type Region,
@@ -440,9 +441,7 @@ export class Workspace {
         signal: options.signal,
       });
     }
-    const names = (Array.isArray(body) ? body.map(String) : []).sort((a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
+    const names = parseEventNames(body).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     this.#events.set(key, names);
     return [...names];
   }
