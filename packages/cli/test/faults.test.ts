@@ -1,8 +1,10 @@
 /**
  * Faults a user meets at the terminal, run against the built `mp`: a password
- * in MP_BASE_URL is never echoed (docs/errors.md#secrets-and-redaction), and an
+ * in MP_BASE_URL is never echoed (docs/errors.md#secrets-and-redaction), an
  * answer from Mixpanel that fails validation is an error that leaves the /me
- * cache alone (docs/http.md#the-me-call, docs/http.md#events).
+ * cache alone (docs/http.md#the-me-call, docs/http.md#events), and one fault
+ * has one exit code and label whichever command meets it
+ * (docs/errors.md#error-to-exit-code-mapping).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,5 +101,62 @@ describe('an answer that fails validation', () => {
     expect(stderrOf(result.stderr)).toBe(
       'Unexpected response from Mixpanel: Unexpected response format from Mixpanel (events/names): Input should be a valid list\n',
     );
+  });
+});
+
+describe('one exit code and label per fault, whichever command meets it', () => {
+  const COMMANDS: [path: string, args: string[]][] = [
+    ['/api/app/me', ['project', 'list', '--refresh']],
+    ['/api/app/me', ['workspace', 'list', '--refresh']],
+    ['/api/query/events/names', ['inspect', 'events']],
+    [
+      '/api/query/segmentation',
+      ['query', 'segmentation', '-e', 'Sign Up', '--from', '2024-01-01', '--to', '2024-01-02'],
+    ],
+  ];
+  type Fault = (t: Awaited<ReturnType<typeof setup>>, path: string) => void;
+  const FAULTS: [name: string, inject: Fault, exit: number, label: string][] = [
+    ['401', (t, path) => t.mock.failWith(path, 401, { times: null }), 2, 'Authentication error: '],
+    ['403', (t, path) => t.mock.failWith(path, 403, { times: null }), 3, 'Query error: '],
+    ['404', (t, path) => t.mock.failWith(path, 404, { times: null }), 3, 'Query error: '],
+    [
+      '429 with a long Retry-After',
+      (t, path) => t.mock.rateLimit(path, { times: null, retryAfter: '120' }),
+      5,
+      'Rate limited: ',
+    ],
+    ['500', (t, path) => t.mock.failWith(path, 500, { times: null }), 1, 'Server error (500): '],
+    [
+      'a dropped connection',
+      (t, path) => t.mock.dropConnection(path, { times: null }),
+      1,
+      'Error: HTTP error: ',
+    ],
+    [
+      'a 200 that is not JSON',
+      (t, path) => t.mock.failWith(path, 200, { text: '<html>', times: null }),
+      1,
+      'Unexpected response from Mixpanel: ',
+    ],
+  ];
+
+  it.each(FAULTS)('%s', async (_name, inject, exit, label) => {
+    const t = await setup();
+    await t.withTeam();
+    for (const [path, args] of COMMANDS) {
+      t.mock.clearFaults();
+      inject(t, path);
+      const result = await t.mp(args);
+      const first = result.stderr.replace(/^note: MP_BASE_URL is set.*\n/, '').split('\n')[0];
+      expect({
+        command: args.slice(0, 2),
+        code: result.code,
+        label: first?.slice(0, label.length),
+      }).toEqual({
+        command: args.slice(0, 2),
+        code: exit,
+        label,
+      });
+    }
   });
 });

@@ -25,7 +25,7 @@ import {
   withEnvDefaults,
 } from '@mixpanel-data/auth-core';
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
-import { fetchMe, MeDiskCache, meFailure } from './me-service';
+import { fetchMe, MeDiskCache } from './me-service';
 import {
   checkSegmentationRequest,
   localDate,
@@ -276,12 +276,8 @@ export class Workspace {
         return cached;
       }
     }
-    let parsed: MeResponse;
-    try {
-      parsed = (await fetchMe(this.#client, { signal: options.signal })).me;
-    } catch (error) {
-      throw meFailure(error, account);
-    }
+    // A failed or unusable answer throws here, before the cache is touched.
+    const parsed = (await fetchMe(this.#client, { signal: options.signal })).me;
     this.#meDisk.put(account, parsed);
     this.#me = { account: account.name, value: parsed, raw: parsed };
     return parsed;

@@ -1,12 +1,19 @@
 /**
  * Answers from Mixpanel that are not what the call expects (docs/http.md#the-me-call,
  * docs/http.md#events): an error, never an empty result, and never written
- * to the /me cache.
+ * to the /me cache. And one error class per HTTP status, whichever call got
+ * it (docs/http.md#status-to-error-mapping).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type MixpanelDataError, ValidationError } from '../src/index';
+import {
+  AuthenticationError,
+  ConfigError,
+  type MixpanelDataError,
+  QueryError,
+  ValidationError,
+} from '../src/index';
 import { setup } from './helpers';
 
 const errorOf = (promise: Promise<unknown>) =>
@@ -76,5 +83,52 @@ describe('an events answer that is not a list of names', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).source).toBe('response');
     expect(error.message).toMatch(/^Unexpected response format from Mixpanel \(events\/names\): /);
+  });
+});
+
+describe('one error class per status, whichever call gets it', () => {
+  const calls = {
+    '/me': [
+      '/api/app/me',
+      (ws: ReturnType<Awaited<ReturnType<typeof setup>>['workspace']>) =>
+        ws.projects({ refresh: true }),
+    ],
+    events: [
+      '/api/query/events/names',
+      (ws: ReturnType<Awaited<ReturnType<typeof setup>>['workspace']>) => ws.events(),
+    ],
+  } as const;
+
+  it.each(Object.keys(calls))('a 401 from %s is an AuthenticationError', async (name) => {
+    const [path, call] = calls[name as keyof typeof calls];
+    const t = await setup();
+    t.mock.failWith(path, 401, { json: { error: 'bad' } });
+    const error = await errorOf(call(t.workspace()));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).not.toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(
+      "Mixpanel rejected the credentials of account 'team'. Check the service account's username, secret and project id.",
+    );
+  });
+
+  it.each(Object.keys(calls))('a 403 from %s is a QueryError with status 403', async (name) => {
+    const [path, call] = calls[name as keyof typeof calls];
+    const t = await setup();
+    t.mock.failWith(path, 403, { json: { error: 'no access' } });
+    const error = await errorOf(call(t.workspace()));
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).statusCode).toBe(403);
+    expect((error as QueryError).requestUrl).toBe(`${t.mock.origin}${path}`);
+  });
+
+  it('a 403 from /me still names the missing scope of a service account', async () => {
+    const t = await setup();
+    t.mock.failWith('/api/app/me', 403, { json: { error: 'no access' } });
+    const error = await errorOf(t.workspace().me());
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error.message.split('\n')[0]).toBe(
+      "Service account 'team' is missing the `user_details` scope.",
+    );
+    expect(error.details).toMatchObject({ status_code: 403, account_name: 'team' });
   });
 });
