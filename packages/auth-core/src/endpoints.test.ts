@@ -100,10 +100,40 @@ describe('base-URL override (docs/http.md#base-url-override)', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toContain(`MP_BASE_URL='${value}'`);
+      // The value is shown with its user info replaced (docs/errors.md#secrets-and-redaction).
+      const shown = value.replace('u:p@', '***@');
+      expect((error as ConfigError).message).toContain(`MP_BASE_URL='${shown}'`);
       expect((error as ConfigError).message).toContain(why);
       expect((error as ConfigError).message).toContain('http://127.0.0.1:8080');
-      expect((error as ConfigError).details).toEqual({ env_var: 'MP_BASE_URL', value });
+      expect((error as ConfigError).details).toEqual({ env_var: 'MP_BASE_URL', value: shown });
+    }
+  });
+
+  it('never shows the password of a refused MP_BASE_URL or baseUrl, in the message or the details', () => {
+    for (const [option, env] of [
+      [undefined, { MP_BASE_URL: 'https://user:PASSW0RD@127.0.0.1:1' }],
+      ['https://user:PASSW0RD@127.0.0.1:1', {}],
+      [
+        {
+          us: 'https://user:PASSW0RD@127.0.0.1:1',
+          eu: 'https://a.example',
+          in: 'https://b.example',
+        },
+        {},
+      ],
+    ] as const) {
+      const error = (() => {
+        try {
+          resolveBaseUrlOverride(option, env);
+        } catch (thrown) {
+          return thrown as ConfigError;
+        }
+        throw new Error('accepted');
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain("='https://***@127.0.0.1:1' is not a usable origin");
+      expect(JSON.stringify(error)).not.toContain('PASSW0RD');
+      expect(error.message).not.toContain('PASSW0RD');
     }
   });
 

@@ -1,5 +1,6 @@
 import { ConfigError } from './errors';
 import { isRegion, REGIONS, type Region } from './scalars';
+import { redactUrl } from './url';
 
 /** Node, browsers and edge runtimes all have the WHATWG URL class; only ES2022 types are loaded here. */
 declare const URL: new (
@@ -51,11 +52,19 @@ export type BaseUrlOverride = Readonly<Record<Region, string>>;
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 function checkOrigin(value: string, label: string): string {
-  const fail = (why: string) =>
-    new ConfigError(
-      `${label}='${value}' is not a usable origin: ${why}. Use an origin such as http://127.0.0.1:8080 or https://mixpanel.example.`,
-      { details: { ...(label === 'MP_BASE_URL' ? { env_var: label } : { option: label }), value } },
+  const fail = (why: string) => {
+    // The value is shown without its user info: a password in it must not reach a terminal or a log.
+    const shown = redactUrl(value);
+    return new ConfigError(
+      `${label}='${shown}' is not a usable origin: ${why}. Use an origin such as http://127.0.0.1:8080 or https://mixpanel.example.`,
+      {
+        details: {
+          ...(label === 'MP_BASE_URL' ? { env_var: label } : { option: label }),
+          value: shown,
+        },
+      },
     );
+  };
   let url: InstanceType<typeof URL>;
   try {
     url = new URL(value);

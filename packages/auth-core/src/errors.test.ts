@@ -395,3 +395,43 @@ describe('redact', () => {
     expect((error.details.response_body as Record<string, unknown>).error).toBe('x');
   });
 });
+
+describe('URLs in the errors of a request (docs/errors.md#secrets-and-redaction)', () => {
+  const url = 'https://user:PASSW0RD@api.example/path?x=1';
+  it.each([
+    [
+      'NetworkError',
+      new NetworkError(`HTTP error: bad (GET ${url}).`, {
+        reason: `Request cannot be constructed from a URL that includes credentials: ${url}`,
+        requestMethod: 'GET',
+        requestUrl: url,
+      }),
+    ],
+    [
+      'RedirectError',
+      new RedirectError(`HTTP error: unexpected redirect to ${url}.`, {
+        statusCode: 302,
+        location: url,
+        requestUrl: url,
+      }),
+    ],
+    [
+      'InvalidResponseError',
+      new InvalidResponseError(`Non-JSON response from GET ${url}`, {
+        statusCode: 200,
+        requestUrl: url,
+      }),
+    ],
+    ['QueryError', new QueryError(`bad ${url}`, { statusCode: 400, requestUrl: url })],
+  ])('%s keeps no user info in its message, properties or details', (_name, error) => {
+    // The spread copies every own property: reason, location, requestUrl.
+    const seen = [
+      error.message,
+      JSON.stringify(error),
+      inspect(error),
+      JSON.stringify({ ...error }),
+    ];
+    for (const text of seen) expect(text).not.toContain('PASSW0RD');
+    expect((error as { requestUrl: string }).requestUrl).toBe('https://***@api.example/path?x=1');
+  });
+});

@@ -1,4 +1,5 @@
 import { INSPECT, isSecret, REDACTED } from './secret';
+import { redactUrl } from './url';
 
 /** Every stable error code this package family raises (docs/errors.md#class-hierarchy). */
 export type ErrorCode =
@@ -168,7 +169,11 @@ export interface APIErrorOptions extends MixpanelDataErrorOptions {
 /** How much of a text response body an APIError keeps. */
 export const RESPONSE_TEXT_LIMIT = 500;
 
-/** An HTTP response that is an error (docs/errors.md#api-errors). Request headers are never stored. */
+/**
+ * An HTTP response that is an error (docs/errors.md#api-errors). Request
+ * headers are never stored; URLs in the message and `requestUrl` lose their
+ * user info (`redactUrl`).
+ */
 export abstract class APIError extends MixpanelDataError {
   static override readonly errorName: string = 'APIError';
   override readonly name: string = 'APIError';
@@ -188,14 +193,15 @@ export abstract class APIError extends MixpanelDataError {
       typeof options.responseBody === 'string'
         ? options.responseBody.slice(0, RESPONSE_TEXT_LIMIT)
         : options.responseBody;
-    super(message, {
+    const requestUrl = options.requestUrl === undefined ? undefined : redactUrl(options.requestUrl);
+    super(redactUrl(message), {
       cause: options.cause,
       details: {
         ...options.details,
         status_code: statusCode,
         response_body: body,
         request_method: options.requestMethod,
-        request_url: options.requestUrl,
+        request_url: requestUrl,
         request_params: options.requestParams,
         request_body: options.requestBody,
       },
@@ -203,7 +209,7 @@ export abstract class APIError extends MixpanelDataError {
     this.statusCode = statusCode;
     this.responseBody = body ?? null;
     this.requestMethod = options.requestMethod ?? null;
-    this.requestUrl = options.requestUrl ?? null;
+    this.requestUrl = requestUrl ?? null;
     // The same redacted copies as in `details`: a request body may hold a secret.
     this.requestParams = (this.details.request_params as Record<string, unknown>) ?? null;
     this.requestBody = this.details.request_body ?? null;
@@ -276,7 +282,8 @@ export interface NetworkErrorOptions extends MixpanelDataErrorOptions {
 
 /**
  * No usable HTTP response: the connection failed or timed out. Code
- * `HTTP_ERROR`, as in the JSON output of earlier versions.
+ * `HTTP_ERROR`, as in the JSON output of earlier versions. URLs in the
+ * message, `reason` and `requestUrl` lose their user info (`redactUrl`).
  */
 export class NetworkError extends MixpanelDataError {
   static override readonly errorName: string = 'NetworkError';
@@ -287,19 +294,21 @@ export class NetworkError extends MixpanelDataError {
   readonly requestUrl: string | null;
   readonly requestParams: Readonly<Record<string, unknown>> | null;
   constructor(message: string, options: NetworkErrorOptions) {
-    super(message, {
+    const reason = redactUrl(options.reason);
+    const requestUrl = options.requestUrl === undefined ? undefined : redactUrl(options.requestUrl);
+    super(redactUrl(message), {
       cause: options.cause,
       details: {
         ...options.details,
-        error: options.reason,
+        error: reason,
         request_method: options.requestMethod,
-        request_url: options.requestUrl,
+        request_url: requestUrl,
         request_params: options.requestParams,
       },
     });
-    this.reason = options.reason;
+    this.reason = reason;
     this.requestMethod = options.requestMethod ?? null;
-    this.requestUrl = options.requestUrl ?? null;
+    this.requestUrl = requestUrl ?? null;
     this.requestParams = (this.details.request_params as Record<string, unknown>) ?? null;
   }
 }
@@ -325,7 +334,7 @@ export class RedirectError extends NetworkError {
     const { statusCode, location, ...rest } = options;
     super(message, { ...rest, reason: `redirect ${statusCode}` });
     this.statusCode = statusCode;
-    this.location = location ?? null;
+    this.location = location == null ? null : redactUrl(location);
   }
 }
 
@@ -335,7 +344,7 @@ export interface InvalidResponseErrorOptions extends MixpanelDataErrorOptions {
   requestUrl?: string | undefined;
 }
 
-/** A 2xx response whose body is not the JSON it should be. */
+/** A 2xx response whose body is not the JSON it should be. URLs lose their user info (`redactUrl`). */
 export class InvalidResponseError extends MixpanelDataError {
   static override readonly errorName = 'InvalidResponseError';
   override readonly name = 'InvalidResponseError';
@@ -344,18 +353,19 @@ export class InvalidResponseError extends MixpanelDataError {
   readonly requestMethod: string | null;
   readonly requestUrl: string | null;
   constructor(message: string, options: InvalidResponseErrorOptions) {
-    super(message, {
+    const requestUrl = options.requestUrl === undefined ? undefined : redactUrl(options.requestUrl);
+    super(redactUrl(message), {
       cause: options.cause,
       details: {
         ...options.details,
         request_method: options.requestMethod,
-        request_url: options.requestUrl,
+        request_url: requestUrl,
         status_code: options.statusCode,
       },
     });
     this.statusCode = options.statusCode;
     this.requestMethod = options.requestMethod ?? null;
-    this.requestUrl = options.requestUrl ?? null;
+    this.requestUrl = requestUrl ?? null;
   }
 }
 

@@ -111,6 +111,7 @@ export {
   type MeResponse,
   meResponseSchema,
   type PublicWorkspace,
+  parseEventNames,
   parseMeResponse,
   parsePublicWorkspaces,
   publicWorkspaceSchema,
@@ -192,3 +193,4 @@ export {
 } from './scalars';
 export { isSecret, REDACTED, Secret } from './secret';
 export type { TokenResolver, TokenStore } from './token-resolver';
+export { redactUrl } from './url';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors';
-import { parseMeResponse, parsePublicWorkspaces } from './me';
+import { parseEventNames, parseMeResponse, parsePublicWorkspaces } from './me';
 
 const me = {
   user_id: 42,
@@ -84,5 +84,48 @@ describe('workspaces listing', () => {
     expect(() => parsePublicWorkspaces([{ id: 1, name: 'A', project_id: 1 }])).toThrow(
       /0\.is_default/,
     );
+  });
+});
+
+describe('/me bodies that are not an object', () => {
+  it.each([[null], [[]], ['text'], [42], [true]])(
+    '%j is a response ValidationError, not an empty payload',
+    (body) => {
+      try {
+        parseMeResponse(body);
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).source).toBe('response');
+        expect((error as ValidationError).message).toBe(
+          'Unexpected response format from Mixpanel (/me): Input should be an object',
+        );
+      }
+    },
+  );
+});
+
+describe('event names', () => {
+  it('are a list of strings, kept in server order', () => {
+    expect(parseEventNames(['b', 'a'])).toEqual(['b', 'a']);
+    expect(parseEventNames([])).toEqual([]);
+  });
+
+  it.each([
+    [{ a: 1 }, 'Input should be a valid list'],
+    [null, 'Input should be a valid list'],
+    ['Login', 'Input should be a valid list'],
+    [['Login', 3], 'Input should be a valid string (`1`)'],
+  ])('%j is a response ValidationError', (body, problem) => {
+    try {
+      parseEventNames(body);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).source).toBe('response');
+      expect((error as ValidationError).message).toBe(
+        `Unexpected response format from Mixpanel (events/names): ${problem}`,
+      );
+    }
   });
 });

@@ -100,3 +100,8 @@ export function parseMeResponse(body: unknown): MeResponse {
 export function parsePublicWorkspaces(body: unknown): PublicWorkspace[] {
   return parseResponse(v.array(publicWorkspaceSchema), body, 'workspaces');
 }
+
+/** Validates the body of `GET /events/names` (docs/http.md#events): a list of strings, in server order. */
+export function parseEventNames(body: unknown): string[] {
+  return parseResponse(v.array(v.string()), body, 'events/names');
+}

@@ -5,6 +5,7 @@ import {
   createTargets,
   envCredentialWarning,
   type NamespaceOptions,
+  redactUrl,
   type UseOptions,
   Workspace,
 } from '@mixpanel-data/client';
@@ -81,13 +82,13 @@ export class CommandContext {
     err(this.io, line);
   }
 
-  /** One stderr note per process for MP_BASE_URL. */
+  /** One stderr note per process for MP_BASE_URL (without the user info a refused value may carry). */
   #noteOnce(): void {
     if (this.#noted) return;
     this.#noted = true;
     if (this.io.env.MP_BASE_URL)
       this.note(
-        `note: MP_BASE_URL is set; every Mixpanel request goes to ${this.io.env.MP_BASE_URL}`,
+        `note: MP_BASE_URL is set; every Mixpanel request goes to ${redactUrl(this.io.env.MP_BASE_URL)}`,
       );
   }
 

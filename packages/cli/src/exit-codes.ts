@@ -65,8 +65,8 @@ export const EXIT_RULES: readonly Rule[] = [
     'Invalid argument',
   ],
   [(e) => ValidationError.isInstance(e), EXIT.GENERAL, 'Unexpected response from Mixpanel'],
+  [is(InvalidResponseError), EXIT.GENERAL, 'Unexpected response from Mixpanel'],
   [is(NetworkError), EXIT.GENERAL, 'Error'],
-  [is(InvalidResponseError), EXIT.GENERAL, 'Error'],
   [is(MixpanelDataError), EXIT.GENERAL, 'Error'],
   [(e) => e instanceof UsageError, EXIT.USAGE, 'Usage error'],
 ];

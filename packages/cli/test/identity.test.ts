@@ -62,19 +62,21 @@ describe('mp project', () => {
     expect(after).toContain('default_project = "3018488"');
   });
 
-  it('a service account without /me scope gets the user_details hint (exit 1)', async () => {
+  it('a service account without /me scope gets the user_details hint (exit 3, as any 403)', async () => {
     const { defaultFixture } = await import('@mixpanel-data/testkit');
     const fixture = defaultFixture();
     fixture.service_accounts[0]!.me_scope = false;
     const t = await setup({ fixture });
     await t.withTeam();
     const result = await t.mp(['project', 'list']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr.replace(/^note: MP_BASE_URL is set.*\n/, '')).toBe(
       [
-        "Configuration error: Service account 'team' is missing the `user_details` scope.",
+        "Query error: Service account 'team' is missing the `user_details` scope.",
         '',
         'Re-mint the SA in Mixpanel Settings → Service Accounts with that scope checked, or pass --project ID explicitly to skip the /me lookup.',
+        '  Endpoint: me',
+        '  Hint: check that the account has permission for this project (service accounts need the right role).',
         '',
       ].join('\n'),
     );

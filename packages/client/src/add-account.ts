@@ -4,11 +4,11 @@ import {
   ConfigError,
   createAccount,
   type ProbeAttempt,
-  parseMeResponse,
   type Secret,
 } from '@mixpanel-data/auth-core';
 import type { AddAccountFields } from '@mixpanel-data/config-store';
 import { probeClient } from './account-calls';
+import { parseMeBody } from './me-service';
 import { deriveAccountName, organizationsInOrder } from './naming';
 import { type ProbeCredential, probeRegion } from './region-probe';
 import type { Context } from './sources';
@@ -86,10 +86,7 @@ export async function addAccountDiscovering(
         );
       }
     }
-    const results = (body as { results?: unknown } | null)?.results ?? body;
-    const me = parseMeResponse(
-      results && typeof results === 'object' && !Array.isArray(results) ? results : {},
-    );
+    const me = parseMeBody(body);
     chosen = deriveAccountName(
       organizationsInOrder(me, text),
       new Set(ctx.configStore.read().accountNames()),

@@ -1,8 +1,6 @@
 import {
   type Account,
-  AuthenticationError,
   type BaseUrlOverride,
-  ConfigError,
   ENV_OAUTH_TOKEN,
   ENV_SERVICE_ACCOUNT,
   type MeResponse,
@@ -115,43 +113,60 @@ export class MeDiskCache {
   }
 }
 
-/** A `/me` body as the model reads it: an object (a bare value is read as `{results}`). */
-export function parseMe(raw: unknown): MeResponse {
-  return parseMeResponse(
-    raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : { results: raw },
-  );
+/**
+ * The `/me` payload of a raw body (docs/http.md#the-me-call): its `results`
+ * when it has that key, else the body itself; an answer that is not an
+ * object or does not match the model is a ValidationError (source "response").
+ */
+export function parseMeBody(raw: unknown): MeResponse {
+  const wrapped =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'results' in raw;
+  return parseMeResponse(wrapped ? (raw as { results: unknown }).results : raw);
 }
 
 /**
  * The one `/me` fetch-and-parse: `GET /api/app/me` with the client's
  * session, parsed by the model; also the raw text (the order of
- * organizations, which JSON.parse keeps only for non-numeric keys).
+ * organizations, which JSON.parse keeps only for non-numeric keys). A 403
+ * says what the account lacks (`meFailure`); nothing is cached here.
  */
 export async function fetchMe(
   client: MixpanelApiClient,
   options: Pick<CallOptions, 'signal'> = {},
 ): Promise<{ me: MeResponse; text: string }> {
   let text = '';
-  const raw = await client.app('GET', '/me', { ...options, onText: (body) => (text = body) });
-  return { me: parseMe(raw), text };
+  let raw: unknown;
+  try {
+    raw = await client.app('GET', '/me', {
+      ...options,
+      raw: true,
+      onText: (body) => (text = body),
+    });
+  } catch (error) {
+    throw meFailure(error, client.session.account);
+  }
+  return { me: parseMeBody(raw), text };
 }
 
-/** Maps a /me failure to the errors of docs/http.md#me-service (401/403 become ConfigError with the fix). */
-export function meFailure(error: unknown, account: Account): unknown {
+/**
+ * A 403 from /me, told in terms of the account (docs/http.md#me-service): still
+ * a QueryError with status 403, as from any other call; every other error unchanged.
+ */
+function meFailure(error: unknown, account: Account): unknown {
+  if (!QueryError.isInstance(error) || (error as QueryError).statusCode !== 403) return error;
+  const { responseBody, requestMethod, requestUrl, requestParams } = error as QueryError;
   const name = account.name;
-  if (AuthenticationError.isInstance(error)) {
-    return new ConfigError(
-      `Credentials for account '${name}' are invalid (401). Run \`mp account test ${name}\` to confirm; if it's an oauth_browser account, run \`mp account login ${name}\`.`,
-      { details: { status_code: 401, account_name: name }, cause: error },
-    );
-  }
-  if (QueryError.isInstance(error) && (error as QueryError).statusCode === 403) {
-    return new ConfigError(
-      account.type === 'service_account'
-        ? `Service account '${name}' is missing the \`user_details\` scope.\n\nRe-mint the SA in Mixpanel Settings → Service Accounts with that scope checked, or pass --project ID explicitly to skip the /me lookup.`
-        : `Account '${name}' lacks /me permission (403). Pass --project explicitly, or use credentials with /me scope.`,
-      { details: { status_code: 403, account_name: name }, cause: error },
-    );
-  }
-  return error;
+  return new QueryError(
+    account.type === 'service_account'
+      ? `Service account '${name}' is missing the \`user_details\` scope.\n\nRe-mint the SA in Mixpanel Settings → Service Accounts with that scope checked, or pass --project ID explicitly to skip the /me lookup.`
+      : `Account '${name}' lacks /me permission (403). Pass --project explicitly, or use credentials with /me scope.`,
+    {
+      statusCode: 403,
+      responseBody,
+      ...(requestMethod === null ? {} : { requestMethod }),
+      ...(requestUrl === null ? {} : { requestUrl }),
+      ...(requestParams === null ? {} : { requestParams: { ...requestParams } }),
+      details: { account_name: name },
+    },
+  );
 }

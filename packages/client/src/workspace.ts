@@ -10,6 +10,7 @@ import {
   type OAuthTokenAccount,
   Project,
   type PublicWorkspace,
+  parseEventNames,
   parsePublicWorkspaces,
   QueryError,
   type Region,
@@ -24,7 +25,7 @@ import {
   withEnvDefaults,
 } from '@mixpanel-data/auth-core';
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
-import { fetchMe, MeDiskCache, meFailure } from './me-service';
+import { fetchMe, MeDiskCache } from './me-service';
 import {
   checkSegmentationRequest,
   localDate,
@@ -275,12 +276,8 @@ export class Workspace {
         return cached;
       }
     }
-    let parsed: MeResponse;
-    try {
-      parsed = (await fetchMe(this.#client, { signal: options.signal })).me;
-    } catch (error) {
-      throw meFailure(error, account);
-    }
+    // A failed or unusable answer throws here, before the cache is touched.
+    const parsed = (await fetchMe(this.#client, { signal: options.signal })).me;
     this.#meDisk.put(account, parsed);
     this.#me = { account: account.name, value: parsed, raw: parsed };
     return parsed;
@@ -440,9 +437,7 @@ export class Workspace {
         signal: options.signal,
       });
     }
-    const names = (Array.isArray(body) ? body.map(String) : []).sort((a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
+    const names = parseEventNames(body).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     this.#events.set(key, names);
     return [...names];
   }

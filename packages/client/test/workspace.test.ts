@@ -802,7 +802,7 @@ describe('/me, projects, workspaces (docs/http.md#the-me-call)', () => {
     expect(typeof cached.cached_at).toBe('number');
   });
 
-  it('sorts projects and filters workspaces; a service account without /me scope gets a clear ConfigError', async () => {
+  it('sorts projects and filters workspaces; a service account without /me scope gets a clear QueryError (403)', async () => {
     const t = await setup();
     const ws = t.workspace();
     expect((await ws.projects()).map((p) => [p.id, p.name])).toEqual([
@@ -824,7 +824,8 @@ describe('/me, projects, workspaces (docs/http.md#the-me-call)', () => {
     fixture.service_accounts[0]!.me_scope = false;
     const limited = await setup({ fixture });
     const error = await errorOf(limited.workspace().me());
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).statusCode).toBe(403);
     expect(error.message).toContain('user_details');
   });
 
