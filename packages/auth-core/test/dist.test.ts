@@ -21,7 +21,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = (args: string[]) => nodeIn(root, args);
 
 /** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
-const FULL_BUDGET = 15_600;
+/**
+ * The whole API grows with each feature (header checks, URL redaction); what a
+ * browser program that only resolves pays is held by the two budgets below.
+ */
+const FULL_BUDGET = 16_500;
 const RESOLVER_PATH_BUDGET = 9_700;
 /** The 8 kB, which a consumer of the resolver alone meets (README "Size"). */
 const RESOLVE_SESSION_BUDGET = 8_000;
