@@ -29,6 +29,14 @@ function clip(text: string, limit: number): string {
  * hints. A value the error records in its details (a name, a path) may hold
  * a line break of its own; it is escaped first, so it stays inside its line.
  */
+/** The `error` text of a JSON answer, or the whole text of a non-JSON one. */
+function responseText(body: unknown): string | null {
+  if (typeof body === 'string') return body;
+  return typeof body === 'object' && body !== null && 'error' in body
+    ? String((body as { error: unknown }).error)
+    : null;
+}
+
 function messageLines(message: string, details: object | undefined): string[] {
   for (const value of Object.values(details ?? {}).flat()) {
     if (typeof value !== 'string' || value === '') continue;
@@ -95,29 +103,27 @@ export function reportError(io: Io, error: unknown, debug = false): number {
   const head = ServerError.isInstance(error)
     ? `Server error (${(error as ServerError).statusCode})`
     : label;
-  // An API error's message is one line: a server's text (a QueryError's or ServerError's
-  // message) is cut; our other messages carry their hint on the lines after the first.
-  const serverText = QueryError.isInstance(error) || ServerError.isInstance(error);
-  const lines = APIError.isInstance(error)
-    ? [serverText ? clip(message, SERVER_TEXT_LIMIT) : message]
-    : messageLines(message, (error as Partial<MixpanelDataError>).details);
-  err(io, red(`${head}: ${lines[0]}`), ...lines.slice(1));
+  // A message that carries a server's text (as a QueryError's or ServerError's does,
+  // its first 200 characters) is one line, cut; our own messages keep their hint lines.
   const typed = error as MixpanelDataError;
+  const apiError = APIError.isInstance(error)
+    ? responseText((typed.details as Record<string, unknown>).response_body)
+    : null;
+  const serverText = apiError !== null && message.includes(apiError.slice(0, 200));
+  const lines = serverText
+    ? [clip(message, SERVER_TEXT_LIMIT)]
+    : messageLines(message, typed.details);
+  err(io, red(`${head}: ${lines[0]}`), ...lines.slice(1));
   if (label === 'OAuth error' || label === 'Workspace error') err(io, `  Code: ${typed.code}`);
   if (APIError.isInstance(error)) {
     const details = typed.details as Record<string, unknown>;
     const url = typeof details.request_url === 'string' ? details.request_url : null;
     if (url)
       err(io, `  Endpoint: ${new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? '/'}`);
-    const body = details.response_body as { error?: unknown } | string | undefined;
-    const apiError =
-      typeof body === 'object' && body && 'error' in body
-        ? String(body.error)
-        : typeof body === 'string'
-          ? body
-          : null;
-    // A QueryError's or ServerError's message is already the API's error text (errorForStatus).
-    if (apiError && !serverText) err(io, `  API response: ${clip(apiError, SERVER_TEXT_LIMIT)}`);
+    // A QueryError's or ServerError's message is the server's text, or a rewrite of it.
+    const rewritten = QueryError.isInstance(error) || ServerError.isInstance(error);
+    if (apiError && !serverText && !rewritten)
+      err(io, `  API response: ${clip(apiError, SERVER_TEXT_LIMIT)}`);
     const params = Object.entries((details.request_params ?? {}) as Record<string, unknown>).filter(
       ([key]) => key !== 'project_id',
     );
