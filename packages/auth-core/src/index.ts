@@ -96,6 +96,8 @@ export {
   RegionProbeError,
   type RegionProbeErrorOptions,
   RegionProbeNetworkError,
+  ResponseTooLargeError,
+  type ResponseTooLargeErrorOptions,
   redact,
   ServerError,
   ValidationError,
@@ -164,6 +166,15 @@ export {
   type WorkspaceSource,
   withEnvDefaults,
 } from './resolver';
+export {
+  type AbortSignalLike,
+  type BodyReader,
+  type ReadBodyOptions,
+  type ResponseWithBody,
+  readResponseText,
+  type StreamBodyOptions,
+  streamResponseBody,
+} from './response-body';
 export {
   type AccountStatus,
   type AccountSummary,

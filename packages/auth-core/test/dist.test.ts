@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = (args: string[]) => nodeIn(root, args);
 
 /** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
-const FULL_BUDGET = 15_600;
+const FULL_BUDGET = 16_300;
 const RESOLVER_PATH_BUDGET = 9_700;
 /** The issue's 8 kB, which a consumer of the resolver alone meets (README "Size"). */
 const RESOLVE_SESSION_BUDGET = 8_000;
@@ -130,11 +130,14 @@ describe('built package', () => {
     // Each valibot schema is built inside a /* @__PURE__ */ call. Without that,
     // importing ConfigError alone pulled every schema and most of valibot (4.4 kB).
     const errorOnly = await size(only('ConfigError'));
+    // The body readers bring their two error classes and nothing else (no valibot).
+    const readerOnly = await size(only('readResponseText, streamResponseBody'));
+    expect(readerOnly).toBeLessThanOrEqual(1_900);
     const sessionOnly = await size(only('Session'));
     const tokensSchema = await size(only('tokensFileSchema'));
     const twoSchemas = await size(only('tokensFileSchema, meResponseSchema'));
     console.log(
-      `auth-core tree-shaken (min+gzip): ConfigError ${errorOnly} B, Session ${sessionOnly} B, tokensFileSchema ${tokensSchema} B`,
+      `auth-core tree-shaken (min+gzip): ConfigError ${errorOnly} B, Session ${sessionOnly} B, tokensFileSchema ${tokensSchema} B, body readers ${readerOnly} B`,
     );
     expect(errorOnly).toBeLessThanOrEqual(1_024);
     expect(sessionOnly).toBeLessThanOrEqual(1_600);
