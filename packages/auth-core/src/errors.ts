@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'UNKNOWN_ERROR'
   | 'HTTP_ERROR'
   | 'INVALID_RESPONSE'
+  | 'RESPONSE_TOO_LARGE'
   | 'API_ERROR'
   | 'AUTH_FAILED'
   | 'RATE_LIMITED'
@@ -367,6 +368,74 @@ export class InvalidResponseError extends MixpanelDataError {
     this.requestMethod = options.requestMethod ?? null;
     this.requestUrl = requestUrl ?? null;
   }
+}
+
+export interface ResponseTooLargeErrorOptions extends MixpanelDataErrorOptions {
+  /** The cap on decoded body bytes that the body went over. */
+  maxBytes: number;
+  /** The response's status (the cap applies to error answers too). */
+  statusCode?: number | undefined;
+  requestMethod?: string | undefined;
+  requestUrl?: string | undefined;
+}
+
+/**
+ * A response body that would be read whole went over its size cap (counted
+ * after decoding, so a compression bomb stops early); reading stopped there
+ * (docs/http.md#response-size-and-deadline).
+ */
+export class ResponseTooLargeError extends MixpanelDataError {
+  static override readonly errorName = 'ResponseTooLargeError';
+  override readonly name = 'ResponseTooLargeError';
+  override readonly code = 'RESPONSE_TOO_LARGE';
+  readonly maxBytes: number;
+  readonly statusCode: number | null;
+  readonly requestMethod: string | null;
+  readonly requestUrl: string | null;
+  constructor(message: string, options: ResponseTooLargeErrorOptions) {
+    super(message, {
+      cause: options.cause,
+      details: {
+        ...options.details,
+        max_bytes: options.maxBytes,
+        status_code: options.statusCode,
+        request_method: options.requestMethod,
+        request_url: options.requestUrl,
+      },
+    });
+    this.maxBytes = options.maxBytes;
+    this.statusCode = options.statusCode ?? null;
+    this.requestMethod = options.requestMethod ?? null;
+    this.requestUrl = options.requestUrl ?? null;
+  }
+
+  /** What went wrong, in a few words: "the response body is over the 1 MiB limit". */
+  get reason(): string {
+    return `the response body is over the ${describeBytes(this.maxBytes)} limit`;
+  }
+
+  /** The standard error: the request, the limit, and `fix` (default "Narrow the request."). */
+  static forLimit(
+    maxBytes: number,
+    request: Omit<ResponseTooLargeErrorOptions, 'maxBytes'> & { fix?: string | undefined } = {},
+  ): ResponseTooLargeError {
+    const { fix = 'Narrow the request.', ...options } = request;
+    const what =
+      options.requestMethod && options.requestUrl
+        ? `The response to ${options.requestMethod} ${options.requestUrl.split('?')[0]}`
+        : 'The response';
+    return new ResponseTooLargeError(
+      `${what} is over the ${describeBytes(maxBytes)} limit for a response read whole; reading stopped there. ${fix}`,
+      { ...options, maxBytes },
+    );
+  }
+}
+
+/** `1 MiB`, `64 KiB` or `1000 bytes`. */
+function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 // ------------------------------------------------------------- config errors
@@ -889,6 +958,7 @@ export type AnyMixpanelDataError =
   | NetworkError
   | RedirectError
   | InvalidResponseError
+  | ResponseTooLargeError
   | (ConfigError & { readonly code: 'CONFIG_ERROR' })
   | LockTimeoutError
   | NoActiveAccountError

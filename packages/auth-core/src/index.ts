@@ -97,6 +97,8 @@ export {
   RegionProbeError,
   type RegionProbeErrorOptions,
   RegionProbeNetworkError,
+  ResponseTooLargeError,
+  type ResponseTooLargeErrorOptions,
   redact,
   ServerError,
   ValidationError,
@@ -167,6 +169,15 @@ export {
   type WorkspaceSource,
   withEnvDefaults,
 } from './resolver';
+export {
+  type AbortSignalLike,
+  type BodyReader,
+  type ReadBodyOptions,
+  type ResponseWithBody,
+  readResponseText,
+  type StreamBodyOptions,
+  streamResponseBody,
+} from './response-body';
 export {
   type AccountStatus,
   type AccountSummary,

@@ -22,7 +22,7 @@ const node = (args: string[]) => nodeIn(root, args);
 
 /** Budgets for the browser bundle (min+gzip bytes). See README "Size" for the figures. */
 /**
- * The whole API grows with each feature (header checks, URL redaction); what a
+ * The whole API grows with each feature (header checks, URL redaction, the body readers); what a
  * browser program that only resolves pays is held by the two budgets below.
  */
 const FULL_BUDGET = 16_500;
@@ -134,11 +134,14 @@ describe('built package', () => {
     // Each valibot schema is built inside a /* @__PURE__ */ call. Without that,
     // importing ConfigError alone pulled every schema and most of valibot (4.4 kB).
     const errorOnly = await size(only('ConfigError'));
+    // The body readers bring their two error classes and nothing else (no valibot).
+    const readerOnly = await size(only('readResponseText, streamResponseBody'));
+    expect(readerOnly).toBeLessThanOrEqual(1_900);
     const sessionOnly = await size(only('Session'));
     const tokensSchema = await size(only('tokensFileSchema'));
     const twoSchemas = await size(only('tokensFileSchema, meResponseSchema'));
     console.log(
-      `auth-core tree-shaken (min+gzip): ConfigError ${errorOnly} B, Session ${sessionOnly} B, tokensFileSchema ${tokensSchema} B`,
+      `auth-core tree-shaken (min+gzip): ConfigError ${errorOnly} B, Session ${sessionOnly} B, tokensFileSchema ${tokensSchema} B, body readers ${readerOnly} B`,
     );
     expect(errorOnly).toBeLessThanOrEqual(1_024);
     expect(sessionOnly).toBeLessThanOrEqual(1_600);

@@ -11,6 +11,7 @@ import {
   resolveBaseUrlOverride,
 } from '@mixpanel-data/auth-core';
 import { createHttp, describeNetworkError } from '@mixpanel-data/oauth-pkce';
+import { MAX_RESPONSE_BYTES } from './transport';
 import { userAgent } from './version';
 
 /** A credential to probe with: a service account, or a static token inline or in a variable (one of the two). */
@@ -24,7 +25,7 @@ export interface ProbeOptions {
   env?: Env | undefined;
   regions?: readonly Region[] | undefined;
   fetch?: typeof fetch | undefined;
-  /** Per region. Default 5 s. */
+  /** Per region, headers and body. Default 5 s. */
   timeoutMs?: number | undefined;
   /** Called after each attempt (the CLI narrates them). */
   onAttempt?: ((attempt: ProbeAttempt) => void) | undefined;
@@ -63,6 +64,8 @@ export async function probeRegion(
   const http = await createHttp({
     fetch: options.fetch,
     timeoutMs: options.timeoutMs ?? 5_000,
+    // The probe's answer is the /me payload, which the caller keeps: the API's cap, not OAuth's.
+    maxResponseBytes: MAX_RESPONSE_BYTES,
     userAgent: userAgent(options.entry ?? 'lib'),
   });
   const attempts: ProbeAttempt[] = [];

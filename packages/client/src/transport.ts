@@ -13,6 +13,8 @@ import {
   OAuthTokenError,
   Project,
   RESPONSE_TEXT_LIMIT,
+  ResponseTooLargeError,
+  readResponseText,
   regionBaseUrl,
   rewriteUrl,
   type Session,
@@ -27,8 +29,10 @@ export type Family = 'query' | 'app' | 'export' | 'engage';
 export type Params = Record<string, string | number | boolean | undefined>;
 
 export interface TransportOptions {
-  /** Whole-request timeout. Default 120 000 ms. */
+  /** Deadline of each request, from sending it to the last byte of the body. Default `MP_HTTP_TIMEOUT` seconds, else 120 000 ms. */
   timeoutMs?: number | undefined;
+  /** The most decoded bytes of a response body (it is read whole). Default 64 MiB. */
+  maxResponseBytes?: number | undefined;
   /** Retries for 429 (any method) and 502/503/504 (GET). Default 3. */
   maxRetries?: number | undefined;
   /** A `Retry-After` above this fails at once instead of sleeping. Default 60. */
@@ -54,6 +58,31 @@ export interface CallOptions {
 }
 
 const RETRYABLE_GET = new Set([502, 503, 504]);
+
+/** Default deadline of an API request, headers and body (docs/http.md#timeouts-and-cancellation). */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Default cap on an API response body, counted after decoding
+ * (docs/http.md#response-size-and-deadline): above the largest real answers
+ * (a `/me` with member lists runs to tens of MB), far below what would
+ * exhaust memory.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** `MP_HTTP_TIMEOUT` (seconds, a positive number) in ms; unset or empty → null; anything else → ConfigError. */
+export function httpTimeoutFromEnv(env: Env): number | null {
+  const value = env.MP_HTTP_TIMEOUT?.trim();
+  if (!value) return null;
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds > 0) || seconds * 1000 > 2_147_483_647) {
+    throw new ConfigError(
+      `MP_HTTP_TIMEOUT='${value}' is not a number of seconds; set it to a positive number such as 30, or unset it for the default of 120.`,
+      { details: { env_var: 'MP_HTTP_TIMEOUT', value } },
+    );
+  }
+  return Math.ceil(seconds * 1000);
+}
 
 const abortableSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -170,6 +199,7 @@ export class MixpanelApiClient {
   readonly #env: () => Env;
   readonly #options: TransportOptions;
   readonly #userAgent: string;
+  readonly #timeoutMs: number;
 
   constructor(
     options: TransportOptions & {
@@ -186,6 +216,7 @@ export class MixpanelApiClient {
     this.#resolver = options.tokenResolver;
     this.#override = options.override;
     this.#env = options.env ?? (() => process.env);
+    this.#timeoutMs = options.timeoutMs ?? httpTimeoutFromEnv(this.#env()) ?? DEFAULT_TIMEOUT_MS;
     this.transport = options.transport ?? new Transport(options.fetch);
     this.#session = options.session;
     this.setSession(options.session);
@@ -369,7 +400,8 @@ export class MixpanelApiClient {
     const { account } = session;
     const maxRetries = this.#options.maxRetries ?? 3;
     const cap = this.#options.maxRetryAfterSeconds ?? 60;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 120_000;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const maxBytes = this.#options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     const sleep = this.#options.sleep ?? abortableSleep;
     const params = Object.fromEntries(
       Object.entries(options.params ?? {})
@@ -408,34 +440,54 @@ export class MixpanelApiClient {
         : options.form !== undefined
           ? new URLSearchParams(options.form)
           : undefined;
+    // Anything but an answer: a caller's abort (unchanged, whatever its reason), a body over
+    // the cap, the deadline, or a network failure (docs/http.md#network-errors-and-timeouts).
+    const failure = (error: unknown): unknown => {
+      if (options.signal?.aborted || ResponseTooLargeError.isInstance(error)) return error;
+      const timedOut = (error as Error)?.name === 'TimeoutError';
+      const reason = timedOut
+        ? `the request timed out after ${timeoutMs} ms`
+        : describeNetworkError(error);
+      const fix = timedOut
+        ? ' The deadline covers the headers and the whole body: retry, or allow more time with MP_HTTP_TIMEOUT=SECONDS (the timeoutMs option in code).'
+        : '';
+      return new NetworkError(`HTTP error: ${reason} (${upper} ${url.split('?')[0]}).${fix}`, {
+        reason,
+        requestMethod: upper,
+        requestUrl: url,
+        requestParams: params,
+      });
+    };
     let authorization = await this.#authorization();
     let refreshed = false;
     for (let attempt = 0; ; ) {
       // Built (and checked) outside the try: a refused header is not a network error.
       const headers = this.#headers(authorization, callerHeaders, family === 'escape');
+      // One deadline per attempt, for its headers and its body (docs/http.md#response-size-and-deadline).
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
       let response: Response;
       try {
-        const deadline = AbortSignal.timeout(timeoutMs);
         response = await this.transport.send(href, {
           method: upper,
           headers,
           ...(body !== undefined ? { body } : {}),
-          signal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
+          signal,
         });
       } catch (error) {
-        // A caller's abort rejects with the platform's error unchanged, whatever its reason.
-        if (options.signal?.aborted) throw error;
-        const reason =
-          (error as Error)?.name === 'TimeoutError'
-            ? `the request timed out after ${timeoutMs} ms`
-            : describeNetworkError(error);
-        throw new NetworkError(`HTTP error: ${reason} (${upper} ${url.split('?')[0]}).`, {
-          reason,
+        throw failure(error);
+      }
+      const readText = () =>
+        readResponseText(response, {
+          maxBytes,
+          signal,
           requestMethod: upper,
           requestUrl: url,
-          requestParams: params,
+          statusCode: response.status,
+          fix: 'Narrow the request (for example a shorter date range); programs can raise the maxResponseBytes option.',
+        }).catch((error: unknown) => {
+          throw failure(error);
         });
-      }
       const { status } = response;
       if (status === 401 && account.type === 'oauth_browser' && !refreshed) {
         refreshed = true;
@@ -446,7 +498,7 @@ export class MixpanelApiClient {
       }
       const retryable = status === 429 || (upper === 'GET' && RETRYABLE_GET.has(status));
       if (retryable) {
-        const text = await response.text().catch(() => '');
+        const text = await readText();
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         const tooLong = retryAfter !== null && retryAfter > cap;
         if (attempt >= maxRetries || tooLong) {
@@ -463,7 +515,7 @@ export class MixpanelApiClient {
         await sleep(waitMs, options.signal);
         continue;
       }
-      const text = await response.text().catch(() => '');
+      const text = await readText();
       if (status >= 200 && status < 300) {
         options.onText?.(text);
         // 204 has no body by definition; any other 2xx must carry JSON (docs/http.md#status-to-error-mapping).

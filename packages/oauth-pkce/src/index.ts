@@ -15,7 +15,13 @@ export {
   type OAuthFlowOptions,
   type OAuthLoginOutcome,
 } from './flow';
-export { createHttp, describeNetworkError, type HttpOptions, OAUTH_HTTP_TIMEOUT_MS } from './http';
+export {
+  createHttp,
+  describeNetworkError,
+  type HttpOptions,
+  OAUTH_HTTP_TIMEOUT_MS,
+  OAUTH_MAX_RESPONSE_BYTES,
+} from './http';
 export { escapeHtml } from './pages';
 export { MAX_BAD_PASTES, type PasteReader, parsePastedRedirect, readPastedRedirect } from './paste';
 export { computeChallenge, createPkce, createState, type Pkce } from './pkce';

@@ -78,6 +78,20 @@ describe('admin HTTP API', () => {
     const invalid = await postJson(admin('faults'), { action: 'respond' });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toEqual({ error: expect.stringMatching(/needs a response/) });
+    const drip = await postJson(admin('faults'), { action: 'drip', drip: { chunk_bytes: 0 } });
+    expect(drip).toMatchObject({
+      status: 400,
+      body: { error: 'invalid fault rule: drip.chunk_bytes must be an integer of at least 1' },
+    });
+    const bomb = await postJson(admin('faults'), {
+      response: { status: 200, body_bytes: 1e9, content_encoding: 'zstd' },
+    });
+    expect(bomb).toMatchObject({
+      status: 400,
+      body: {
+        error: 'invalid fault rule: response.content_encoding must be one of gzip, deflate, br',
+      },
+    });
     expect((await postJson(admin('faults'), '[1, 2]')).status).toBe(400);
     expect((await postJson(admin('faults'), '{oops')).status).toBe(400);
   });

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { get, login, postForm, refreshForm, SERVICE_ACCOUNT_AUTH } from '../test/helpers';
 import type { FaultMatch, FaultRule } from './faults';
@@ -156,6 +158,125 @@ describe('fault actions', () => {
   });
 });
 
+/** A GET whose body arrives undecoded: the status, headers and the raw bytes. */
+function rawGet(
+  url: string,
+): Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { headers: { Authorization: SERVICE_ACCOUNT_AUTH } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          bytes: Buffer.concat(chunks),
+        }),
+      );
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** What the next read of `reader` gives within `ms`, or "pending". */
+const nextWithin = (reader: ReadableStreamDefaultReader<Uint8Array>, ms: number) =>
+  Promise.race([
+    reader.read().then(
+      (read) => (read.done ? 'done' : 'chunk'),
+      (error: Error) => `failed: ${error.name}`,
+    ),
+    new Promise<string>((resolve) => setTimeout(() => resolve('pending'), ms)),
+  ]);
+
+describe('hostile bodies (docs/testkit.md#hostile-bodies)', () => {
+  it("drip sends the normal answer's status and headers at once, then its body a chunk at a time", async () => {
+    const id = mock.inject({
+      match: { path: NAMES },
+      action: 'drip',
+      drip: { chunk_bytes: 7, interval_ms: 1 },
+    });
+    const response = await names();
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(['Sign Up', 'Login', 'Purchase', 'Page View']);
+    expect(response.headers.get('content-length')).toBe(String(response.text.length));
+    expect(mock.requests()[0]).toMatchObject({ status: 200, faultId: id });
+  });
+
+  it('drip holds the body back between chunks; close() ends it', async () => {
+    mock.drip('/api/app/me', { chunkBytes: 1, intervalMs: 60_000 });
+    const response = await fetch(`${mock.origin}/api/app/me`, {
+      headers: { Authorization: SERVICE_ACCOUNT_AUTH },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const reader = response.body!.getReader();
+    expect(await nextWithin(reader, 300)).toBe('pending');
+    await mock.close();
+    expect(await nextWithin(reader, 2000)).toMatch(/^failed/);
+  });
+
+  it('drip can pace a fault response, compressed bytes included', async () => {
+    mock.inject({
+      match: { path: NAMES },
+      action: 'drip',
+      drip: { chunk_bytes: 3, interval_ms: 0 },
+      response: { status: 500, json: { error: 'slowly' }, content_encoding: 'gzip' },
+    });
+    const response = await names();
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({ error: 'slowly' });
+  });
+
+  it('body_bytes streams a generated JSON body of exactly that size', async () => {
+    mock.hugeBody(NAMES, 5 * 1024 * 1024 + 3);
+    const response = await names();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('content-length')).toBe(String(5 * 1024 * 1024 + 3));
+    expect(Buffer.byteLength(response.text)).toBe(5 * 1024 * 1024 + 3);
+    expect((response.body as { padding: string }).padding).toMatch(/^x+$/);
+    mock.inject({ match: { path: NAMES }, response: { status: 200, body_bytes: 14 } });
+    expect((await names()).text).toBe('{"padding":""}');
+  });
+
+  it('content_encoding gzip sends a small gzip that inflates to the whole body (a gzip bomb)', async () => {
+    mock.hugeBody(NAMES, 20 * 1024 * 1024, { contentEncoding: 'gzip' });
+    const raw = await rawGet(namesUrl());
+    expect(raw.status).toBe(200);
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.headers['content-length']).toBeUndefined();
+    expect(raw.bytes.length).toBeLessThan(100 * 1024);
+    const inflated = gunzipSync(raw.bytes);
+    expect(inflated.length).toBe(20 * 1024 * 1024);
+    expect(inflated.subarray(0, 13).toString()).toBe('{"padding":"x');
+  });
+
+  it.each(['gzip', 'deflate', 'br'] as const)('fetch decodes a %s fault body', async (encoding) => {
+    mock.inject({
+      match: { path: NAMES },
+      response: { status: 200, json: ['compressed'], content_encoding: encoding },
+    });
+    const response = await names();
+    expect(response.headers.get('content-encoding')).toBe(encoding);
+    expect(response.body).toEqual(['compressed']);
+  });
+
+  it('generates a huge body only as fast as the client reads it', async () => {
+    mock.hugeBody(NAMES, 10 * 1024 ** 3);
+    const before = process.memoryUsage().rss;
+    const response = await fetch(namesUrl(), { headers: { Authorization: SERVICE_ACCOUNT_AUTH } });
+    const reader = response.body!.getReader();
+    expect(await nextWithin(reader, 2000)).toBe('chunk');
+    // A client that stops reading: without backpressure the mock would buffer gigabytes now.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
+    await reader.cancel();
+    expect((await me()).status).toBe(200);
+  });
+});
+
 describe('fault helpers', () => {
   it('rateLimit answers 429 with Retry-After (default "0") the given number of times', async () => {
     mock.rateLimit(NAMES, { times: 2 });
@@ -228,8 +349,23 @@ describe('fault helpers', () => {
       mock.slow(NAMES, 1),
       mock.hang(NAMES),
       mock.dropConnection(NAMES),
+      mock.drip(NAMES),
+      mock.hugeBody(NAMES, 100, { contentEncoding: 'br', status: 503 }),
     ];
-    expect(ids).toEqual([1, 2, 3, 4, 5]);
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const rules = (await get(`${mock.origin}/__mock/faults`)).body as object[];
+    expect(rules.slice(5)).toEqual([
+      expect.objectContaining({
+        action: 'drip',
+        times: 1,
+        drip: { chunk_bytes: 1, interval_ms: 1000 },
+      }),
+      expect.objectContaining({
+        action: 'respond',
+        drip: null,
+        response: { status: 503, body_bytes: 100, content_encoding: 'br' },
+      }),
+    ]);
     mock.clearFaults();
     expect((await names()).status).toBe(200);
     expect(mock.requests()[0]!.faultId).toBeNull();
@@ -242,10 +378,37 @@ describe('fault rule validation', () => {
     [{ match: { path: '/a', path_prefix: '/' }, action: 'hang' }, /not both/],
     [{ action: 'explode' }, /action must be one of/],
     [{ response: { status: 42 } }, /response\.status must be an HTTP status/],
-    [{ response: { status: 500, json: {}, text: '' } }, /response\.json or response\.text/],
+    [
+      { response: { status: 500, json: {}, text: '' } },
+      /give one of response\.json, response\.text/,
+    ],
     [{ action: 'hang', times: -1 }, /times must be a non-negative integer/],
     [{ action: 'hang', colour: 'red' }, /unknown key colour/],
     [{ action: 'hang', match: { query: { a: 1 } } }, /match\.query must be an object of strings/],
+    [
+      { response: { status: 200, json: {}, body_bytes: 20 } },
+      /one of response\.json, response\.text, response\.body_bytes/,
+    ],
+    [
+      { response: { status: 200, body_bytes: 13 } },
+      /response\.body_bytes must be an integer of at least 14/,
+    ],
+    [{ response: { status: 200, body_bytes: '1e9' } }, /response\.body_bytes must be an integer/],
+    [
+      { response: { status: 200, content_encoding: 'zip' } },
+      /content_encoding must be one of gzip, deflate, br/,
+    ],
+    [{ response: { status: 200, size: 1 } }, /unknown key response\.size/],
+    [{ action: 'hang', drip: {} }, /drip is only for action "drip"/],
+    [
+      { action: 'drip', drip: { chunk_bytes: 0 } },
+      /drip\.chunk_bytes must be an integer of at least 1/,
+    ],
+    [
+      { action: 'drip', drip: { interval_ms: -5 } },
+      /drip\.interval_ms must be a non-negative integer/,
+    ],
+    [{ action: 'drip', drip: { every: 1 } }, /unknown key drip\.every/],
   ])('inject rejects %j', (rule, message) => {
     expect(() => mock.inject(rule as FaultRule)).toThrow(message);
   });

@@ -18,11 +18,28 @@ export interface FaultResponse {
   headers?: Record<string, string>;
   /** A JSON body (sent with `Content-Type: application/json`), or */
   json?: unknown;
-  /** a text body (`text/plain`). Neither: an empty body. */
+  /** a text body (`text/plain`), or */
   text?: string;
+  /**
+   * a generated JSON body of exactly this many bytes, `{"padding":"xx…x"}`
+   * (at least 14), streamed so the mock never holds it. None of the three: an empty body.
+   */
+  body_bytes?: number;
+  /** Compress the body and send `Content-Encoding` (a small gzip of a huge `body_bytes` is a gzip bomb). */
+  content_encoding?: ContentEncoding;
 }
 
-export type FaultAction = 'respond' | 'pass' | 'hang' | 'reset';
+export type ContentEncoding = 'gzip' | 'deflate' | 'br';
+
+/** How `"drip"` sends a body: `chunk_bytes` bytes, then a pause of `interval_ms`, until the body ends. */
+export interface DripPace {
+  /** Default 1. */
+  chunk_bytes?: number;
+  /** Default 1000. */
+  interval_ms?: number;
+}
+
+export type FaultAction = 'respond' | 'pass' | 'hang' | 'reset' | 'drip';
 
 export interface FaultRule {
   match?: FaultMatch;
@@ -34,8 +51,10 @@ export interface FaultRule {
   delay_ms?: number;
   /** Default `"respond"`. */
   action?: FaultAction;
-  /** Required for `"respond"`. */
+  /** Required for `"respond"`; for `"drip"`, the answer to drip (default: the normal answer). */
   response?: FaultResponse;
+  /** Only for `"drip"`: its pace. Default one byte a second. */
+  drip?: DripPace;
 }
 
 /** A rule as stored: defaults filled in, with its id and counters. */
@@ -47,6 +66,8 @@ export interface ActiveFaultRule {
   delay_ms: number;
   action: FaultAction;
   response: FaultResponse | null;
+  /** The pace of a `"drip"` rule, `null` for the other actions. */
+  drip: Required<DripPace> | null;
   /** Matching requests seen, including skipped ones. */
   matched: number;
   /** Requests this rule acted on. */
@@ -71,9 +92,13 @@ function checkStringMap(value: unknown, where: string): Record<string, string> {
   return { ...(value as Record<string, string>) };
 }
 
-function checkCount(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new FaultRuleProblem(`${where} must be a non-negative integer`);
+function checkCount(value: unknown, where: string, least = 0): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
+    throw new FaultRuleProblem(
+      least === 0
+        ? `${where} must be a non-negative integer`
+        : `${where} must be an integer of at least ${least}`,
+    );
   }
   return value;
 }
@@ -110,11 +135,14 @@ function normalizeResponse(value: unknown): FaultResponse {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
     throw new FaultRuleProblem('response.status must be an HTTP status');
   }
+  const unknownKey = Object.keys(value).find((key) => !RESPONSE_KEYS.includes(key));
+  if (unknownKey !== undefined) throw new FaultRuleProblem(`unknown key response.${unknownKey}`);
   const response: FaultResponse = { status };
   if (value.headers !== undefined)
     response.headers = checkStringMap(value.headers, 'response.headers');
-  if (value.json !== undefined && value.text !== undefined) {
-    throw new FaultRuleProblem('give response.json or response.text, not both');
+  const bodies = ['json', 'text', 'body_bytes'].filter((key) => value[key] !== undefined);
+  if (bodies.length > 1) {
+    throw new FaultRuleProblem('give one of response.json, response.text, response.body_bytes');
   }
   if (value.json !== undefined) response.json = structuredClone(value.json);
   if (value.text !== undefined) {
@@ -122,11 +150,55 @@ function normalizeResponse(value: unknown): FaultResponse {
       throw new FaultRuleProblem('response.text must be a string');
     response.text = value.text;
   }
+  if (value.body_bytes !== undefined) {
+    response.body_bytes = checkCount(value.body_bytes, 'response.body_bytes', PADDING_MIN_BYTES);
+  }
+  if (value.content_encoding !== undefined) {
+    if (!ENCODINGS.includes(value.content_encoding as string)) {
+      throw new FaultRuleProblem(
+        `response.content_encoding must be one of ${ENCODINGS.join(', ')}`,
+      );
+    }
+    response.content_encoding = value.content_encoding as ContentEncoding;
+  }
   return response;
 }
 
-const ACTIONS: readonly string[] = ['respond', 'pass', 'hang', 'reset'];
-const RULE_KEYS: readonly string[] = ['match', 'skip', 'times', 'delay_ms', 'action', 'response'];
+function normalizeDrip(value: unknown): Required<DripPace> {
+  if (value === undefined) return { chunk_bytes: 1, interval_ms: 1000 };
+  if (!isRecord(value)) throw new FaultRuleProblem('drip must be an object');
+  const unknownKey = Object.keys(value).find((key) => !DRIP_KEYS.includes(key));
+  if (unknownKey !== undefined) throw new FaultRuleProblem(`unknown key drip.${unknownKey}`);
+  return {
+    chunk_bytes:
+      value.chunk_bytes === undefined ? 1 : checkCount(value.chunk_bytes, 'drip.chunk_bytes', 1),
+    interval_ms:
+      value.interval_ms === undefined ? 1000 : checkCount(value.interval_ms, 'drip.interval_ms'),
+  };
+}
+
+/** The size of the smallest generated body, `{"padding":""}`. */
+export const PADDING_MIN_BYTES = 14;
+const ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br'];
+const ACTIONS: readonly string[] = ['respond', 'pass', 'hang', 'reset', 'drip'];
+const RULE_KEYS: readonly string[] = [
+  'match',
+  'skip',
+  'times',
+  'delay_ms',
+  'action',
+  'response',
+  'drip',
+];
+const RESPONSE_KEYS: readonly string[] = [
+  'status',
+  'headers',
+  'json',
+  'text',
+  'body_bytes',
+  'content_encoding',
+];
+const DRIP_KEYS: readonly string[] = ['chunk_bytes', 'interval_ms'];
 
 /** Validates a rule and fills in its defaults; throws an `Error` naming the problem. */
 export function normalizeRule(input: unknown, id: number): ActiveFaultRule {
@@ -141,6 +213,9 @@ export function normalizeRule(input: unknown, id: number): ActiveFaultRule {
   if (action === 'respond' && input.response === undefined) {
     throw new FaultRuleProblem('action "respond" needs a response');
   }
+  if (input.drip !== undefined && action !== 'drip') {
+    throw new FaultRuleProblem('drip is only for action "drip"');
+  }
   return {
     id,
     match: normalizeMatch(input.match),
@@ -149,6 +224,7 @@ export function normalizeRule(input: unknown, id: number): ActiveFaultRule {
     delay_ms: input.delay_ms === undefined ? 0 : checkCount(input.delay_ms, 'delay_ms'),
     action: action as FaultAction,
     response: input.response === undefined ? null : normalizeResponse(input.response),
+    drip: action === 'drip' ? normalizeDrip(input.drip) : null,
     matched: 0,
     applied: 0,
     retired: times === 0,
@@ -296,5 +372,45 @@ export function dropConnectionRule(path: string, options: FaultTimesOptions = {}
     match: { path },
     times: options.times === undefined ? 1 : options.times,
     action: 'reset',
+  };
+}
+
+export interface DripOptions extends FaultTimesOptions {
+  /** Bytes per chunk. Default 1. */
+  chunkBytes?: number;
+  /** Pause before each chunk. Default 1000 ms. */
+  intervalMs?: number;
+}
+
+/** `mock.drip`: the normal answer's status and headers at once, then its body a chunk at a time; once by default. */
+export function dripRule(path: string, options: DripOptions = {}): FaultRule {
+  return {
+    match: { path },
+    times: options.times === undefined ? 1 : options.times,
+    action: 'drip',
+    drip: { chunk_bytes: options.chunkBytes ?? 1, interval_ms: options.intervalMs ?? 1000 },
+  };
+}
+
+export interface HugeBodyOptions extends FaultTimesOptions {
+  /** Default 200. */
+  status?: number;
+  /** Compress the body (`gzip`, `deflate`, `br`) and say so in `Content-Encoding`. */
+  contentEncoding?: ContentEncoding;
+}
+
+/** `mock.hugeBody`: a generated JSON body of `bytes` bytes, streamed (optionally compressed); once by default. */
+export function hugeBodyRule(
+  path: string,
+  bytes: number,
+  options: HugeBodyOptions = {},
+): FaultRule {
+  const response: FaultResponse = { status: options.status ?? 200, body_bytes: bytes };
+  if (options.contentEncoding !== undefined) response.content_encoding = options.contentEncoding;
+  return {
+    match: { path },
+    times: options.times === undefined ? 1 : options.times,
+    action: 'respond',
+    response,
   };
 }

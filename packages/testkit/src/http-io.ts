@@ -1,5 +1,9 @@
 /** Request parsing and reply building shared by every route (docs/testkit.md#common-behaviour). */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createBrotliCompress, createDeflate, createGzip } from 'node:zlib';
 
 /** A request as the routes see it: everything read and parsed up front. */
 export interface ParsedRequest {
@@ -25,6 +29,18 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Hostile bodies from fault rules (docs/testkit.md#hostile-bodies); absent for every route. */
+  stream?: StreamOptions;
+}
+
+/** How a fault rule's body is streamed instead of sent in one piece. */
+export interface StreamOptions {
+  /** Replace `body` with a generated `{"padding":"xx…x"}` of exactly this many bytes. */
+  generatedBytes?: number | undefined;
+  /** Compress the body and send `Content-Encoding`. */
+  encoding?: 'gzip' | 'deflate' | 'br' | undefined;
+  /** Send the (compressed) body `chunk_bytes` at a time, pausing `interval_ms` before each chunk. */
+  drip?: { chunk_bytes: number; interval_ms: number } | undefined;
 }
 
 export type Outcome = Reply | 'hang';
@@ -138,4 +154,79 @@ export function escapeHtml(text: string): string {
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
+}
+
+const PADDING_HEAD = Buffer.from('{"padding":"');
+const PADDING_TAIL = Buffer.from('"}');
+const FILL = Buffer.alloc(64 * 1024, 'x');
+
+/** `{"padding":"xx…x"}` of exactly `bytes` bytes (at least 14), 64 KiB at a time: never held whole. */
+function* paddingBody(bytes: number): Generator<Buffer> {
+  yield PADDING_HEAD;
+  for (
+    let left = bytes - PADDING_HEAD.length - PADDING_TAIL.length;
+    left > 0;
+    left -= FILL.length
+  ) {
+    yield left >= FILL.length ? FILL : FILL.subarray(0, left);
+  }
+  yield PADDING_TAIL;
+}
+
+const COMPRESSORS: Record<NonNullable<StreamOptions['encoding']>, () => Transform> = {
+  gzip: createGzip,
+  deflate: createDeflate,
+  br: createBrotliCompress,
+};
+
+/**
+ * Sends a reply whose body is generated, compressed or dripped, with
+ * backpressure: a client that stops reading stops the generator, and one
+ * that goes away (or `close()`) ends the pipeline and any pending pause.
+ */
+async function sendStreamed(response: ServerResponse, reply: Reply, stream: StreamOptions) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(reply.headers)) headers[name.toLowerCase()] = value;
+  const length = stream.generatedBytes ?? Buffer.byteLength(reply.body, 'utf8');
+  if (stream.encoding) headers['content-encoding'] ??= stream.encoding;
+  else headers['content-length'] ??= String(length);
+  response.writeHead(reply.status, headers);
+  response.flushHeaders();
+  const gone = new AbortController();
+  response.once('close', () => gone.abort());
+  const source =
+    stream.generatedBytes === undefined
+      ? [Buffer.from(reply.body, 'utf8')]
+      : paddingBody(stream.generatedBytes);
+  const stages: (NodeJS.ReadableStream | NodeJS.WritableStream | Transform)[] = [
+    Readable.from(source, { objectMode: false }),
+  ];
+  if (stream.encoding) stages.push(COMPRESSORS[stream.encoding]());
+  const { drip } = stream;
+  const dripped = drip
+    ? async function* (input: AsyncIterable<Buffer>) {
+        for await (const chunk of input) {
+          for (let at = 0; at < chunk.length; at += drip.chunk_bytes) {
+            await sleep(drip.interval_ms, undefined, { signal: gone.signal });
+            yield chunk.subarray(at, at + drip.chunk_bytes);
+          }
+        }
+      }
+    : null;
+  try {
+    if (dripped) await pipeline([...stages, dripped, response] as never);
+    else await pipeline([...stages, response] as never);
+  } catch {
+    // The client went away or the mock closed: nothing left to answer.
+    response.destroy();
+  }
+}
+
+/** Writes a reply: in one piece with `Content-Length`, or streamed when a fault rule asked for it. */
+export async function sendReply(response: ServerResponse, reply: Reply): Promise<void> {
+  if (response.destroyed || response.writableEnded) return;
+  if (reply.stream) return sendStreamed(response, reply, reply.stream);
+  const body = Buffer.from(reply.body, 'utf8');
+  response.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
+  response.end(body);
 }

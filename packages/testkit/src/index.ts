@@ -13,12 +13,16 @@ export type {
   WorkspacesVariant,
 } from './config';
 export type {
+  ContentEncoding,
+  DripOptions,
+  DripPace,
   FailWithOptions,
   FaultAction,
   FaultMatch,
   FaultResponse,
   FaultRule,
   FaultTimesOptions,
+  HugeBodyOptions,
   RateLimitOptions,
 } from './faults';
 export {

@@ -6,13 +6,17 @@ import { handleMe, handleWorkspaces } from './app-routes';
 import type { MockClock } from './clock';
 import type { MockConfig } from './config';
 import {
+  type DripOptions,
+  dripRule,
   dropConnectionRule,
   type FailWithOptions,
   type FaultResponse,
   type FaultRule,
   type FaultTimesOptions,
   failWithRule,
+  type HugeBodyOptions,
   hangRule,
+  hugeBodyRule,
   type RateLimitOptions,
   rateLimitRule,
   slowRule,
@@ -25,6 +29,8 @@ import {
   parseRequest,
   type Reply,
   readBody,
+  type StreamOptions,
+  sendReply,
 } from './http-io';
 import { handleAuthorize, handleDecision, handleRegister, handleToken } from './oauth-routes';
 import { handleEventNames, handleSegmentation } from './query-routes';
@@ -65,6 +71,10 @@ export interface MockMixpanel {
   hang(path: string, options?: FaultTimesOptions): number;
   /** Destroy the connection without an answer, once by default. */
   dropConnection(path: string, options?: FaultTimesOptions): number;
+  /** The normal answer's status and headers at once, then its body a chunk at a time (default one byte a second), once by default. */
+  drip(path: string, options?: DripOptions): number;
+  /** A generated JSON body of `bytes` bytes, streamed, optionally compressed (a gzip bomb), once by default. */
+  hugeBody(path: string, bytes: number, options?: HugeBodyOptions): number;
   clearFaults(): void;
   /** Applies a partial config and returns the whole new one; throws on an unknown key or bad value. */
   configure(patch: Partial<MockConfig>): MockConfig;
@@ -116,9 +126,9 @@ function route(state: MockState, request: ParsedRequest): Outcome {
 function faultReply(response: FaultResponse): Reply {
   const headers: Record<string, string> = {};
   let body = '';
-  if (response.json !== undefined) {
+  if (response.json !== undefined || response.body_bytes !== undefined) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(response.json);
+    body = response.json === undefined ? '' : JSON.stringify(response.json);
   } else if (response.text !== undefined) {
     headers['content-type'] = 'text/plain; charset=utf-8';
     body = response.text;
@@ -126,14 +136,19 @@ function faultReply(response: FaultResponse): Reply {
   for (const [name, value] of Object.entries(response.headers ?? {})) {
     headers[name.toLowerCase()] = value;
   }
-  return { status: response.status, headers, body };
+  const reply: Reply = { status: response.status, headers, body };
+  if (response.body_bytes !== undefined || response.content_encoding !== undefined) {
+    reply.stream = {
+      generatedBytes: response.body_bytes,
+      encoding: response.content_encoding,
+    };
+  }
+  return reply;
 }
 
-function send(response: ServerResponse, reply: Reply): void {
-  if (response.destroyed || response.writableEnded) return;
-  const body = Buffer.from(reply.body, 'utf8');
-  response.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body.length) });
-  response.end(body);
+/** `reply` sent a chunk at a time at the rule's pace. */
+function dripped(reply: Reply, drip: NonNullable<StreamOptions['drip']>): Reply {
+  return { ...reply, stream: { ...reply.stream, drip } };
 }
 
 function checkOptions(options: MockOptions): { port: number; region: Region } {
@@ -176,17 +191,27 @@ export async function startMockServer(
     if (closing) return;
     const request = parseRequest(incoming, rawBody);
     if (request.path.startsWith(ADMIN_PREFIX)) {
-      send(outgoing, handleAdmin(state, request));
+      await sendReply(outgoing, handleAdmin(state, request));
       return;
     }
     const record = state.log.add(request, id);
-    const finish = (outcome: Outcome | 'reset') => {
+    const finish = async (outcome: Outcome | 'reset') => {
+      let sending: Promise<void> | undefined;
       if (outcome === 'reset') incoming.socket.destroy();
       else if (outcome !== 'hang') {
         record.status = outcome.status;
-        send(outgoing, outcome);
+        // Synchronous up to the headers (the whole of a plain reply); a streamed body goes on.
+        sending = sendReply(outgoing, outcome);
       }
       hooks.onRequest?.(structuredClone(record));
+      await sending;
+    };
+    const routed = (): Outcome => {
+      try {
+        return route(state, request);
+      } catch (error) {
+        return appError(500, `mock: internal error: ${(error as Error).message}`);
+      }
     };
 
     const rule = state.faults.select(request);
@@ -196,14 +221,12 @@ export async function startMockServer(
       if (rule.action === 'respond') return finish(faultReply(rule.response!));
       if (rule.action === 'hang') return finish('hang');
       if (rule.action === 'reset') return finish('reset');
+      if (rule.action === 'drip') {
+        const outcome = rule.response ? faultReply(rule.response) : routed();
+        return finish(outcome === 'hang' ? outcome : dripped(outcome, rule.drip!));
+      }
     }
-    let outcome: Outcome;
-    try {
-      outcome = route(state, request);
-    } catch (error) {
-      outcome = appError(500, `mock: internal error: ${(error as Error).message}`);
-    }
-    finish(outcome);
+    await finish(routed());
   };
 
   const server = createServer((incoming, outgoing) => {
@@ -242,6 +265,8 @@ export async function startMockServer(
     slow: (path, milliseconds, slowOptions) => addRule(slowRule(path, milliseconds, slowOptions)),
     hang: (path, hangOptions) => addRule(hangRule(path, hangOptions)),
     dropConnection: (path, dropOptions) => addRule(dropConnectionRule(path, dropOptions)),
+    drip: (path, dripOptions) => addRule(dripRule(path, dripOptions)),
+    hugeBody: (path, bytes, bodyOptions) => addRule(hugeBodyRule(path, bytes, bodyOptions)),
     clearFaults: () => state.faults.clear(),
     configure: (patch) => state.configure(patch),
     tokens: {
