@@ -4,6 +4,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -25,7 +26,7 @@ import {
   ServiceAccount,
   type WorkspaceId,
 } from '@mixpanel-data/auth-core';
-import { createTokenStore } from '@mixpanel-data/config-store';
+import { createTokenStore, MAX_CREDENTIAL_BYTES } from '@mixpanel-data/config-store';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type BridgeContent,
@@ -288,6 +289,52 @@ describe('removeBridge (docs/files.md#bridge-removal)', () => {
     symlinkSync(join(p.home, 'missing'), link);
     expect(removeBridge(link, p.options())).toBe(true);
     expect(() => lstatSync(link)).toThrow();
+  });
+});
+
+describe('bridge files and the size cap (docs/files.md#size-cap)', () => {
+  it('refuses to write a bridge no reader would accept, leaving the old file', () => {
+    const p = place();
+    writeBridge(p.local, sa);
+    const before = readFileSync(p.local, 'utf8');
+    const huge = { ...sa, headers: { 'X-Pad': 'x'.repeat(MAX_CREDENTIAL_BYTES) } };
+    let thrown: unknown;
+    try {
+      writeBridge(p.local, huge);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).message).toMatch(
+      /^Refusing to write .*mixpanel_auth\.json: it would be \d+ bytes, above the 1048576-byte cap every reader enforces; nothing was written\.$/,
+    );
+    expect(readFileSync(p.local, 'utf8')).toBe(before);
+    expect(readdirSync(p.cwd)).toEqual(['mixpanel_auth.json']);
+  });
+});
+
+describe('removeBridge and links', () => {
+  it('refuses to delete a bridge through a symlinked ~/.claude, as reading it is refused', () => {
+    const p = place();
+    const dotfiles = join(p.home, 'dotfiles-claude');
+    mkdirSync(join(dotfiles, 'mixpanel'), { recursive: true, mode: 0o700 });
+    writeBridge(join(dotfiles, 'mixpanel', 'auth.json'), sa);
+    symlinkSync(dotfiles, join(p.home, '.claude'));
+    expect(() => removeBridge(undefined, p.options())).toThrow(
+      `Refusing to delete credential under symlinked directory ${join(p.home, '.claude')}`,
+    );
+    expect(existsSync(join(dotfiles, 'mixpanel', 'auth.json'))).toBe(true);
+  });
+
+  it('removes a live link at the path itself, never its target', () => {
+    const p = place();
+    const real = join(p.home, 'real.json');
+    writeBridge(real, sa);
+    const link = join(p.home, 'link.json');
+    symlinkSync(real, link);
+    expect(removeBridge(link, p.options())).toBe(true);
+    expect(() => lstatSync(link)).toThrow();
+    expect(existsSync(real)).toBe(true);
   });
 });
 

@@ -1,8 +1,17 @@
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { accountToRecord, type Bridge, ConfigError } from '@mixpanel-data/auth-core';
-import { ensurePrivateDir, isMissing, writePrivateFileAtomic } from '@mixpanel-data/config-store';
-import { type BridgeLocationOptions, bridgeCandidates } from './locate';
+import {
+  ensurePrivateDir,
+  isMissing,
+  refuseLinkedAncestor,
+  unwritableFolderError,
+  writePrivateFileAtomic,
+} from '@mixpanel-data/config-store';
+import { type BridgeLocationOptions, bridgeCandidates, bridgeHome } from './locate';
+
+/** How to get out of a folder a bridge file may not be written in. */
+const BRIDGE_UNWRITABLE_FIX = "Fix the folder's permissions, or write the bridge file elsewhere.";
 
 /** What a bridge file holds (the version is always 2). */
 export type BridgeContent = Omit<Bridge, 'version'>;
@@ -61,6 +70,8 @@ export function writeBridge(path: string, content: BridgeContent): string {
     if (!existsSync(parent)) ensurePrivateDir(parent);
     writePrivateFileAtomic(path, serializeBridge(content));
   } catch (error) {
+    const classified = unwritableFolderError(error, parent, BRIDGE_UNWRITABLE_FIX);
+    if (ConfigError.isInstance(classified)) throw classified; // over the size cap, or not writable
     throw new ConfigError(
       `Could not write bridge file at ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
       { details: { path }, cause: error },
@@ -76,6 +87,7 @@ export function writeBridge(path: string, content: BridgeContent): string {
  * was removed.
  */
 export function removeBridge(at?: string, options: BridgeLocationOptions = {}): boolean {
+  const home = bridgeHome(options);
   for (const candidate of bridgeCandidates(at, options)) {
     try {
       lstatSync(candidate);
@@ -86,6 +98,8 @@ export function removeBridge(at?: string, options: BridgeLocationOptions = {}): 
         { details: { path: candidate } },
       );
     }
+    // The link itself may go (unlink never follows it), but not a file reached through a linked directory.
+    refuseLinkedAncestor(candidate, home, 'delete');
     try {
       unlinkSync(candidate);
     } catch (error) {

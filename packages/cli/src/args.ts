@@ -72,7 +72,15 @@ export function checkValue(spec: OptionSpec, value: string, label: string): stri
   if (spec.type === 'integer') {
     if (!/^\s*[+-]?\d+\s*$/.test(value))
       throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid integer.`);
-    return Number(value);
+    const number = Number(value);
+    // Beyond 2^53 a number is rounded (9007199254740993 would become …992): refuse, never guess.
+    if (!Number.isSafeInteger(number)) {
+      const [side, limit] = number > 0 ? ['large', 'largest'] : ['small', 'smallest'];
+      throw new UsageError(
+        `Invalid value for ${label}: '${value.trim()}' is too ${side} (the ${limit} is ${Math.sign(number) * Number.MAX_SAFE_INTEGER}).`,
+      );
+    }
+    return number;
   }
   if (spec.choices && !spec.choices.includes(value)) {
     throw new UsageError(

@@ -1,4 +1,10 @@
-import type { AccountType, MeResponse, Region } from '@mixpanel-data/auth-core';
+import {
+  type AccountType,
+  ConfigError,
+  isWorkspaceId,
+  type MeResponse,
+  type Region,
+} from '@mixpanel-data/auth-core';
 import { findBridgePath, type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
 import { meCacheOf } from './account-calls';
 import type { Context } from './sources';
@@ -24,6 +30,13 @@ export interface SessionView {
 export function describeSession(ctx: Context): SessionView {
   const active = ctx.configStore.showSession();
   const view = ctx.configStore.read();
+  // A pin no command could use is an error, as it is at resolution (docs/files.md#active-block).
+  if (active.workspace !== undefined && !isWorkspaceId(active.workspace)) {
+    throw new ConfigError(
+      `Invalid [active] block in ${view.path}: workspace ${active.workspace} must be > 0. Fix or remove it there, or run \`mp workspace use ID\`.`,
+      { details: { path: view.path, block: 'active', field: 'workspace' } },
+    );
+  }
   const name = active.account;
   let account: SessionView['account'] = null;
   let defaultProject: string | undefined;

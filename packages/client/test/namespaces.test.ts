@@ -227,6 +227,19 @@ describe('session and targets namespaces', () => {
     expect(() => targets.show('ecom')).toThrow("Target 'ecom' not found.");
   });
 
+  it('describe() refuses an [active] workspace pin of 0 or less instead of showing it', async () => {
+    const t = await setup();
+    const path = join(t.home, '.mp', 'config.toml');
+    for (const pin of [0, -5]) {
+      writeFileSync(path, `[active]\naccount = "team"\nworkspace = ${pin}\n`, { mode: 0o600 });
+      const session = createSession(t.base);
+      expect(() => session.describe()).toThrow(ConfigError);
+      expect(() => session.describe()).toThrow(
+        `Invalid [active] block in ${path}: workspace ${pin} must be > 0. Fix or remove it there, or run \`mp workspace use ID\`.`,
+      );
+    }
+  });
+
   it('accounts list/add/update/remove/use/show are synchronous and return summaries', async () => {
     const t = await setup();
     expect(t.accounts.list().map((a) => a.name)).toEqual(['personal', 'team']);

@@ -8,6 +8,8 @@ export {
   MAX_CREDENTIAL_BYTES,
   type ReadOptions,
   readPrivateFile,
+  refuseLinkedAncestor,
+  unwritableFolderError,
   type WriteOptions,
   writePrivateFileAtomic,
 } from './secure-file';

@@ -87,6 +87,54 @@ describe('withLock', () => {
   });
 });
 
+/** Linux's view of a process: its start time (clock ticks since boot) and the boot id. */
+const startOf = (pid: number) =>
+  Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]);
+const bootId = () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+
+describe('withLock: is the holder still the process that took the lock?', () => {
+  const lockOf = (target: string, holder: Record<string, unknown>) =>
+    writeFileSync(`${target}.lock`, JSON.stringify({ time: Date.now(), nonce: 'old', ...holder }));
+
+  it('records its start time and the boot id besides pid, time and nonce', () => {
+    const { home } = tempHome();
+    const target = join(home, 'x');
+    const holder = withLock(target, () => JSON.parse(readFileSync(`${target}.lock`, 'utf8')));
+    expect(holder).toMatchObject({ pid: process.pid, start: startOf(process.pid), boot: bootId() });
+  });
+
+  it('breaks at once a fresh lock whose pid runs but started at another time (pid 1 of the next container)', () => {
+    const { home } = tempHome();
+    const target = join(home, 'x');
+    lockOf(target, { pid: 1, start: startOf(1) + 1, boot: bootId() });
+    const started = Date.now();
+    expect(withLock(target, () => 'ran', { timeoutMs: 3_000 })).toBe('ran');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('breaks at once a lock naming our own pid with another start time (we are pid 1 again)', () => {
+    const { home } = tempHome();
+    const target = join(home, 'x');
+    lockOf(target, { pid: process.pid, start: startOf(process.pid) - 1, boot: bootId() });
+    expect(withLock(target, () => 'ran', { timeoutMs: 3_000 })).toBe('ran');
+  });
+
+  it('breaks at once a lock taken before a reboot, even if its pid runs now', () => {
+    const { home } = tempHome();
+    const target = join(home, 'x');
+    lockOf(target, { pid: process.ppid, start: startOf(process.ppid), boot: 'another-boot' });
+    expect(withLock(target, () => 'ran', { timeoutMs: 3_000 })).toBe('ran');
+  });
+
+  it('keeps the lock of a live holder whose start time and boot match, until the timeout', () => {
+    const { home } = tempHome();
+    const target = join(home, 'x');
+    lockOf(target, { pid: process.ppid, start: startOf(process.ppid), boot: bootId() });
+    expect(() => withLock(target, () => 'never', { timeoutMs: 300 })).toThrow(/Timed out/);
+    expect(JSON.parse(readFileSync(`${target}.lock`, 'utf8')).nonce).toBe('old');
+  });
+});
+
 describe('withLockAsync', () => {
   it('serialises async tasks of one process on the same file', async () => {
     const { home } = tempHome();

@@ -21,11 +21,46 @@ export interface LockOptions {
 
 export const LOCK_DEFAULTS = { timeoutMs: 10_000, staleMs: 30_000, retryMs: 25 } as const;
 
-/** A lock file's content: who holds it, since when, and a nonce that makes each holding unique. */
+/**
+ * A lock file's content: who holds it, since when, and a nonce that makes
+ * each holding unique. Where Linux tells them, also the holder's start time
+ * (`/proc/<pid>/stat`, clock ticks since boot) and the boot id: a pid alone
+ * says nothing once the process is gone and the pid belongs to another
+ * process (pid reuse, or pid 1 of the next container).
+ */
 interface Holder {
   pid: number;
   time: number;
   nonce: string;
+  start?: number | undefined;
+  boot?: string | undefined;
+}
+
+/** `/proc` text, or undefined where there is none (not Linux, or not readable). */
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start time of process `pid` in clock ticks since boot (field 22 of `/proc/<pid>/stat`), or undefined. */
+function processStart(pid: number): number | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+  const start = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return start === undefined || !/^\d+$/.test(start) ? undefined : Number(start);
+}
+
+let ownIdentity: { start: number | undefined; boot: string | undefined } | undefined;
+/** This process's start time and the boot id, read once. */
+function identity() {
+  ownIdentity ??= {
+    start: processStart(process.pid),
+    boot: readProc('/proc/sys/kernel/random/boot_id')?.trim() || undefined,
+  };
+  return ownIdentity;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -43,7 +78,9 @@ function tryAcquire(lockPath: string, staleMs: number): string | null {
   try {
     const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     try {
-      writeSync(fd, JSON.stringify({ pid: process.pid, time: Date.now(), nonce } satisfies Holder));
+      const { start, boot } = identity();
+      const holder: Holder = { pid: process.pid, time: Date.now(), nonce, start, boot };
+      writeSync(fd, JSON.stringify(holder));
     } finally {
       closeSync(fd);
     }
@@ -67,7 +104,12 @@ function readHolder(lockPath: string): Holder | null | undefined {
   }
   try {
     const holder = JSON.parse(text) as Holder;
-    return Number.isInteger(holder.pid) && typeof holder.nonce === 'string' ? holder : null;
+    if (!(Number.isInteger(holder.pid) && typeof holder.nonce === 'string')) return null;
+    return {
+      ...holder,
+      start: Number.isSafeInteger(holder.start) ? holder.start : undefined,
+      boot: typeof holder.boot === 'string' ? holder.boot : undefined,
+    };
   } catch {
     return null;
   }
@@ -82,7 +124,16 @@ function isStale(holder: Holder | null, lockPath: string, staleMs: number): bool
       return false;
     }
   }
-  return !isProcessAlive(holder.pid) || Date.now() - holder.time > staleMs;
+  if (Date.now() - holder.time > staleMs) return true;
+  const own = identity();
+  // Taken before a reboot: its process is gone, whatever now runs under its pid.
+  if (holder.boot !== undefined && own.boot !== undefined && holder.boot !== own.boot) return true;
+  if (!isProcessAlive(holder.pid)) return true;
+  // The pid runs, but is it the holder? Not if it started at another time (a reused pid,
+  // or pid 1 of a fresh container where the holder was pid 1 of a killed one).
+  if (holder.start === undefined) return false;
+  const start = holder.pid === process.pid ? own.start : processStart(holder.pid);
+  return start !== undefined && start !== holder.start;
 }
 
 /**

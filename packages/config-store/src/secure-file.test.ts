@@ -5,20 +5,25 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { ArgumentError } from '@mixpanel-data/auth-core';
+import { ArgumentError, ConfigError } from '@mixpanel-data/auth-core';
 import { describe, expect, it } from 'vitest';
 import { tempHome } from '../test/helpers';
 import {
   CredentialReadRefusal,
   ensurePrivateDir,
   MAX_CREDENTIAL_BYTES,
+  ORPHANED_TEMP_MS,
   readPrivateFile,
+  removePrivatePath,
+  unwritableFolderError,
   writePrivateFileAtomic,
 } from './secure-file';
 
@@ -151,13 +156,65 @@ describe('writePrivateFileAtomic', () => {
     expect(readdirSync(home)).toEqual(['c']);
   });
 
-  it('a stale temp with the same name blocks the write without touching the target', () => {
+  it('a leftover temp file never blocks a write, whatever its name (another container wrote it)', () => {
     const { home } = tempHome();
     const file = join(home, 'c');
     writeFileSync(file, 'old', { mode: 0o600 });
-    writeFileSync(`${file}.tmp.${process.pid}.${threadId}`, 'stale');
-    expect(() => writePrivateFileAtomic(file, 'new')).toThrow(/EEXIST/);
+    // The old fixed names: this thread's, and pid 1's of a container killed mid-write.
+    const leftovers = [`${file}.tmp.${process.pid}.${threadId}`, `${file}.tmp.1.0`];
+    for (const leftover of leftovers) writeFileSync(leftover, 'stale', { mode: 0o600 });
+    writePrivateFileAtomic(file, 'new');
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    // Young and named after a running pid: possibly a writer at work, so kept for now.
+    expect(readdirSync(home).sort()).toEqual(
+      ['c', ...leftovers.map((path) => basename(path))].sort(),
+    );
+  });
+
+  it('removes a leftover temp file older than a minute even when its pid runs', () => {
+    const { home } = tempHome();
+    const file = join(home, 'c');
+    const young = `${file}.tmp.1.young`;
+    const old = `${file}.tmp.1.old`;
+    const unrelated = join(home, 'c.tmpx');
+    for (const path of [young, old, unrelated]) writeFileSync(path, 'stale', { mode: 0o600 });
+    const past = (Date.now() - ORPHANED_TEMP_MS - 5_000) / 1000;
+    utimesSync(old, past, past);
+    writePrivateFileAtomic(file, 'new');
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(young)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
+  });
+
+  it('refuses data above the size cap before creating anything; exactly the cap is written and readable', () => {
+    const { home } = tempHome();
+    const file = join(home, 'c');
+    writeFileSync(file, 'old', { mode: 0o600 });
+    let thrown: unknown;
+    try {
+      writePrivateFileAtomic(file, 'a'.repeat(MAX_CREDENTIAL_BYTES + 1), {
+        tooLargeFix: 'Trim it.',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).message).toBe(
+      `Refusing to write ${file}: it would be 1048577 bytes, above the 1048576-byte cap every reader enforces; nothing was written. Trim it.`,
+    );
+    expect((thrown as ConfigError).details).toMatchObject({
+      path: file,
+      size: 1048577,
+      cap: 1048576,
+    });
+    expect(readdirSync(home)).toEqual(['c']);
     expect(readFileSync(file, 'utf8')).toBe('old');
+    // Multi-byte characters count as bytes, as the reader counts them.
+    expect(() => writePrivateFileAtomic(file, 'é'.repeat(MAX_CREDENTIAL_BYTES / 2 + 1))).toThrow(
+      'it would be 1048578 bytes',
+    );
+    writePrivateFileAtomic(file, 'a'.repeat(MAX_CREDENTIAL_BYTES));
+    expect((readPrivateFile(file, { home }) as string).length).toBe(MAX_CREDENTIAL_BYTES);
   });
 
   it('a failed rename keeps the old content and removes the temp file', () => {
@@ -196,5 +253,74 @@ describe('ensurePrivateDir', () => {
     chmodSync(dir, 0o755);
     ensurePrivateDir(dir);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('unwritableFolderError', () => {
+  const failure = (code: string, syscall: string, path?: string) =>
+    Object.assign(new Error(`${code}: ${syscall}`), { code, syscall, ...(path ? { path } : {}) });
+
+  it.each([
+    ['EACCES', 'permission denied'],
+    ['EPERM', 'operation not permitted'],
+    ['EROFS', 'read-only file system'],
+  ])(
+    'turns %s while creating a file into a ConfigError naming the folder and the fix',
+    (code, reason) => {
+      const error = unwritableFolderError(
+        failure(code, 'open', '/srv/ro/config.toml.lock'),
+        '/fallback',
+        'Fix it.',
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toBe(
+        `Cannot write in /srv/ro: ${reason} (${code}). Fix it.`,
+      );
+      expect((error as ConfigError).details).toEqual({ path: '/srv/ro', errno: code });
+    },
+  );
+
+  it('names the directory itself for chmod, the fallback when the error names no path', () => {
+    const chmod = unwritableFolderError(failure('EPERM', 'chmod', '/srv/dir'), '/x', 'Fix it.');
+    expect((chmod as ConfigError).details.path).toBe('/srv/dir');
+    const bare = unwritableFolderError(failure('EACCES', 'open'), '/fallback', 'Fix it.');
+    expect((bare as ConfigError).details.path).toBe('/fallback');
+  });
+
+  it('returns any other error as it is', () => {
+    const other = failure('ENOSPC', 'write', '/srv/x');
+    expect(unwritableFolderError(other, '/x', 'Fix it.')).toBe(other);
+    const config = new ConfigError('already classified');
+    expect(unwritableFolderError(config, '/x', 'Fix it.')).toBe(config);
+  });
+});
+
+describe('removePrivatePath', () => {
+  it('removes a directory tree; a missing one is fine', () => {
+    const { home } = tempHome();
+    const dir = join(home, '.mp', 'accounts', 'a');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tokens.json'), '{}');
+    removePrivatePath(dir, home);
+    expect(existsSync(dir)).toBe(false);
+    expect(() => removePrivatePath(dir, home)).not.toThrow();
+  });
+
+  it('refuses a symlink at the path and under a linked directory, deleting nothing', () => {
+    const { home } = tempHome();
+    const elsewhere = join(home, 'elsewhere');
+    mkdirSync(join(elsewhere, 'a'), { recursive: true });
+    writeFileSync(join(elsewhere, 'a', 'tokens.json'), 'keep');
+    mkdirSync(join(home, '.mp', 'accounts'), { recursive: true });
+    symlinkSync(join(elsewhere, 'a'), join(home, '.mp', 'accounts', 'a'));
+    expect(() => removePrivatePath(join(home, '.mp', 'accounts', 'a'), home)).toThrow(
+      /it is a symlink/,
+    );
+    rmSync(join(home, '.mp', 'accounts'), { recursive: true });
+    symlinkSync(elsewhere, join(home, '.mp', 'accounts'));
+    expect(() => removePrivatePath(join(home, '.mp', 'accounts', 'a'), home)).toThrow(
+      'Refusing to delete credential under symlinked directory',
+    );
+    expect(readFileSync(join(elsewhere, 'a', 'tokens.json'), 'utf8')).toBe('keep');
   });
 });

@@ -10,27 +10,27 @@ import {
   readdirSync,
   readSync,
   renameSync,
+  rmSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { ArgumentError, ConfigError } from '@mixpanel-data/auth-core';
 
 /**
- * This thread's id, for temp-file names. Loaded on the first write rather
- * than at import: `node:worker_threads` costs about 1.3 ms of every `mp`
- * start, and most commands never write. (A built-in resolves the same from
- * any base path.)
+ * The size cap of every file mp reads and writes under the credential rules
+ * (config.toml, tokens.json, me.json, client records, bridge files): readers
+ * refuse a larger file, and writers refuse to produce one
+ * (docs/files.md#size-cap).
  */
-let cachedThreadId: number | undefined;
-const threadId = (): number =>
-  (cachedThreadId ??= (
-    createRequire('/')('node:worker_threads') as typeof import('node:worker_threads')
-  ).threadId);
-
-/** Files holding secrets or personal data are refused above this size. */
 export const MAX_CREDENTIAL_BYTES = 1_048_576;
+
+/**
+ * A temp file this old is an orphan whatever its name says: no write takes
+ * this long, and the pid in its name may belong to another process (another
+ * pid namespace, or a pid reused).
+ */
+export const ORPHANED_TEMP_MS = 60_000;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
@@ -172,12 +172,20 @@ export function symlinkedAncestor(path: string, home: string | undefined): strin
 export const LINKED_DIRECTORY_FIX =
   'Replace the linked directory with a real one (mp refuses to follow symlinks to credentials).';
 
-/** Throws a ConfigError when a directory between `home` and `path` is a symlink (nothing is written). */
-export function refuseLinkedAncestor(path: string, home: string | undefined): void {
+/**
+ * Throws a ConfigError when a directory between `home` and `path` is a
+ * symlink, before anything is written (`action` `'write'`) or deleted
+ * (`'delete'`).
+ */
+export function refuseLinkedAncestor(
+  path: string,
+  home: string | undefined,
+  action: 'write' | 'delete' = 'write',
+): void {
   const ancestor = symlinkedAncestor(path, home);
   if (ancestor) {
     throw new ConfigError(
-      `Refusing to write credential under symlinked directory ${ancestor}: ${path}. ${LINKED_DIRECTORY_FIX}`,
+      `Refusing to ${action} credential under symlinked directory ${ancestor}: ${path}. ${LINKED_DIRECTORY_FIX}`,
       { details: { path, ancestor } },
     );
   }
@@ -188,14 +196,47 @@ export interface WriteOptions {
   mode?: number;
   /** The home directory: refuse to write when a directory between it and the file is a symlink. */
   home?: string | undefined;
+  /** How to recover when the data is above the size cap (appended to the refusal). */
+  tooLargeFix?: string | undefined;
+}
+
+/**
+ * Refuses (ConfigError, nothing written) data that the readers would refuse:
+ * more than `MAX_CREDENTIAL_BYTES`. `fix` tells the user how to recover.
+ */
+export function checkWriteSize(path: string, size: number, fix?: string): void {
+  if (size <= MAX_CREDENTIAL_BYTES) return;
+  throw new ConfigError(
+    `Refusing to write ${path}: it would be ${size} bytes, above the ${MAX_CREDENTIAL_BYTES}-byte cap every reader enforces; nothing was written.${fix ? ` ${fix}` : ''}`,
+    { details: { path, size, cap: MAX_CREDENTIAL_BYTES } },
+  );
+}
+
+/** A temp name no other writer uses: random, so a leftover (even from another pid namespace) never collides. */
+const tempName = (path: string) =>
+  `${path}.tmp.${process.pid}.${Math.random().toString(36).slice(2, 10) || '0'}`;
+
+/** Creates a new temp file for `path` (O_EXCL); a name taken already (a leftover) is replaced by a new draw. */
+function createTemp(path: string, mode: number): { temp: string; fd: number } {
+  for (let attempt = 1; ; attempt++) {
+    const temp = tempName(path);
+    try {
+      const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | O_CLOEXEC;
+      return { temp, fd: openSync(temp, flags, mode) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+    }
+  }
 }
 
 /**
  * Writes `data` to `path` atomically (docs/files.md#atomic-writes): a sibling temp file
- * `<name>.tmp.<pid>.<threadId>` created with O_CREAT|O_EXCL and the final
- * mode, every byte written, fsync, close, rename over `path`. On any failure
- * the temp file is removed and the previous file is left as it was. The parent
- * directory must exist (see `ensurePrivateDir`).
+ * `<name>.tmp.<pid>.<random>` created with O_CREAT|O_EXCL and the final
+ * mode (a name taken already is replaced by a new one), every byte written,
+ * fsync, close, rename over `path`. On any failure the temp file is removed
+ * and the previous file is left as it was. Data above the size cap is refused
+ * before anything is created. The parent directory must exist (see
+ * `ensurePrivateDir`).
  */
 export function writePrivateFileAtomic(
   path: string,
@@ -209,14 +250,10 @@ export function writePrivateFileAtomic(
       { argumentNames: ['mode'] },
     );
   }
-  refuseLinkedAncestor(path, options.home);
-  const temp = `${path}.tmp.${process.pid}.${threadId()}`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const fd = openSync(
-    temp,
-    constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | O_CLOEXEC,
-    mode,
-  );
+  checkWriteSize(path, bytes.length, options.tooLargeFix);
+  refuseLinkedAncestor(path, options.home);
+  const { temp, fd } = createTemp(path, mode);
   let renamed = false;
   try {
     try {
@@ -241,7 +278,7 @@ export function writePrivateFileAtomic(
   }
 }
 
-/** True while process `pid` runs (on this machine). */
+/** True while process `pid` runs (in this pid namespace). */
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
@@ -253,28 +290,84 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * Removes temp files `<name>.tmp.<pid>.<thread>` next to `path` whose writer
- * process no longer runs (it was killed mid-write): they may hold secrets.
+ * Removes temp files `<name>.tmp.<pid>.<suffix>` next to `path` left by a
+ * writer killed mid-write (they may hold secrets): those older than
+ * `ORPHANED_TEMP_MS`, and younger ones whose pid runs no process here.
  */
 function removeOrphanedTemps(path: string): void {
   const prefix = `${basename(path)}.tmp.`;
+  const folder = dirname(path);
   let names: string[];
   try {
-    names = readdirSync(dirname(path));
+    names = readdirSync(folder);
   } catch {
     return;
   }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
+    const temp = `${folder}${sep}${name}`;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) {
-      try {
-        unlinkSync(`${dirname(path)}${sep}${name}`);
-      } catch {
-        // someone else removed it
-      }
+    try {
+      const stat = lstatSync(temp);
+      const orphaned =
+        Date.now() - stat.mtimeMs > ORPHANED_TEMP_MS ||
+        (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid));
+      if (orphaned && stat.isFile()) unlinkSync(temp);
+    } catch {
+      // someone else removed it
     }
   }
+}
+
+/** Error codes that mean "this folder may not be written" (classified by code, never by message). */
+const UNWRITABLE: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+};
+
+/**
+ * Turns a file-system error that means "mp may not write here" (EACCES,
+ * EPERM, EROFS while creating a lock, temp file or directory) into a
+ * ConfigError naming the folder and `fix`; any other error is returned as it
+ * is. `folder` is used when the error does not name a path.
+ */
+export function unwritableFolderError(error: unknown, folder: string, fix: string): unknown {
+  const { code, path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  const reason = code === undefined ? undefined : UNWRITABLE[code];
+  if (reason === undefined || ConfigError.isInstance(error)) return error;
+  // chmod names the folder itself; open, mkdir, rename, unlink name an entry in it.
+  const where = path === undefined ? folder : syscall === 'chmod' ? path : dirname(path);
+  return new ConfigError(`Cannot write in ${where}: ${reason} (${code}). ${fix}`, {
+    details: { path: where, errno: code },
+    cause: error,
+  });
+}
+
+/** Refuses a path (or a directory on its way below HOME) that is a symlink, before anything is deleted. */
+export function refuseLink(path: string, home: string | undefined): void {
+  refuseLinkedAncestor(path, home, 'delete');
+  try {
+    if (lstatSync(path).isSymbolicLink()) {
+      throw new ConfigError(
+        `Refusing to change ${path}: it is a symlink. Remove the link (mp never follows links to credentials).`,
+        { details: { path } },
+      );
+    }
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+}
+
+/**
+ * Deletes the file or directory tree at `path` without following a link:
+ * a symlink at `path`, or (inside `home`) at any directory on the way, is
+ * refused with a ConfigError and nothing is deleted (see `refuseLink`).
+ * A missing path is fine.
+ */
+export function removePrivatePath(path: string, home: string | undefined): void {
+  refuseLink(path, home);
+  rmSync(path, { recursive: true, force: true });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import {
   ACCOUNT_TYPES,
   type Account,
@@ -30,6 +29,7 @@ import {
 import { readConfig, transactConfig } from './config-file';
 import type { LockOptions } from './lock';
 import { type LocationOptions, type Locations, locations } from './paths';
+import { removePrivatePath } from './secure-file';
 
 export interface ConfigStoreOptions extends LocationOptions {
   /** Cross-process lock timing for every write. */
@@ -421,7 +421,8 @@ export class ConfigStore {
     });
     if (isAccountName(name)) {
       try {
-        rmSync(this.locations.accountDir(name), { recursive: true, force: true });
+        const where = this.locations;
+        removePrivatePath(where.accountDir(name), where.home);
       } catch (error) {
         this.#options.onWarning?.(
           `Could not delete the state directory of account '${name}': ${(error as Error).message}`,

@@ -8,7 +8,6 @@ import {
   mkdtempSync,
   openSync,
   renameSync,
-  rmSync,
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -29,9 +28,13 @@ import {
   ensurePrivateDir,
   isMissing,
   LINKED_DIRECTORY_FIX,
+  MAX_CREDENTIAL_BYTES,
   readPrivateFile,
+  refuseLink,
   refuseLinkedAncestor,
+  removePrivatePath,
   symlinkedAncestor,
+  unwritableFolderError,
   writePrivateFileAtomic,
 } from './secure-file';
 
@@ -98,18 +101,16 @@ function ensureRootDir(where: Locations): void {
   if (where.defaultRoot || !existsSync(where.root)) ensurePrivateDir(where.root);
 }
 
-/** Refuses a path (or a directory on its way below HOME) that is a symlink, before anything is changed. */
-function refuseLink(path: string, home: string): void {
-  refuseLinkedAncestor(path, home);
+/** How to get out of a storage folder mp may not write in. */
+const STORAGE_UNWRITABLE_FIX =
+  "Fix the folder's permissions, or set MP_OAUTH_STORAGE_DIR to a writable folder.";
+
+/** Runs a change under the storage root: a folder mp may not write in becomes a ConfigError naming it. */
+function writing<T>(where: Locations, task: () => T): T {
   try {
-    if (lstatSync(path).isSymbolicLink()) {
-      throw new ConfigError(
-        `Refusing to change ${path}: it is a symlink. Remove the link (mp never follows links to credentials).`,
-        { details: { path } },
-      );
-    }
+    return task();
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    throw unwritableFolderError(error, where.root, STORAGE_UNWRITABLE_FIX);
   }
 }
 
@@ -200,15 +201,19 @@ export class FileTokenStore implements TokenStore {
     options: TokenUpdateOptions = {},
   ): Promise<OAuthTokens | null> {
     const where = this.locations;
-    ensureAccountDir(where, accountName);
-    return withLockAsync(
-      where.tokensPath(accountName),
-      async () => {
-        const current = this.#current(accountName, options);
-        return this.#apply(accountName, current, await update(current));
-      },
-      this.#lock,
-    );
+    writing(where, () => ensureAccountDir(where, accountName));
+    try {
+      return await withLockAsync(
+        where.tokensPath(accountName),
+        async () => {
+          const current = this.#current(accountName, options);
+          return this.#apply(accountName, current, await update(current));
+        },
+        this.#lock,
+      );
+    } catch (error) {
+      throw unwritableFolderError(error, where.root, STORAGE_UNWRITABLE_FIX);
+    }
   }
 
   /** `updateTokens` for a synchronous `update` (used where no network is involved). */
@@ -218,15 +223,17 @@ export class FileTokenStore implements TokenStore {
     options: TokenUpdateOptions = {},
   ): OAuthTokens | null {
     const where = this.locations;
-    ensureAccountDir(where, accountName);
-    return withLock(
-      where.tokensPath(accountName),
-      () => {
-        const current = this.#current(accountName, options);
-        return this.#apply(accountName, current, update(current));
-      },
-      this.#lock,
-    );
+    return writing(where, () => {
+      ensureAccountDir(where, accountName);
+      return withLock(
+        where.tokensPath(accountName),
+        () => {
+          const current = this.#current(accountName, options);
+          return this.#apply(accountName, current, update(current));
+        },
+        this.#lock,
+      );
+    });
   }
 
   #current(accountName: string, options: TokenUpdateOptions): OAuthTokens | null {
@@ -263,7 +270,7 @@ export class FileTokenStore implements TokenStore {
     refuseLink(where.accountDir(accountName), where.home);
     refuseLink(path, where.home);
     if (!existsSync(where.accountDir(accountName))) return false;
-    return withLock(path, () => unlinkIfPresent(path), this.#lock);
+    return writing(where, () => withLock(path, () => unlinkIfPresent(path), this.#lock));
   }
 
   /**
@@ -341,17 +348,25 @@ export class FileTokenStore implements TokenStore {
     const path = where.clientPath(client.region);
     const text = serializeClientRecord(client);
     refuseLinkedAncestor(path, where.home);
-    ensureRootDir(where);
-    ensurePrivateDir(dirname(path));
-    const options = { home: where.home };
-    withLock(path, () => writePrivateFileAtomic(path, text, options), this.#lock);
+    writing(where, () => {
+      ensureRootDir(where);
+      ensurePrivateDir(dirname(path));
+      const options = { home: where.home };
+      withLock(path, () => writePrivateFileAtomic(path, text, options), this.#lock);
+    });
     if (accountName !== undefined) this.#writeAccountClient(where, accountName, text);
   }
 
   #writeAccountClient(where: Locations, accountName: string, text: string): void {
-    ensureAccountDir(where, accountName);
     const mirror = where.accountClientPath(accountName);
-    withLock(mirror, () => writePrivateFileAtomic(mirror, text, { home: where.home }), this.#lock);
+    writing(where, () => {
+      ensureAccountDir(where, accountName);
+      withLock(
+        mirror,
+        () => writePrivateFileAtomic(mirror, text, { home: where.home }),
+        this.#lock,
+      );
+    });
   }
 
   /** Forgets a client the server no longer knows: the region's record and, with `accountName`, the account's own. */
@@ -361,7 +376,7 @@ export class FileTokenStore implements TokenStore {
     if (accountName !== undefined) paths.push(where.accountClientPath(accountName));
     for (const path of paths) {
       refuseLink(path, where.home);
-      withLock(path, () => unlinkIfPresent(path), this.#lock);
+      writing(where, () => withLock(path, () => unlinkIfPresent(path), this.#lock));
     }
   }
 
@@ -378,12 +393,26 @@ export class FileTokenStore implements TokenStore {
     };
   }
 
-  /** Writes the account's `/me` cache (atomic, 0600 in a 0700 directory). */
+  /**
+   * Writes the account's `/me` cache (atomic, 0600 in a 0700 directory). A
+   * cache above the size cap, which no reader would accept, is not written:
+   * the old cache is deleted instead, with a warning.
+   */
   writeMe(accountName: string, text: string): void {
     const where = this.locations;
-    ensureAccountDir(where, accountName);
     const path = where.mePath(accountName);
-    withLock(path, () => writePrivateFileAtomic(path, text, { home: where.home }), this.#lock);
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > MAX_CREDENTIAL_BYTES) {
+      this.deleteMe(accountName);
+      this.#options.onWarning?.(
+        `Not caching /me for account '${accountName}': ${size} bytes is above the ${MAX_CREDENTIAL_BYTES}-byte cap of me.json.`,
+      );
+      return;
+    }
+    writing(where, () => {
+      ensureAccountDir(where, accountName);
+      withLock(path, () => writePrivateFileAtomic(path, text, { home: where.home }), this.#lock);
+    });
   }
 
   /** Deletes the account's `/me` cache (never through a link); true when one was removed. */
@@ -391,7 +420,7 @@ export class FileTokenStore implements TokenStore {
     const where = this.locations;
     const path = where.mePath(accountName);
     refuseLink(path, where.home);
-    return unlinkIfPresent(path);
+    return writing(where, () => unlinkIfPresent(path));
   }
 
   // ------------------------------------------------------ login staging
@@ -406,17 +435,22 @@ export class FileTokenStore implements TokenStore {
     const where = this.locations;
     const accountsDir = join(where.root, 'accounts');
     refuseLinkedAncestor(join(accountsDir, 'x', 'tokens.json'), where.home);
-    ensureRootDir(where);
-    ensurePrivateDir(accountsDir);
-    const dir = mkdtempSync(join(accountsDir, '.tmp-'));
-    chmodSync(dir, 0o700);
+    const dir = writing(where, () => {
+      ensureRootDir(where);
+      ensurePrivateDir(accountsDir);
+      const made = mkdtempSync(join(accountsDir, '.tmp-'));
+      chmodSync(made, 0o700);
+      return made;
+    });
     let published: string | null = null;
     return {
       dir,
       writeTokens: (tokens) =>
-        writePrivateFileAtomic(join(dir, 'tokens.json'), serializeTokensFile(tokens), {
-          home: where.home,
-        }),
+        writing(where, () =>
+          writePrivateFileAtomic(join(dir, 'tokens.json'), serializeTokensFile(tokens), {
+            home: where.home,
+          }),
+        ),
       publish: (name, client) => {
         const final = where.accountDir(name);
         if (existsSync(final)) {
@@ -425,14 +459,13 @@ export class FileTokenStore implements TokenStore {
             { details: { path: final, account_name: name } },
           );
         }
-        renameSync(dir, final);
+        writing(where, () => renameSync(dir, final));
         published = final;
         if (client) this.#writeAccountClient(where, name, serializeClientRecord(client));
         return final;
       },
       discard: () => {
-        for (const path of [dir, published])
-          if (path) rmSync(path, { recursive: true, force: true });
+        for (const path of [dir, published]) if (path) removePrivatePath(path, where.home);
       },
     };
   }

@@ -38,6 +38,25 @@ const accountTable = (summaries: readonly AccountSummary[]) =>
     summaries.map((s) => [s.name, s.type, s.region, s.isActive ? '*' : '']),
   );
 
+/**
+ * Refuses an empty value for a text option: `--project ''` would otherwise
+ * read as "not given" and change nothing without a word. `fixes` adds a
+ * hint per option.
+ */
+function refuseEmpty(
+  context: CommandContext,
+  names: readonly string[],
+  fixes: Readonly<Record<string, string>> = {},
+): void {
+  for (const name of names) {
+    if (context.string(name)?.trim() === '') {
+      throw new ArgumentError(`--${name} must not be empty${fixes[name] ?? ''}.`, {
+        argumentNames: [name],
+      });
+    }
+  }
+}
+
 function checkRegion(region: string | undefined): Region | undefined {
   if (region === undefined || isRegion(region)) return region;
   throw new ArgumentError(`Invalid --region: '${region}' (use us / eu / in)`, {
@@ -132,6 +151,7 @@ export const handlers: Record<string, Handler> = {
         { argumentNames: ['type'] },
       );
     }
+    refuseEmpty(context, ['project', 'username', 'token-env']);
     const region = checkRegion(context.string('region'));
     const irrelevant: Record<string, string[]> = {
       service_account: ['token-env'],
@@ -191,6 +211,9 @@ export const handlers: Record<string, Handler> = {
   async update(context) {
     // docs/cli.md#mp-account: `--secret-stdin` is read before anything else.
     const secret = context.flag('secret-stdin') ? await readSecretFromStdin(context.io) : undefined;
+    refuseEmpty(context, ['project', 'username', 'token-env'], {
+      project: '; to remove the home project use --clear-project',
+    });
     const region = checkRegion(context.string('region'));
     const [name] = context.positionals as [string];
     const project = context.string('project');
