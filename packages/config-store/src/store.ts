@@ -283,13 +283,17 @@ export class ConfigStore {
 
   // ------------------------------------------------------------ accounts
 
-  #summary(view: ConfigView, account: Account): AccountSummary {
+  #summary(
+    view: ConfigView,
+    account: Account,
+    referencedBy: readonly string[] = view.targetsReferencing(account.name),
+  ): AccountSummary {
     return createAccountSummary({
       name: account.name,
       type: account.type,
       region: account.region,
       isActive: view.activeAccountName() === account.name,
-      referencedByTargets: view.targetsReferencing(account.name),
+      referencedByTargets: referencedBy,
       projectId: account.defaultProject ?? null,
     });
   }
@@ -297,7 +301,11 @@ export class ConfigStore {
   /** Every account, sorted by name; the first invalid block throws. */
   listAccounts(): AccountSummary[] {
     const view = this.read();
-    return view.listAccounts().map((account) => this.#summary(view, account));
+    // One pass over the targets for all accounts, not one per account.
+    const referencing = view.targetsByAccount();
+    return view
+      .listAccounts()
+      .map((account) => this.#summary(view, account, referencing.get(account.name) ?? []));
   }
 
   /** One account (only its block is validated). */
