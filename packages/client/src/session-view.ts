@@ -22,8 +22,9 @@ export interface SessionView {
 
 /** Reads the saved session view (see `SessionView`). */
 export function describeSession(ctx: Context): SessionView {
-  const active = ctx.configStore.showSession();
+  // One read of config.toml: `[active]` and the account come from the same parse.
   const view = ctx.configStore.read();
+  const active = view.getActive();
   const name = active.account;
   let account: SessionView['account'] = null;
   let defaultProject: string | undefined;

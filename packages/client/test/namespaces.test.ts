@@ -2,8 +2,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { ConfigStore } from '@mixpanel-data/config-store';
 import type { startMockMixpanel } from '@mixpanel-data/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   createAccounts,
@@ -225,6 +226,18 @@ describe('session and targets namespaces', () => {
     expect(session.show()).toEqual({ account: 'personal' });
     targets.remove('ecom');
     expect(() => targets.show('ecom')).toThrow("Target 'ecom' not found.");
+  });
+
+  it('session.describe() reads and parses config.toml once', async () => {
+    const t = await setup();
+    const reads = vi.spyOn(ConfigStore.prototype, 'read');
+    try {
+      const view = createSession(t.base).describe();
+      expect(view.account).toEqual({ name: 'team', type: 'service_account', region: 'us' });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('accounts list/add/update/remove/use/show are synchronous and return summaries', async () => {
