@@ -1,8 +1,10 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   type Account,
+  accountInitSchema,
   accountToRecord,
   authHeader,
   createAccount,
@@ -13,6 +15,7 @@ import {
   staticToken,
 } from './account';
 import { ArgumentError, OAuthError, ValidationError } from './errors';
+import { firstProblem } from './issues';
 import { Project, Session } from './model';
 import type { TokenResolver } from './token-resolver';
 
@@ -218,6 +221,25 @@ describe('on-disk records', () => {
     expect(parseAccountRecord({ type: 'oauth_browser', region: 'us', name: 'me' }, 'me')).toEqual({
       problem: { field: 'name', message: 'Extra inputs are not permitted' },
     });
+  });
+
+  it('reports a missing or unknown type as the account schema does', () => {
+    const records = [
+      { region: 'us' },
+      { type: undefined, region: 'us' },
+      { type: 'nope', region: 'us' },
+      { type: 7, region: 'us' },
+      { type: 'OAUTH_BROWSER', region: 'us' },
+      { type: '__proto__', region: 'us' },
+      { type: 'toString', region: 'us' },
+    ];
+    for (const record of records) {
+      const result = v.safeParse(accountInitSchema, { ...record, name: 'x' });
+      expect(result.success).toBe(false);
+      expect(parseAccountRecord(record, 'x')).toEqual({
+        problem: firstProblem(result.issues ?? []),
+      });
+    }
   });
 
   it('rejects camelCase keys on disk and legacy v1 blocks', () => {

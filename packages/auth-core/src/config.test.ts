@@ -52,6 +52,27 @@ describe('ConfigView on the spec example', () => {
     expect(() => view.assertWritable()).not.toThrow();
   });
 
+  it('indexes the targets by the account they name, in one pass', () => {
+    const many = new ConfigView({
+      targets: {
+        zeta: { account: 'ops-sa', project: '1' },
+        alpha: { account: 'ops-sa', project: '2' },
+        mid: { account: 'me', project: '3' },
+        broken: { account: 42, project: '4' },
+        junk: 'not a table',
+      },
+    });
+    expect(many.targetsByAccount()).toEqual(
+      new Map([
+        ['ops-sa', ['alpha', 'zeta']],
+        ['me', ['mid']],
+      ]),
+    );
+    expect(many.targetsReferencing('ops-sa')).toEqual(['alpha', 'zeta']);
+    expect(many.targetsReferencing('nobody')).toEqual([]);
+    expect(view.targetsByAccount().get('pipeline')).toBeUndefined();
+  });
+
   it('says which account or target is missing', () => {
     expect(errorOf(() => view.getAccount('nope')).message).toBe("Account 'nope' not found.");
     expect(errorOf(() => view.getTarget('nope')).message).toBe("Target 'nope' not found.");

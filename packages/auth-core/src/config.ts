@@ -147,13 +147,22 @@ export class ConfigView {
 
   /** Names of targets whose `account` is `accountName` (sorted), read without validating the blocks. */
   targetsReferencing(accountName: string): string[] {
+    return this.targetsByAccount().get(accountName) ?? [];
+  }
+
+  /**
+   * Every account name a target refers to, with those targets' names
+   * (sorted): one pass over `[targets]`, read without validating the blocks.
+   * Listing accounts asks this once rather than `targetsReferencing` per account.
+   */
+  targetsByAccount(): Map<string, string[]> {
     const targets = this.#table('targets');
-    return Object.keys(targets)
-      .filter(
-        (name) =>
-          (own(targets, name) as { account?: unknown } | undefined)?.account === accountName,
-      )
-      .sort(byCodePoint);
+    const index = new Map<string, string[]>();
+    for (const name of Object.keys(targets).sort(byCodePoint)) {
+      const account = (own(targets, name) as { account?: unknown } | undefined)?.account;
+      if (typeof account === 'string') index.get(account)?.push(name) ?? index.set(account, [name]);
+    }
+    return index;
   }
 
   /** `[settings]`, open for unknown keys. */

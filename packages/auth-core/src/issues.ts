@@ -26,7 +26,7 @@ function describe(issue: v.BaseIssue<unknown>): string {
     return type === 'variant' && !issue.path?.length
       ? 'Input should be an object'
       : type === 'variant'
-        ? `Unable to extract tag using discriminator '${String(issue.path?.at(-1)?.key)}'`
+        ? untagged(String(issue.path?.at(-1)?.key))
         : 'Field required';
   }
   switch (type) {
@@ -64,6 +64,9 @@ function describe(issue: v.BaseIssue<unknown>): string {
       return issue.kind === 'validation' && type === 'check' ? issue.message : `Invalid value`;
   }
 }
+
+/** The problem of a record without its discriminator `key` (pydantic's words). */
+export const untagged = (key: string) => `Unable to extract tag using discriminator '${key}'`;
 
 /** `problem` rendered as "message (`field`)" — the form every parse error uses. */
 export function problemText(problem: Problem): string {

@@ -35,9 +35,12 @@ export function renderTable(
   rows: readonly (readonly string[])[],
 ): string[] {
   const shown = rows.map((row) => row.map(escapeControls));
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...shown.map((row) => (row[column] ?? '').length)),
-  );
+  // A loop, not Math.max(...cells): spreading a long list overflows the call stack.
+  const widths = header.map((title) => title.length);
+  for (const row of shown) {
+    for (let column = 0; column < widths.length; column++)
+      widths[column] = Math.max(widths[column]!, (row[column] ?? '').length);
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
@@ -85,13 +88,15 @@ const csvCell = (value: unknown) => {
  * Prints a list of records in `format`: json (array), jsonl (one compact
  * object per line), csv (header of JSON field names), plain (the key field),
  * or table via `table()` (its lines); `empty` is the table text for no
- * records. Every text format shows control characters escaped
- * (docs/cli.md#control-characters-in-output); JSON `\u`-escapes them.
+ * records. A record may be a result object with a `toJSON` (its JSON form is
+ * printed, and its JSON fields are the csv columns); json and jsonl print it
+ * as it is, without a copy. Every text format shows control characters
+ * escaped (docs/cli.md#control-characters-in-output); JSON `\u`-escapes them.
  */
 export function printRecords(
   io: Io,
   format: Format,
-  records: readonly Record<string, unknown>[],
+  records: readonly object[],
   options: {
     key: string;
     table: () => readonly string[];
@@ -110,12 +115,12 @@ export function printRecords(
     case 'csv': {
       const { fields } = options;
       out(io, fields.join(','));
-      for (const record of records)
+      for (const record of records.map(plain))
         out(io, fields.map((field) => csvCell(record[field])).join(','));
       return;
     }
     case 'plain':
-      for (const record of records) out(io, String(record[options.key]));
+      for (const record of records.map(plain)) out(io, String(record[options.key]));
       return;
     default:
       out(io, ...(records.length ? options.table() : [options.empty].flat()));

@@ -1,6 +1,6 @@
 /** The fixed-width tables of `project list` and `workspace list` (docs/cli.md#mp-project-list, docs/cli.md#commands). */
 import { describe, expect, it } from 'vitest';
-import { renderFixedTable } from '../src/format';
+import { renderFixedTable, renderTable } from '../src/format';
 
 describe('renderFixedTable', () => {
   it('cuts a long name to 33 characters so the last column still starts at the same place', () => {
@@ -25,5 +25,25 @@ describe('renderFixedTable', () => {
       `${'ID'.padEnd(16)}${'NAME'.padEnd(34)}DEFAULT`,
       `${'7'.padEnd(16)}Staging`,
     ]);
+  });
+});
+
+describe('renderTable', () => {
+  it('makes each column as wide as its longest cell', () => {
+    expect(
+      renderTable(
+        ['NAME', 'TYPE'],
+        [
+          ['a-long-name', 'x'],
+          ['b', 'oauth_browser'],
+        ],
+      ),
+    ).toBe('NAME         TYPE\na-long-name  x\nb            oauth_browser');
+  });
+
+  it('renders a list of a million rows (no argument list as long as the rows)', () => {
+    const rows = Array.from({ length: 1_000_000 }, (_, i) => [`a${i}`, 'oauth_browser']);
+    const text = renderTable(['NAME', 'TYPE'], rows);
+    expect(text.split('\n')[1]).toBe(`a0${' '.repeat(5)}  oauth_browser`); // widest: a999999
   });
 });

@@ -372,12 +372,19 @@ export async function loginUnified(
       );
     }
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
-    staged.publish(name, outcome.client);
+    // The account first (adding it deletes whatever an earlier account of that
+    // name left on disk), then its tokens: never tokens without their account.
     store.addAccount(name, {
       type: 'oauth_browser',
       region,
       ...(project ? { defaultProject: project } : {}),
     });
+    try {
+      staged.publish(name, outcome.client);
+    } catch (error) {
+      store.removeAccount(name, { force: true });
+      throw error;
+    }
     const result = finish(store.getAccount(name), me, true);
     if (notice) note(notice);
     return result;

@@ -28,8 +28,9 @@ export interface SessionView {
 
 /** Reads the saved session view (see `SessionView`). */
 export function describeSession(ctx: Context): SessionView {
-  const active = ctx.configStore.showSession();
+  // One read of config.toml: `[active]` and the account come from the same parse.
   const view = ctx.configStore.read();
+  const active = view.getActive();
   // A pin no command could use is an error, as it is at resolution (docs/files.md#active-block).
   if (active.workspace !== undefined && !isWorkspaceId(active.workspace)) {
     throw new ConfigError(

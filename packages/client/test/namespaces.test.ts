@@ -2,8 +2,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { ConfigStore } from '@mixpanel-data/config-store';
 import type { startMockMixpanel } from '@mixpanel-data/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   createAccounts,
@@ -237,6 +238,18 @@ describe('session and targets namespaces', () => {
       expect(() => session.describe()).toThrow(
         `Invalid [active] block in ${path}: workspace ${pin} must be > 0. Fix or remove it there, or run \`mp workspace use ID\`.`,
       );
+    }
+  });
+
+  it('session.describe() reads and parses config.toml once', async () => {
+    const t = await setup();
+    const reads = vi.spyOn(ConfigStore.prototype, 'read');
+    try {
+      const view = createSession(t.base).describe();
+      expect(view.account).toEqual({ name: 'team', type: 'service_account', region: 'us' });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
     }
   });
 

@@ -31,15 +31,16 @@ export class LocalState {
       home: options.home,
       storageDir: options.storageDir,
     };
-    this.config = new ConfigStore({
-      ...where,
-      lock: options.configLock,
-      onWarning: options.onWarning,
-    });
     this.tokens = new FileTokenStore({
       ...where,
       lock: options.tokenLock,
       onWarning: options.onWarning,
+    });
+    this.config = new ConfigStore({
+      ...where,
+      lock: options.configLock,
+      onWarning: options.onWarning,
+      tokens: this.tokens,
     });
   }
 

@@ -3,6 +3,8 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  readdirSync,
+  readFileSync,
   renameSync,
   symlinkSync,
   writeFileSync,
@@ -12,6 +14,7 @@ import {
   AccountInUseError,
   ArgumentError,
   ConfigError,
+  OAuthTokens,
   type Target,
 } from '@mixpanel-data/auth-core';
 import { describe, expect, it } from 'vitest';
@@ -296,6 +299,109 @@ describe('accounts', () => {
       expect(messageOf(expectUnchanged(t.configPath, () => t.store.removeAccount('zz')))).toBe(
         "Account 'zz' not found.",
       );
+    });
+  });
+
+  describe("an account's state on disk (docs/files.md#what-remove-and-logout-delete)", () => {
+    const tokens = new OAuthTokens({
+      accessToken: 'old-access',
+      refreshToken: 'old-refresh',
+      expiresAt: new Date(Date.now() + 3_600_000),
+      scope: 'read projects',
+      tokenType: 'Bearer',
+    });
+    /** tokens.json, me.json and client.json of `name`, as a logged-in account has them. */
+    const withState = (t: ReturnType<typeof tempHome>, name: string) => {
+      t.tokens.writeTokens(name, tokens);
+      t.tokens.writeMe(name, '{"user_id": 1}');
+      t.tokens.writeClient(
+        {
+          clientId: 'client-1',
+          region: 'us',
+          redirectUri: 'http://localhost:19284/callback',
+          scope: 'projects',
+          createdAt: new Date(),
+        },
+        name,
+      );
+      return join(t.home, '.mp', 'accounts', name);
+    };
+
+    it('remove deletes the tokens, client record and /me cache before the config forgets the account', () => {
+      const t = tempHome();
+      t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+      const dir = withState(t, 'me');
+      expect(readdirSync(dir).sort()).toEqual(['client.json', 'me.json', 'tokens.json']);
+      t.store.removeAccount('me');
+      expect(existsSync(dir)).toBe(false);
+      expect(t.tokens.readTokens('me')).toBeNull();
+      expect(existsSync(join(t.home, '.mp', 'oauth', 'client_us.json'))).toBe(true);
+    });
+
+    it('remove refuses a linked account directory and leaves config.toml and the link target as they were', () => {
+      const t = tempHome();
+      t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+      const elsewhere = join(t.home, 'elsewhere');
+      mkdirSync(elsewhere);
+      writeFileSync(join(elsewhere, 'tokens.json'), 'keep');
+      mkdirSync(join(t.home, '.mp', 'accounts'), { recursive: true });
+      symlinkSync(elsewhere, join(t.home, '.mp', 'accounts', 'me'));
+      const error = expectUnchanged(t.configPath, () => t.store.removeAccount('me'));
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect(messageOf(error)).toMatch(/symlink/);
+      expect(readFileSync(join(elsewhere, 'tokens.json'), 'utf8')).toBe('keep');
+      expect(t.store.getAccount('me').name).toBe('me');
+    });
+
+    it('remove refuses a referenced account before deleting anything', () => {
+      const t = tempHome();
+      t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+      t.store.addTarget('web', { account: 'me', project: '1' });
+      withState(t, 'me');
+      expect(() => t.store.removeAccount('me')).toThrow(AccountInUseError);
+      expect(t.tokens.readTokens('me')?.accessToken.reveal()).toBe('old-access');
+    });
+
+    it.each([
+      ['oauth_browser', { type: 'oauth_browser', region: 'us' }],
+      ['service_account', { ...sa }],
+      ['oauth_token', { type: 'oauth_token', region: 'us', tokenEnv: 'TOKEN' }],
+    ] as const)(
+      'add (%s) never adopts the state an earlier account of the name left',
+      (_type, fields) => {
+        const t = tempHome();
+        const dir = withState(t, 'me'); // left over: no [accounts.me] in the config
+        t.store.addAccount('me', fields);
+        expect(existsSync(dir)).toBe(false);
+        expect(t.tokens.readTokens('me')).toBeNull();
+        expect(t.tokens.readMe('me')).toBeNull();
+        expect(t.tokens.readClient('us', 'me')?.clientId).toBe('client-1'); // the region's record stays
+      },
+    );
+
+    it('add refuses a linked leftover directory without writing the config', () => {
+      const t = tempHome();
+      t.store.addAccount('a', { type: 'oauth_browser', region: 'us' });
+      const elsewhere = join(t.home, 'elsewhere');
+      mkdirSync(elsewhere);
+      writeFileSync(join(elsewhere, 'tokens.json'), 'keep');
+      mkdirSync(join(t.home, '.mp', 'accounts'), { recursive: true });
+      symlinkSync(elsewhere, join(t.home, '.mp', 'accounts', 'me'));
+      const error = expectUnchanged(t.configPath, () =>
+        t.store.addAccount('me', { type: 'oauth_browser', region: 'us' }),
+      );
+      expect(messageOf(error)).toMatch(/symlink/);
+      expect(readFileSync(join(elsewhere, 'tokens.json'), 'utf8')).toBe('keep');
+    });
+
+    it('a failed add (name taken) deletes nothing', () => {
+      const t = tempHome();
+      t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+      withState(t, 'me');
+      expect(() => t.store.addAccount('me', { type: 'oauth_browser', region: 'us' })).toThrow(
+        "Account 'me' already exists.",
+      );
+      expect(t.tokens.readTokens('me')?.accessToken.reveal()).toBe('old-access');
     });
   });
 

@@ -29,13 +29,19 @@ import {
 import { readConfig, transactConfig } from './config-file';
 import type { LockOptions } from './lock';
 import { type LocationOptions, type Locations, locations } from './paths';
-import { removePrivatePath } from './secure-file';
+import { FileTokenStore } from './token-store';
 
 export interface ConfigStoreOptions extends LocationOptions {
   /** Cross-process lock timing for every write. */
   lock?: LockOptions | undefined;
-  /** Receives non-fatal problems (e.g. an account directory that could not be deleted). Default: ignore. */
+  /** Receives non-fatal problems (given to the default token store). Default: ignore. */
   onWarning?: ((message: string) => void) | undefined;
+  /**
+   * The owner of the per-account files, which `addAccount` and
+   * `removeAccount` ask to delete an account's state. Default: a
+   * `FileTokenStore` over the same `env`, `home` and `storageDir`.
+   */
+  tokens?: FileTokenStore | undefined;
 }
 
 /** Fields every account type takes when it is added. */
@@ -241,9 +247,18 @@ function checkWorkspaceId(workspace: number): number {
  */
 export class ConfigStore {
   readonly #options: ConfigStoreOptions;
+  readonly #tokens: FileTokenStore;
 
   constructor(options: ConfigStoreOptions = {}) {
     this.#options = options;
+    this.#tokens =
+      options.tokens ??
+      new FileTokenStore({
+        env: options.env,
+        home: options.home,
+        storageDir: options.storageDir,
+        onWarning: options.onWarning,
+      });
   }
 
   /** Where the files are, computed now from the env and home this store was given. */
@@ -268,13 +283,17 @@ export class ConfigStore {
 
   // ------------------------------------------------------------ accounts
 
-  #summary(view: ConfigView, account: Account): AccountSummary {
+  #summary(
+    view: ConfigView,
+    account: Account,
+    referencedBy: readonly string[] = view.targetsReferencing(account.name),
+  ): AccountSummary {
     return createAccountSummary({
       name: account.name,
       type: account.type,
       region: account.region,
       isActive: view.activeAccountName() === account.name,
-      referencedByTargets: view.targetsReferencing(account.name),
+      referencedByTargets: referencedBy,
       projectId: account.defaultProject ?? null,
     });
   }
@@ -282,7 +301,11 @@ export class ConfigStore {
   /** Every account, sorted by name; the first invalid block throws. */
   listAccounts(): AccountSummary[] {
     const view = this.read();
-    return view.listAccounts().map((account) => this.#summary(view, account));
+    // One pass over the targets for all accounts, not one per account.
+    const referencing = view.targetsByAccount();
+    return view
+      .listAccounts()
+      .map((account) => this.#summary(view, account, referencing.get(account.name) ?? []));
   }
 
   /** One account (only its block is validated). */
@@ -343,6 +366,9 @@ export class ConfigStore {
       }
       refuseEmpty(name, fields);
       const account = buildAccount({ ...fields, name, region: fields.region ?? 'us' });
+      // The name is free, so anything stored under it is left over from an
+      // earlier account (a crash, or another tool's remove): never adopt it.
+      this.#deleteState(name);
       const accounts = table(document, 'accounts');
       const wasEmpty = Object.keys(accounts).length === 0;
       put(accounts, name, accountToRecord(account, false));
@@ -396,10 +422,13 @@ export class ConfigStore {
    * Removes an account. Referenced by targets → AccountInUseError unless
    * `force`; with `force` the targets stay as orphans and their names are
    * returned. Removing the active account clears `[active]`. The account's
-   * state directory (tokens, /me cache) is deleted afterwards, best effort.
+   * state (tokens, client record, /me cache) is deleted first, then the
+   * config block: a crash in between leaves an account that must log in
+   * again, never credentials without their account. If the state cannot be
+   * deleted, the config is not changed.
    */
   removeAccount(name: string, options: { force?: boolean; forceHint?: string } = {}): string[] {
-    const orphans = this.transaction((document, view) => {
+    const removable = (view: ConfigView): string[] => {
       if (!view.hasAccount(name))
         throw new ConfigError(`Account '${name}' not found.`, { details: { account_name: name } });
       const referencedBy = view.targetsReferencing(name);
@@ -410,6 +439,12 @@ export class ConfigStore {
           options.forceHint ?? '`force: true`',
         );
       }
+      return referencedBy;
+    };
+    removable(this.read());
+    this.#deleteState(name);
+    return this.transaction((document, view) => {
+      const referencedBy = removable(view);
       delete table(document, 'accounts')[name];
       const active = table(document, 'active');
       if (active.account === name) {
@@ -419,17 +454,21 @@ export class ConfigStore {
       dropIfEmpty(document, 'active');
       return referencedBy;
     });
-    if (isAccountName(name)) {
-      try {
-        const where = this.locations;
-        removePrivatePath(where.accountDir(name), where.home);
-      } catch (error) {
-        this.#options.onWarning?.(
-          `Could not delete the state directory of account '${name}': ${(error as Error).message}`,
-        );
-      }
+  }
+
+  /** Deletes what the token store keeps under an account's name; a name that is no valid directory name has none. */
+  #deleteState(name: string): void {
+    if (!isAccountName(name)) return;
+    try {
+      this.#tokens.deleteAccountState(name);
+    } catch (error) {
+      if (MixpanelDataError.isInstance(error)) throw error;
+      const path = this.#tokens.locations.accountDir(name);
+      throw new ConfigError(
+        `Could not delete the state of account '${name}' in ${path}: ${(error as Error).message}. Fix its permissions, or delete the directory, and run the command again.`,
+        { details: { account_name: name, path }, cause: error },
+      );
     }
-    return orphans;
   }
 
   /** Makes an account active and drops the workspace pin (it belonged to the old project). */

@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   statSync,
   symlinkSync,
   unlinkSync,
@@ -327,6 +328,53 @@ describe('deleteTokens', () => {
     symlinkSync(elsewhere, join(t.home, '.mp', 'accounts', 'me'));
     expect(() => t.tokens.deleteTokens('me')).toThrow(/symlink/);
     expect(existsSync(join(elsewhere, 'tokens.json'))).toBe(true);
+  });
+});
+
+describe('deleteAccountState', () => {
+  it('deletes tokens.json, client.json, me.json and the directory, and keeps the region record', () => {
+    const t = tempHome();
+    expect(t.tokens.deleteAccountState('me')).toBe(false);
+    t.tokens.writeTokens('me', tokens('r1'));
+    t.tokens.writeClient(client, 'me');
+    t.tokens.writeMe('me', '{}');
+    writeFileSync(join(t.home, '.mp', 'accounts', 'me', 'stray.tmp'), 'x');
+    expect(t.tokens.deleteAccountState('me')).toBe(true);
+    expect(existsSync(join(t.home, '.mp', 'accounts', 'me'))).toBe(false);
+    expect(t.tokens.readClient('us')?.clientId).toBe('client-1');
+  });
+
+  it('waits for the token lock: a live holder makes it fail with LockTimeoutError, nothing deleted', () => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r1'));
+    const path = t.tokens.tokensPath('me');
+    writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({ pid: process.pid, time: Date.now(), nonce: 'x' }),
+    );
+    const locked = new FileTokenStore({ env: t.env, home: t.home, lock: { timeoutMs: 150 } });
+    expect(() => locked.deleteAccountState('me')).toThrow(LockTimeoutError);
+    expect(t.tokens.readTokens('me')?.refreshToken?.reveal()).toBe('r1');
+  });
+
+  it.each([
+    ['the account directory', (dir: string) => dir],
+    ['me.json', (dir: string) => join(dir, 'me.json')],
+  ])('refuses when %s is a symlink and deletes nothing', (_what, linkAt) => {
+    const t = tempHome();
+    t.tokens.writeTokens('me', tokens('r1'));
+    const dir = join(t.home, '.mp', 'accounts', 'me');
+    const elsewhere = join(t.home, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    writeFileSync(join(elsewhere, 'me.json'), 'keep', { mode: 0o600 });
+    const link = linkAt(dir);
+    if (link === dir) {
+      renameSync(dir, join(elsewhere, 'moved'));
+      symlinkSync(elsewhere, dir);
+    } else symlinkSync(join(elsewhere, 'me.json'), link);
+    expect(() => t.tokens.deleteAccountState('me')).toThrow(/symlink/);
+    expect(readFileSync(join(elsewhere, 'me.json'), 'utf8')).toBe('keep');
+    if (link !== dir) expect(t.tokens.readTokens('me')?.refreshToken?.reveal()).toBe('r1');
   });
 });
 

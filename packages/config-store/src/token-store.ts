@@ -423,6 +423,33 @@ export class FileTokenStore implements TokenStore {
     return writing(where, () => unlinkIfPresent(path));
   }
 
+  // ------------------------------------------------- whole account state
+
+  /**
+   * Deletes everything stored under one account's name: tokens.json,
+   * client.json and me.json, each under its own lock (a refresh in progress
+   * finishes first), then the directory itself with whatever else is left in
+   * it (stale locks, temp files). A linked account directory or file is
+   * refused before anything is deleted. True when the directory existed.
+   * `ConfigStore` calls this before an account leaves config.toml and
+   * before a new account takes a name, so that no credential outlives its
+   * account or passes to the next account of that name.
+   */
+  deleteAccountState(accountName: string): boolean {
+    const where = this.locations;
+    const dir = where.accountDir(accountName);
+    const files = [
+      where.tokensPath(accountName),
+      where.accountClientPath(accountName),
+      where.mePath(accountName),
+    ];
+    for (const path of [dir, ...files]) refuseLink(path, where.home);
+    if (!existsSync(dir)) return false;
+    for (const path of files) withLock(path, () => unlinkIfPresent(path), this.#lock);
+    rmSync(dir, { recursive: true, force: true });
+    return true;
+  }
+
   // ------------------------------------------------------ login staging
 
   /**

@@ -63,14 +63,21 @@ function plain(value: unknown, path: readonly string[]): unknown {
   if (Array.isArray(value)) return value.map((item) => plain(item, path));
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    // defineProperty: a key named `__proto__` stays an ordinary key.
-    Object.defineProperty(out, key, {
-      value: plain(item, [...path, key]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  for (const key of Object.keys(value)) {
+    // Only the first two keys decide `isKnown`: deeper tables share their parent's path.
+    const copy = plain(
+      (value as Record<string, unknown>)[key],
+      path.length < 2 ? [...path, key] : path,
+    );
+    if (key === '__proto__') {
+      // defineProperty: a key named `__proto__` stays an ordinary key.
+      Object.defineProperty(out, key, {
+        value: copy,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = copy;
   }
   return out;
 }

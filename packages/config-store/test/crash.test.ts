@@ -4,7 +4,7 @@
  * exactly one of the two documents it alternates between.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -14,9 +14,9 @@ import { tempHome } from './helpers';
 const worker = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'worker.mjs');
 const KILLS = 200;
 
-function killAtRandom(home: string): Promise<void> {
+function killAtRandom(home: string, command = 'flip'): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, home, 'flip'], {
+    const child = spawn(process.execPath, [worker, home, command], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -60,5 +60,24 @@ it(`config.toml is always the old or the new document across ${KILLS} kill -9s`,
   expect(leftovers).toEqual([]);
   console.log(
     `${KILLS} SIGKILLs in ${seconds.toFixed(1)} s: file valid every time (old/new seen ${seen.a}/${seen.b}), no orphaned temp file left`,
+  );
+}, 300_000);
+
+it(`account remove never leaves tokens.json without its account across ${KILLS / 2} kill -9s`, async () => {
+  const t = tempHome();
+  t.store.addAccount('base', { type: 'oauth_browser', region: 'us' });
+  const tokensPath = t.tokens.tokensPath('me');
+  const seen = { account: 0, tokens: 0 };
+  for (let i = 0; i < KILLS / 2; i++) {
+    await killAtRandom(t.home, 'account-cycle');
+    const configured = t.store.read().hasAccount('me');
+    const stored = existsSync(tokensPath);
+    // Credentials exist only while their account does (added first, deleted first).
+    if (stored) expect(configured).toBe(true);
+    if (configured) seen.account++;
+    if (stored) seen.tokens++;
+  }
+  console.log(
+    `${KILLS / 2} SIGKILLs of add/login/remove cycles: [accounts.me] present ${seen.account} times, tokens.json ${seen.tokens} times, never without its account`,
   );
 }, 300_000);

@@ -13,7 +13,7 @@ import {
 import { UsageError } from '../args';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, plain, printJson, printRecords, renderTable } from '../format';
+import { type Format, printJson, printRecords, renderTable } from '../format';
 import { err, out } from '../io';
 import { promptSecret, readSecretFromStdin } from '../secrets';
 import { loginProgress, showAuthorizeHint } from './login-io';
@@ -118,27 +118,22 @@ function updateFields(flags: {
 export const handlers: Record<string, Handler> = {
   list(context) {
     const summaries = context.accounts.list();
-    printRecords(
-      context.io,
-      (context.string('format') ?? 'table') as Format,
-      summaries.map(plain),
-      {
-        key: 'name',
-        table: () => accountTable(summaries),
-        empty: ONBOARDING,
-        fields: [
-          'name',
-          'type',
-          'region',
-          'status',
-          'is_active',
-          'referenced_by_targets',
-          'user_email',
-          'project_id',
-          'project_name',
-        ],
-      },
-    );
+    printRecords(context.io, (context.string('format') ?? 'table') as Format, summaries, {
+      key: 'name',
+      table: () => accountTable(summaries),
+      empty: ONBOARDING,
+      fields: [
+        'name',
+        'type',
+        'region',
+        'status',
+        'is_active',
+        'referenced_by_targets',
+        'user_email',
+        'project_id',
+        'project_name',
+      ],
+    });
     return EXIT.SUCCESS;
   },
 
