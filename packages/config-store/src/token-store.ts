@@ -446,7 +446,7 @@ export class FileTokenStore implements TokenStore {
     for (const path of [dir, ...files]) refuseLink(path, where.home);
     if (!existsSync(dir)) return false;
     for (const path of files) withLock(path, () => unlinkIfPresent(path), this.#lock);
-    rmSync(dir, { recursive: true, force: true });
+    removePrivatePath(dir, where.home);
     return true;
   }
 
