@@ -72,37 +72,37 @@ describe('a writer killed inside a container', () => {
 });
 
 describe('deletes refuse links', () => {
-  it('removeAccount does not delete through a linked accounts/ directory, and says so', () => {
+  it('removeAccount does not delete through a linked accounts/ directory: it refuses, config.toml unchanged', () => {
     const t = tempHome();
-    const warnings: string[] = [];
-    const store = new ConfigStore({ env: t.env, home: t.home, onWarning: (m) => warnings.push(m) });
+    const store = new ConfigStore({ env: t.env, home: t.home });
     store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+    const config = join(t.home, '.mp', 'config.toml');
+    const before = readFileSync(config);
     const elsewhere = join(t.home, 'elsewhere');
     mkdirSync(join(elsewhere, 'me'), { recursive: true, mode: 0o700 });
     writeFileSync(join(elsewhere, 'me', 'tokens.json'), 'keep', { mode: 0o600 });
     symlinkSync(elsewhere, join(t.home, '.mp', 'accounts'));
-    store.removeAccount('me');
+    expect(() => store.removeAccount('me')).toThrow(
+      `Refusing to delete credential under symlinked directory ${join(t.home, '.mp', 'accounts')}`,
+    );
     expect(readFileSync(join(elsewhere, 'me', 'tokens.json'), 'utf8')).toBe('keep');
-    expect(warnings).toEqual([
-      expect.stringContaining(
-        `Could not delete the state directory of account 'me': Refusing to delete credential under symlinked directory ${join(t.home, '.mp', 'accounts')}`,
-      ),
-    ]);
+    expect(readFileSync(config)).toEqual(before);
   });
 
-  it('removeAccount does not delete a linked accounts/NAME or what it points to', () => {
+  it('removeAccount does not delete a linked accounts/NAME or what it points to: it refuses, config.toml unchanged', () => {
     const t = tempHome();
-    const warnings: string[] = [];
-    const store = new ConfigStore({ env: t.env, home: t.home, onWarning: (m) => warnings.push(m) });
+    const store = new ConfigStore({ env: t.env, home: t.home });
     store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+    const config = join(t.home, '.mp', 'config.toml');
+    const before = readFileSync(config);
     const elsewhere = join(t.home, 'elsewhere');
     mkdirSync(elsewhere, { mode: 0o700 });
     writeFileSync(join(elsewhere, 'tokens.json'), 'keep', { mode: 0o600 });
     mkdirSync(join(t.home, '.mp', 'accounts'), { mode: 0o700 });
     symlinkSync(elsewhere, join(t.home, '.mp', 'accounts', 'me'));
-    store.removeAccount('me');
+    expect(() => store.removeAccount('me')).toThrow(/symlink/);
     expect(readFileSync(join(elsewhere, 'tokens.json'), 'utf8')).toBe('keep');
-    expect(warnings.join('\n')).toContain('it is a symlink');
+    expect(readFileSync(config)).toEqual(before);
   });
 
   it('discarding a published login refuses a directory swapped for a link', () => {
