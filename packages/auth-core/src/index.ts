@@ -97,6 +97,7 @@ export {
   type RegionProbeErrorOptions,
   RegionProbeNetworkError,
   redact,
+  redactText,
   ServerError,
   ValidationError,
   type ValidationErrorOptions,
