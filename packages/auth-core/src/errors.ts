@@ -89,6 +89,20 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * A text that is not a JSON object (an unparsable response body, cut short
+ * perhaps) safe to show: unchanged unless a secret-named key appears in it
+ * as a key (quoted, or followed within three characters by `:` or `=`, as in
+ * `"access_token": "…"`, `refresh_token=…` or `Authorization: Bearer …`);
+ * then everything after the first one is masked, since stray characters can
+ * hide where its value ends.
+ */
+export function redactText(text: string): string {
+  const names = [...SECRET_KEYS].join('|');
+  const key = new RegExp(`(?:${names})(?:["']|[^:=]{0,3}[:=])`, 'i').exec(text);
+  return key ? `${text.slice(0, key.index + key[0].length)}${REDACTED}` : text;
+}
+
 /** Drops undefined entries (a null stays: "known to be absent"), then redacts. */
 function cleanDetails(details: Record<string, unknown> | undefined): ErrorDetails {
   const kept: Record<string, unknown> = {};

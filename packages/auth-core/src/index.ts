@@ -100,6 +100,7 @@ export {
   ResponseTooLargeError,
   type ResponseTooLargeErrorOptions,
   redact,
+  redactText,
   ServerError,
   ValidationError,
   type ValidationErrorOptions,

@@ -8,6 +8,7 @@ import {
   type MixpanelDataError,
   OAuthTokenError,
   QueryError,
+  redactText,
   ValidationError,
 } from './errors';
 import { Project, Session } from './model';
@@ -163,5 +164,27 @@ describe('no secret survives any rendering', () => {
       expectClean(error);
       expectClean(failedTestResult('a', '/me probe failed: ', error));
     }
+  });
+});
+
+describe('redactText', () => {
+  it('masks everything after the first secret-named key of JSON cut short, a form, a header', () => {
+    expect(redactText('{"error": "x", "access_token": "ACCESS-333", "token_type": "Bearer"')).toBe(
+      '{"error": "x", "access_token"**********',
+    );
+    expect(redactText('{"Refresh_Token":"REFRESH-444')).toBe('{"Refresh_Token"**********');
+    expect(redactText('grant_type=refresh_token&refresh_token=REFRESH-444&client_id=c')).toBe(
+      'grant_type=refresh_token&refresh_token=**********',
+    );
+    expect(redactText('"{\\"secret\\":\\"SA-SECRET-111\\"}"')).toBe('"{\\"secret\\":**********');
+    expect(redactText('Authorization: Bearer ACCESS-333')).toBe('Authorization:**********');
+    // stray characters between the key and its value do not hide it
+    expect(redactText('{access_token}:"ACCESS-333"')).toBe('{access_token}:**********');
+    expect(redactText('{"access_token""ACCESS-333"')).toBe('{"access_token"**********');
+  });
+
+  it('leaves a text that names no secret as a key alone', () => {
+    for (const text of ['<h1>502 Bad Gateway</h1>', 'invalid token; token_type=bearer', ''])
+      expect(redactText(text)).toBe(text);
   });
 });

@@ -45,8 +45,9 @@ export function loadBridge(
     let document: unknown;
     try {
       document = JSON.parse(text);
-    } catch (error) {
-      throw cannotRead(`not valid JSON (${(error as Error).message})`);
+    } catch {
+      // Not the parser's message: it quotes the text around the fault, which may be a secret.
+      throw cannotRead('not valid JSON', ' Export it again with `mp account export-bridge`.');
     }
     return Object.freeze({ bridge: parseBridge(document, candidate), path: candidate });
   }

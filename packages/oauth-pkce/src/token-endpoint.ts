@@ -7,6 +7,7 @@ import {
   OAuthTokens,
   RESPONSE_TEXT_LIMIT,
   redact,
+  redactText,
 } from '@mixpanel-data/auth-core';
 import type { KyInstance } from 'ky';
 import { describeNetworkError } from './http';
@@ -244,17 +245,22 @@ export async function refreshAccessToken(options: {
   }
 }
 
-/** A JSON error body as an object (so the redactor sees its keys), else the text. */
+/**
+ * A JSON error body as an object (so the redactor sees its keys), else the
+ * text with the value after each secret-named key masked (a body cut short
+ * or not JSON may still carry a token).
+ */
 export function safeBody(text: string): unknown {
   try {
     const parsed = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? parsed : text;
+    if (typeof parsed === 'object' && parsed !== null) return parsed;
   } catch {
-    return text;
+    // not JSON: the text, masked
   }
+  return redactText(text);
 }
 
-/** A response body for a message: JSON with secret-named keys masked, or the text, at most 300 characters. */
+/** A response body for a message: JSON with secret-named keys masked, or the masked text, at most 300 characters. */
 export function describeBody(text: string): string {
   const body = safeBody(text);
   return (typeof body === 'string' ? body : JSON.stringify(redact(body))).slice(0, 300);

@@ -35,6 +35,7 @@ import {
 import { handleAuthorize, handleDecision, handleRegister, handleToken } from './oauth-routes';
 import { handleEventNames, handleSegmentation } from './query-routes';
 import type { RequestFilter, RequestRecord } from './request-log';
+import { createSecretRecorder } from './secrets-log';
 import { MockState, type Region } from './state';
 import type { MockTokens } from './tokens';
 
@@ -47,6 +48,13 @@ export interface MockOptions {
   region?: Region;
   /** Overrides of the default `MockConfig` (docs/testkit.md#configuration); `reset()` returns to these. */
   config?: Partial<MockConfig>;
+  /**
+   * A file to which the mock appends every secret it knows, one JSON line each
+   * (docs/testkit.md#secrets-log): its fixture's at start-up, each token as it is
+   * issued. Default: `MP_MOCK_SECRETS_LOG` from the environment; unset or empty,
+   * nothing is written.
+   */
+  secretsLog?: string | undefined;
 }
 
 /** A running mock. */
@@ -170,7 +178,11 @@ export async function startMockServer(
 ): Promise<MockMixpanel> {
   const { port, region } = checkOptions(options);
   const fixture = validateFixture(options.fixture ?? defaultFixture());
-  const state = new MockState(fixture, options.config ?? {}, region);
+  const recordSecret = createSecretRecorder(
+    options.secretsLog ?? process.env.MP_MOCK_SECRETS_LOG,
+    fixture,
+  );
+  const state = new MockState(fixture, options.config ?? {}, region, recordSecret);
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing: Promise<void> | undefined;

@@ -4,6 +4,7 @@ import { applyConfigPatch, defaultConfig, type MockConfig } from './config';
 import { FaultBook } from './faults';
 import type { Fixture, FixtureProject, FixtureUser } from './fixture';
 import { RequestLog } from './request-log';
+import type { SecretRecorder } from './secrets-log';
 import { TokenRegistry } from './tokens';
 
 export type Region = 'us' | 'eu' | 'in';
@@ -57,6 +58,7 @@ export class MockState {
     private readonly initialFixture: Fixture,
     configPatch: Partial<MockConfig>,
     readonly region: Region,
+    recordSecret?: SecretRecorder,
   ) {
     this.fixture = structuredClone(initialFixture);
     this.config = applyConfigPatch(
@@ -65,7 +67,7 @@ export class MockState {
       this.userIds(),
     );
     this.initialConfig = structuredClone(this.config);
-    this.tokens = new TokenRegistry(this.clock, () => this.fixture.static_tokens);
+    this.tokens = new TokenRegistry(this.clock, () => this.fixture.static_tokens, recordSecret);
   }
 
   /** Back to the initial fixture and config; empty log, no faults, clients, codes or tokens. */

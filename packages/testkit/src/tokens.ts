@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
 import type { FixtureStaticToken } from './fixture';
+import type { SecretRecorder } from './secrets-log';
 
 /** One issued token, as `mock.tokens.list()` reports it. */
 export interface IssuedToken {
@@ -68,6 +69,8 @@ export class TokenRegistry {
   constructor(
     private readonly clock: Clock,
     private readonly staticTokens: () => readonly FixtureStaticToken[],
+    /** Told of every token issued (the secrets log). */
+    private readonly recordSecret: SecretRecorder = () => {},
   ) {}
 
   reset(): void {
@@ -87,6 +90,7 @@ export class TokenRegistry {
   issueAccess(userId: number, clientId: string, family: number, ttlSeconds: number): string {
     this.accessCount += 1;
     const token = `mock-at-${this.accessCount}-${randomBytes(16).toString('base64url')}`;
+    this.recordSecret('access_token', token);
     const now = this.clock.nowMs();
     this.entries.set(token, {
       type: 'access',
@@ -106,6 +110,7 @@ export class TokenRegistry {
   issueRefresh(userId: number, clientId: string, family: number): string {
     this.refreshCount += 1;
     const token = `mock-rt-${this.refreshCount}-${randomBytes(16).toString('base64url')}`;
+    this.recordSecret('refresh_token', token);
     this.entries.set(token, {
       type: 'refresh',
       token,
