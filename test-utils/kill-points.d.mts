@@ -1,4 +1,13 @@
-import type { MockMixpanel } from '@mixpanel-data/testkit';
+/**
+ * What a sweep uses of the testkit's `MockMixpanel` (structural: every
+ * package's test typecheck includes this file, and not every package depends
+ * on the testkit).
+ */
+export interface SweepMock {
+  readonly origin: string;
+  reset(): void;
+  configure(patch: Record<string, unknown>): unknown;
+}
 
 /** The preload module (`node --require`) that SIGKILLs its process at the k-th file-system change. */
 export const PRELOAD: string;
@@ -68,5 +77,5 @@ export interface SweepResult {
 
 export function sweep(
   writer: Writer,
-  options: { mock: MockMixpanel; onPoint?: (point: { k: number; op: string }) => void },
+  options: { mock: SweepMock; onPoint?: (point: { k: number; op: string }) => void },
 ): Promise<SweepResult>;
