@@ -228,7 +228,8 @@ export async function loginUnified(
   };
   const finish = (account: Account, me: MeResponse, created: boolean): LoginUnifiedResult => {
     meCache.put(account, me);
-    store.useAccount(account.name);
+    // A new account was made active as it was added (one write).
+    if (!created) store.useAccount(account.name);
     const project = store.getAccount(account.name).defaultProject ?? null;
     return Object.freeze({
       accountName: account.name,
@@ -335,11 +336,11 @@ export async function loginUnified(
     const { me, text } = await fetchMe(temporary);
     const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
-    store.addAccount(name, {
-      ...credential,
-      region,
-      ...(project ? { defaultProject: project } : {}),
-    });
+    store.addAccount(
+      name,
+      { ...credential, region, ...(project ? { defaultProject: project } : {}) },
+      { activate: true },
+    );
     const result = finish(store.getAccount(name), me, true);
     if (notice) note(notice);
     return result;
@@ -374,11 +375,12 @@ export async function loginUnified(
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
     // The account first (adding it deletes whatever an earlier account of that
     // name left on disk), then its tokens: never tokens without their account.
-    store.addAccount(name, {
-      type: 'oauth_browser',
-      region,
-      ...(project ? { defaultProject: project } : {}),
-    });
+    // Added and made active in one write: a crash leaves config.toml old or new.
+    store.addAccount(
+      name,
+      { type: 'oauth_browser', region, ...(project ? { defaultProject: project } : {}) },
+      { activate: true },
+    );
     try {
       staged.publish(name, outcome.client);
     } catch (error) {

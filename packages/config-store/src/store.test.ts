@@ -17,7 +17,7 @@ import {
   OAuthTokens,
   type Target,
 } from '@mixpanel-data/auth-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expectUnchanged, tempHome } from '../test/helpers';
 
 const sa = {
@@ -115,6 +115,21 @@ describe('accounts', () => {
     expect(first.isActive).toBe(true);
     t.store.addAccount('two', { type: 'oauth_browser', region: 'us' });
     expect(t.store.getActive()).toEqual({ account: 'one' });
+  });
+
+  it('activate makes the new account active and drops the workspace pin, in one write', () => {
+    const t = tempHome();
+    t.store.addAccount('one', { type: 'oauth_browser', region: 'us' });
+    t.store.setActive({ workspace: 7 });
+    const writes = vi.spyOn(t.store, 'transaction');
+    const added = t.store.addAccount(
+      'two',
+      { type: 'oauth_browser', region: 'us' },
+      { activate: true },
+    );
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(added.isActive).toBe(true);
+    expect(t.store.getActive()).toEqual({ account: 'two' });
   });
 
   it('a file with accounts but no active one does not promote; a dangling active in an empty file is overwritten', () => {

@@ -321,8 +321,15 @@ export class ConfigStore {
     return this.#summary(view, view.getAccount(chosen));
   }
 
-  /** Adds an account; the first account of an empty config also becomes active. */
-  addAccount(name: string, fields: AddAccountFields): AccountSummary {
+  /**
+   * Adds an account; the first account of an empty config also becomes active,
+   * and `activate` makes it active (dropping the workspace pin) in the same write.
+   */
+  addAccount(
+    name: string,
+    fields: AddAccountFields,
+    options: { activate?: boolean } = {},
+  ): AccountSummary {
     return this.transaction((document, view) => {
       if (view.accountNames().includes(name))
         throw new ConfigError(`Account '${name}' already exists.`, {
@@ -372,7 +379,12 @@ export class ConfigStore {
       const accounts = table(document, 'accounts');
       const wasEmpty = Object.keys(accounts).length === 0;
       put(accounts, name, accountToRecord(account, false));
-      if (wasEmpty) table(document, 'active').account = name;
+      if (options.activate) {
+        // In the same write as the account: a crash never leaves it added but not active.
+        const active = table(document, 'active');
+        active.account = name;
+        delete active.workspace;
+      } else if (wasEmpty) table(document, 'active').account = name;
       return this.#summary(view, account);
     });
   }

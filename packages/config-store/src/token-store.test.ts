@@ -8,6 +8,7 @@ import {
   statSync,
   symlinkSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -442,5 +443,36 @@ describe('stageAccount', () => {
     symlinkSync(elsewhere, join(t.home, '.mp'));
     expect(() => t.tokens.stageAccount()).toThrow(/symlinked directory/);
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it("sweeps a killed login's staging directory (its pid runs no process, or it is over an hour old), never a live one's or a link", () => {
+    const t = tempHome();
+    const accounts = join(t.home, '.mp', 'accounts');
+    const dead = join(accounts, '.tmp-999999999-abcdef');
+    const live = join(accounts, `.tmp-${process.ppid}-ghijkl`);
+    const python = join(accounts, '.tmp-0123abcd');
+    const old = join(accounts, '.tmp-4567cdef');
+    for (const dir of [dead, live, python, old]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(dir, 'tokens.json'), 'left', { mode: 0o600 });
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    const elsewhere = join(t.home, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    writeFileSync(join(elsewhere, 'tokens.json'), 'keep', { mode: 0o600 });
+    symlinkSync(elsewhere, join(accounts, '.tmp-999999998-linked'));
+    const staged = t.tokens.stageAccount();
+    expect(staged.dir).toMatch(new RegExp(`/\\.tmp-${process.pid}-[^/]{6}$`));
+    expect(readdirSync(accounts).sort()).toEqual(
+      [
+        '.tmp-0123abcd',
+        '.tmp-999999998-linked',
+        `.tmp-${process.ppid}-ghijkl`,
+        staged.dir.split('/').at(-1)!,
+      ].sort(),
+    );
+    expect(readFileSync(join(elsewhere, 'tokens.json'), 'utf8')).toBe('keep');
+    staged.discard();
   });
 });

@@ -7,6 +7,7 @@ import {
   lstatSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   renameSync,
   unlinkSync,
 } from 'node:fs';
@@ -27,6 +28,7 @@ import { type LocationOptions, type Locations, locations } from './paths';
 import {
   ensurePrivateDir,
   isMissing,
+  isProcessAlive,
   LINKED_DIRECTORY_FIX,
   MAX_CREDENTIAL_BYTES,
   readPrivateFile,
@@ -134,6 +136,39 @@ function unlinkIfPresent(path: string): boolean {
  * the storage root happens here; callers never lock or write these files
  * themselves.
  */
+/** How old a login staging directory of a process that may still run must be before it is swept (a login waits up to 300 s for its callback). */
+const ORPHANED_STAGING_MS = 60 * 60 * 1000;
+
+/**
+ * Removes login staging directories (`accounts/.tmp-…`) that a killed login
+ * left behind (they may hold tokens): those of a process that no longer runs
+ * (`.tmp-PID-XXXXXX`), and any older than `ORPHANED_STAGING_MS` (also the
+ * Python tool's `.tmp-` plus eight hex digits). Links are never followed.
+ */
+function removeOrphanedStaging(accountsDir: string, home: string | undefined): void {
+  let names: string[];
+  try {
+    names = readdirSync(accountsDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith('.tmp-')) continue;
+    const path = join(accountsDir, name);
+    try {
+      const stat = lstatSync(path);
+      if (!stat.isDirectory()) continue;
+      const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
+      const orphaned =
+        Date.now() - stat.mtimeMs > ORPHANED_STAGING_MS ||
+        (pid !== undefined && !isProcessAlive(Number(pid)));
+      if (orphaned) removePrivatePath(path, home);
+    } catch {
+      // gone already, or not ours to remove: the next login tries again
+    }
+  }
+}
+
 export class FileTokenStore implements TokenStore {
   readonly #options: TokenStoreOptions;
   readonly #lock: LockOptions;
@@ -465,7 +500,9 @@ export class FileTokenStore implements TokenStore {
     const dir = writing(where, () => {
       ensureRootDir(where);
       ensurePrivateDir(accountsDir);
-      const made = mkdtempSync(join(accountsDir, '.tmp-'));
+      removeOrphanedStaging(accountsDir, where.home);
+      // `.tmp-PID-` plus six random characters: the pid tells a killed login's directory.
+      const made = mkdtempSync(join(accountsDir, `.tmp-${process.pid}-`));
       chmodSync(made, 0o700);
       return made;
     });
