@@ -176,46 +176,58 @@ describe('mp login', () => {
     });
   });
 
-  it.each([
-    [['--region', 'mars'], {}, 3, "ERROR: Invalid --region: 'mars' (use us / eu / in)."],
-    [['-S', '--token-env', 'X'], {}, 3, 'mutually exclusive'],
+  it.each(
     [
-      ['--no-browser'],
-      { MP_USERNAME: 'u', MP_SECRET: 's' },
-      3,
-      '--no-browser is only meaningful for the oauth_browser auth type.',
-    ],
-    [['--secret-stdin'], { MP_OAUTH_TOKEN: 't' }, 3, '--secret-stdin is only meaningful'],
-    // Fails on the flags before reading stdin (which this test never closes).
-    [['-S', '--no-browser', '--secret-stdin'], {}, 3, '--no-browser is only meaningful'],
-    [
-      ['--region', 'us', '--project', '999'],
-      { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' },
-      4,
-      'Project not found: 999',
-    ],
-    [
-      ['--region', 'us'],
-      { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' },
-      1,
-      'Multiple projects accessible to this account',
-    ],
-    [
-      ['--region', 'us'],
-      { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '999' },
-      1,
-      'MP_PROJECT_ID=999 is not visible to this account.',
-    ],
-    [['--token-env', 'UNSET_VAR', '--region', 'us'], {}, 1, "Env var 'UNSET_VAR' is unset."],
-    [
-      ['-S', '--region', 'us'],
-      { MP_USERNAME: 'nobody', MP_SECRET: 'x' },
-      2,
-      'Authentication error',
-    ],
-  ])('%j (env %j) exits %i', async (args, env, code, message) => {
+      [['--region', 'mars'], {}, 3, "ERROR: Invalid --region: 'mars' (use us / eu / in)."],
+      [['-S', '--token-env', 'X'], {}, 3, 'mutually exclusive'],
+      [
+        ['--no-browser'],
+        { MP_USERNAME: 'u', MP_SECRET: 's' },
+        3,
+        '--no-browser is only meaningful for the oauth_browser auth type.',
+      ],
+      [['--secret-stdin'], { MP_OAUTH_TOKEN: 't' }, 3, '--secret-stdin is only meaningful'],
+      // Fails on the flags before reading stdin (which this test never closes).
+      [['-S', '--no-browser', '--secret-stdin'], {}, 3, '--no-browser is only meaningful'],
+      [
+        ['--region', 'us', '--project', '999'],
+        { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' },
+        4,
+        'Project not found: 999',
+      ],
+      [
+        ['--region', 'us'],
+        { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' },
+        1,
+        'Multiple projects accessible to this account',
+      ],
+      [
+        ['--region', 'us'],
+        { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '999' },
+        1,
+        'MP_PROJECT_ID=999 is not visible to this account.',
+      ],
+      [['--token-env', 'UNSET_VAR', '--region', 'us'], {}, 1, "Env var 'UNSET_VAR' is unset."],
+      [
+        ['-S', '--region', 'us'],
+        { MP_USERNAME: 'nobody', MP_SECRET: 'x' },
+        2,
+        'Authentication error',
+      ],
+    ]
+      // The title names the variables, never their values (a secret among them).
+      .map((row) => {
+        const [args, env, code, message] = row as [
+          string[],
+          Record<string, string>,
+          number,
+          string,
+        ];
+        return [args, Object.keys(env).join(' ') || 'none', code, env, message] as const;
+      }),
+  )('%j (env: %s) exits %i', async (args, _names, code, env, message) => {
     const t = await setup();
-    const result = await t.mp(['login', ...args], { env: env as Record<string, string> });
+    const result = await t.mp(['login', ...args], { env });
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
   });
