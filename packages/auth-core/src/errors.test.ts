@@ -425,6 +425,13 @@ describe('URLs in the errors of a request (docs/errors.md#secrets-and-redaction)
       }),
     ],
     ['QueryError', new QueryError(`bad ${url}`, { statusCode: 400, requestUrl: url })],
+    [
+      'ResponseTooLargeError',
+      new ResponseTooLargeError(`The response to GET ${url} is over the limit.`, {
+        maxBytes: 1024,
+        requestUrl: url,
+      }),
+    ],
   ])('%s keeps no user info in its message, properties or details', (_name, error) => {
     // The spread copies every own property: reason, location, requestUrl.
     const seen = [

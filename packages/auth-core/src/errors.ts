@@ -407,20 +407,21 @@ export class ResponseTooLargeError extends MixpanelDataError {
   readonly requestMethod: string | null;
   readonly requestUrl: string | null;
   constructor(message: string, options: ResponseTooLargeErrorOptions) {
-    super(message, {
+    const requestUrl = options.requestUrl === undefined ? undefined : redactUrl(options.requestUrl);
+    super(redactUrl(message), {
       cause: options.cause,
       details: {
         ...options.details,
         max_bytes: options.maxBytes,
         status_code: options.statusCode,
         request_method: options.requestMethod,
-        request_url: options.requestUrl,
+        request_url: requestUrl,
       },
     });
     this.maxBytes = options.maxBytes;
     this.statusCode = options.statusCode ?? null;
     this.requestMethod = options.requestMethod ?? null;
-    this.requestUrl = options.requestUrl ?? null;
+    this.requestUrl = requestUrl ?? null;
   }
 
   /** What went wrong, in a few words: "the response body is over the 1 MiB limit". */
