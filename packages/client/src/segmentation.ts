@@ -1,4 +1,4 @@
-import { ArgumentError } from '@mixpanel-data/auth-core';
+import { ArgumentError, ValidationError } from '@mixpanel-data/auth-core';
 
 /** The time bucket of a segmentation. */
 export type SegmentationUnit = 'day' | 'week' | 'month';
@@ -65,30 +65,46 @@ export function checkSegmentationRequest(
   }
 }
 
+/**
+ * `value` as an object, or a response ValidationError naming `path`: an
+ * answer of the wrong shape is an error, never an empty result. A missing
+ * `data` or `data.values` (and a `null` segment) still reads as empty.
+ */
+function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  throw new ValidationError(
+    `Unexpected response format from Mixpanel (segmentation): ${path || 'the answer'} should be an object`,
+    { source: 'response', details: { path } },
+  );
+}
+
 /** `Source` → `properties["Source"]`; an expression that already names properties/user/event is kept. */
 export function normalizeOn(on: string): string {
   if (/(properties|user|event)\["/.test(on)) return on;
   return `properties["${on.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
 }
 
+/** The result of a segmentation answer (docs/http.md#segmentation); an answer of the wrong shape is a ValidationError. */
 export function segmentationResult(
   request: Omit<SegmentationResult, 'total' | 'series'>,
   body: unknown,
 ): SegmentationResult {
-  const values = (body as { data?: { values?: unknown } } | null)?.data?.values;
+  const root = objectAt(body, '');
+  const data = root.data === undefined ? {} : objectAt(root.data, 'data');
+  const values = data.values === undefined ? {} : objectAt(data.values, 'data.values');
   const series: Record<string, Record<string, number>> = {};
   let total = 0;
-  if (values && typeof values === 'object') {
-    for (const [segment, byDate] of Object.entries(values as Record<string, unknown>)) {
-      const row: Record<string, number> = {};
-      for (const [date, value] of Object.entries((byDate ?? {}) as Record<string, unknown>)) {
-        if (typeof value === 'number') {
-          row[date] = value;
-          total += value;
-        }
+  for (const [segment, byDate] of Object.entries(values)) {
+    const row: Record<string, number> = {};
+    const dates = byDate === null ? {} : objectAt(byDate, `data.values.${segment}`);
+    for (const [date, value] of Object.entries(dates)) {
+      if (typeof value === 'number') {
+        row[date] = value;
+        total += value;
       }
-      series[segment] = row;
     }
+    series[segment] = row;
   }
   const result = { ...request, total, series };
   Object.defineProperty(result, 'toJSON', {

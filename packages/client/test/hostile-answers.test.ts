@@ -86,6 +86,35 @@ describe('an events answer that is not a list of names', () => {
   });
 });
 
+describe('a segmentation answer of the wrong shape', () => {
+  const query = (t: Awaited<ReturnType<typeof setup>>) =>
+    t.workspace().segmentation('Login', { fromDate: '2024-01-01', toDate: '2024-01-02' });
+  it.each([
+    ['null', null, ''],
+    ['a list', [1, 2], ''],
+    ['a string', 'ok', ''],
+    ['data that is a list', { data: [] }, 'data'],
+    ['values that are a number', { data: { values: 5 } }, 'data.values'],
+    ['a segment that is a list', { data: { values: { US: [1] } } }, 'data.values.US'],
+  ])('%s is a response ValidationError, not a total of 0', async (_what, body, path) => {
+    const t = await setup();
+    t.mock.failWith('/api/query/segmentation', 200, { json: body });
+    const error = await errorOf(query(t));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).source).toBe('response');
+    expect(error.details).toMatchObject({ path });
+    expect(error.message).toMatch(/^Unexpected response format from Mixpanel \(segmentation\): /);
+  });
+
+  it('an answer without data or values is still an empty result', async () => {
+    const t = await setup();
+    t.mock.failWith('/api/query/segmentation', 200, { json: { legend_size: 0 } });
+    const result = await query(t);
+    expect(result.total).toBe(0);
+    expect(result.series).toEqual({});
+  });
+});
+
 describe('one error class per status, whichever call gets it', () => {
   const calls = {
     '/me': [
