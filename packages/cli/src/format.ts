@@ -22,7 +22,10 @@ export function jsonText(value: unknown, indent?: number): string {
 
 /** Pretty JSON: 2-space indent, UTF-8 kept (but control characters), trailing newline. */
 export function printJson(io: Io, value: unknown): void {
-  out(io, ...jsonText(value, 2).split('\n'));
+  // Already terminal-safe as a whole (jsonText leaves no control character but
+  // its own line breaks), so it is written at once rather than line by line:
+  // a long list would otherwise be split into, and escaped as, 100,000 lines.
+  io.stdout.write(`${jsonText(value, 2)}\n`);
 }
 
 /**
