@@ -8,7 +8,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
-  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -33,10 +32,10 @@ function run(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
-  options: { uid?: number; gid?: number; cwd?: string } = {},
+  options: { cwd?: string } = {},
 ): Promise<Result & { ms: number }> {
   const started = Date.now();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,6 +45,7 @@ function run(
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
     child.on('close', (code) => {
       captured.push(stdout, stderr);
       resolve({ code, stdout, stderr, ms: Date.now() - started });
@@ -188,22 +188,30 @@ describe('a folder mp may not write in', () => {
     mkdirSync(join(root, 'home'));
     mkdirSync(readOnly);
     chmodSync(readOnly, 0o500);
-    // Root ignores permission bits: run mp as an unprivileged user there.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    if (asUser.uid !== undefined) {
-      for (const path of [root, join(root, 'home'), readOnly]) chownSync(path, 65534, 65534);
-      chmodSync(root, 0o755);
-    }
+    const args = [MP, 'account', 'add', 'b', '--type', 'oauth_browser', '--region', 'us'];
+    // Root ignores permission bits, so as root the folder is made read-only by a
+    // bind mount in a private mount namespace (EROFS) instead; a user gets EACCES.
+    const asRoot = process.getuid?.() === 0;
+    const [command, commandArgs, reason] = asRoot
+      ? [
+          'unshare',
+          [
+            '-m',
+            'sh',
+            '-c',
+            'mount --bind -o ro "$0" "$0" && exec "$@"',
+            readOnly,
+            process.execPath,
+            ...args,
+          ],
+          'read-only file system (EROFS)',
+        ]
+      : [process.execPath, args, 'permission denied (EACCES)'];
     try {
       const env = { HOME: join(root, 'home'), MP_CONFIG_PATH: join(readOnly, 'config.toml') };
-      const result = await run(
-        process.execPath,
-        [MP, 'account', 'add', 'b', '--type', 'oauth_browser', '--region', 'us'],
-        env,
-        { ...asUser, cwd: root },
-      );
+      const result = await run(command, commandArgs, env, { cwd: root });
       expect(result.stderr).toBe(
-        `Configuration error: Cannot write in ${readOnly}: permission denied (EACCES). Fix the folder's permissions, or set MP_CONFIG_PATH to a file in a writable folder.\n`,
+        `Configuration error: Cannot write in ${readOnly}: ${reason}. Fix the folder's permissions, or set MP_CONFIG_PATH to a file in a writable folder.\n`,
       );
       expect(result.code).toBe(1);
       expect(existsSync(join(readOnly, 'config.toml'))).toBe(false);
