@@ -393,6 +393,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    path: 'whoami',
+    summary: 'Show the resolved account, project, workspace and user, and check the credentials',
+    usage: 'mp whoami [--refresh] [-f text|json]',
+    positionals: [0, 0],
+    load: () => import('./commands/whoami').then((m) => m.whoami),
+    epilog:
+      'Exit 0 when the credentials work (a fresh /me cache counts), 2 when they are rejected, 1 when nothing is configured; with -q nothing is printed.',
+    options: [
+      { ...REFRESH, description: 'ask Mixpanel (/me) instead of the 24 h /me cache' },
+      format(['text', 'json'], 'text'),
+    ],
+  },
+  {
     path: 'inspect events',
     summary: 'List the event names of the resolved project',
     usage: 'mp inspect events [-f table|json]',

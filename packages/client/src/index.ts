@@ -45,6 +45,7 @@ export { QUERY_ORIGIN, userAgent, VERSION } from './version';
 export {
   type Explanation,
   type UseSwitch,
+  type Whoami,
   Workspace,
   type WorkspaceOptions,
   type WorkspaceSourceOptions,

@@ -58,6 +58,18 @@ export interface WorkspaceSourceOptions extends ClientOptions {
   envDefaults?: boolean | undefined;
 }
 
+/** What `Workspace.whoami()` returns: who the Workspace acts as, and how its credentials were checked. */
+export interface Whoami {
+  readonly account: { name: string; type: Account['type']; region: Account['region'] };
+  /** Null when no project resolves. */
+  readonly project: { id: string; name: string | null } | null;
+  /** The pinned workspace, or null (resolved on the first workspace-scoped call). */
+  readonly workspace: { id: number; name: string | null } | null;
+  readonly user: { email: string } | null;
+  /** `cache`: a fresh `/me` cache counted as the check; `me`: `/me` answered now. */
+  readonly checked: 'cache' | 'me';
+}
+
 /** What `Workspace.use()` takes: a target alone, or any of account, project and workspace. */
 export type UseSwitch = UseOptions & {
   /** Also write the result to config.toml (before switching; on failure nothing changes). */
@@ -267,20 +279,59 @@ export class Workspace {
 
   /** The `/me` payload: memory, then the 24 h disk cache, then the network (docs/http.md#me-service). */
   async me(options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<MeResponse> {
+    return (await this.#meFrom(options)).me;
+  }
+
+  /** `me()`, and whether the answer came from a cache (memory or disk) rather than a `/me` call now. */
+  async #meFrom(
+    options: { forceRefresh?: boolean; signal?: AbortSignal | undefined } = {},
+  ): Promise<{ me: MeResponse; cached: boolean }> {
     const account = this.account;
     if (!options.forceRefresh) {
-      if (this.#me?.account === account.name) return this.#me.value;
+      if (this.#me?.account === account.name) return { me: this.#me.value, cached: true };
       const cached = this.#meDisk.get(account);
       if (cached) {
         this.#me = { account: account.name, value: cached, raw: cached };
-        return cached;
+        return { me: cached, cached: true };
       }
     }
     // A failed or unusable answer throws here, before the cache is touched.
     const parsed = (await fetchMe(this.#client, { signal: options.signal })).me;
     this.#meDisk.put(account, parsed);
     this.#me = { account: account.name, value: parsed, raw: parsed };
-    return parsed;
+    return { me: parsed, cached: false };
+  }
+
+  /**
+   * Who this Workspace acts as (`mp whoami`, docs/cli.md#mp-whoami): the
+   * resolved account, project and workspace with their names from `/me`, and
+   * the user's email. It checks the credentials: locally first (a browser
+   * account must hold tokens), then through `me()`, where a fresh 24 h cache
+   * counts as working credentials and otherwise `/me` is called (`refresh`
+   * always calls it). Rejected credentials throw (AuthenticationError,
+   * OAuthError). The project is null when only a `fallbackProject` resolved.
+   */
+  async whoami(options: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<Whoami> {
+    const account = this.account;
+    this.#checkCredentials(account);
+    const { me, cached } = await this.#meFrom({
+      forceRefresh: options.refresh ?? false,
+      signal: options.signal,
+    });
+    const fallback =
+      this.#resolution.provenance.project.source === 'default' &&
+      account.defaultProject === undefined;
+    const projectId = this.project.id;
+    const workspace = this.workspace;
+    return Object.freeze({
+      account: { name: account.name, type: account.type, region: account.region },
+      project: fallback ? null : { id: projectId, name: me.projects?.[projectId]?.name ?? null },
+      workspace: workspace
+        ? { id: workspace.id, name: me.workspaces?.[String(workspace.id)]?.name ?? null }
+        : null,
+      user: typeof me.user_email === 'string' ? { email: me.user_email } : null,
+      checked: cached ? 'cache' : 'me',
+    });
   }
 
   /** The projects the account can see, sorted by name (case-insensitive), then id. */
