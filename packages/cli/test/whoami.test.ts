@@ -97,4 +97,44 @@ describe('mp whoami', () => {
     expect(stderrOf(quiet.stderr)).toBe('');
     expect(t.mock.countRequests(ME)).toBe(1);
   });
+
+  it('a fresh cache counts as the check; --refresh finds a secret changed since (exit 2)', async () => {
+    const t = await setup();
+    await t.withTeam();
+    expect((await t.mp(['whoami'])).code).toBe(0);
+    const updated = await t.mp(['account', 'update', 'team', '--secret-stdin'], {
+      stdin: 'not-the-secret\n',
+    });
+    expect(updated.code).toBe(0);
+    expect((await t.mp(['whoami'])).code).toBe(0);
+    expect(t.mock.countRequests(ME)).toBe(1);
+    const refreshed = await t.mp(['whoami', '--refresh']);
+    expect(refreshed.code).toBe(2);
+    expect(stderrOf(refreshed.stderr)).toMatch(/^Authentication error: /);
+    expect(t.mock.countRequests(ME)).toBe(2);
+  });
+
+  it('honours -a; a browser account without tokens is exit 2 before any request', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const added = await t.mp([
+      'account',
+      'add',
+      'web',
+      '--type',
+      'oauth_browser',
+      '--region',
+      'eu',
+      '--project',
+      '3713224',
+    ]);
+    expect(added.code).toBe(0);
+    const result = await t.mp(['-a', 'web', 'whoami']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(stderrOf(result.stderr)).toMatch(/^OAuth error: /);
+    expect(t.mock.countRequests(ME)).toBe(0);
+    // The active account is still `team`.
+    expect((await t.mp(['whoami'])).stdout).toContain('Account:   team (service_account, us)');
+  });
 });
