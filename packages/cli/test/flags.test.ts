@@ -48,6 +48,20 @@ describe('global options anywhere', () => {
     expect(existsSync(t.config)).toBe(false);
   });
 
+  it('--show-completion after the command prints the script; after -- nothing is an option', async () => {
+    const t = await setup();
+    const shown = await t.mp(['account', 'list', '--show-completion'], {
+      env: { SHELL: '/bin/bash' },
+    });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe((await t.mp(['completion', 'bash'])).stdout);
+    // `-p` after `--` is the account name, not the global option.
+    const dashed = await t.mp(['account', 'use', '--', '-p']);
+    expect(dashed.code).not.toBe(0);
+    expect(dashed.stderr).not.toContain('No such option');
+    expect(dashed.stderr).toContain('-p');
+  });
+
   it("a command's own option keeps its meaning over the global of the same name", async () => {
     const t = await setup();
     // target add's own -a/-p/-w: saved into the target, no --target exclusion.
