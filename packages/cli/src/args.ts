@@ -18,7 +18,7 @@ export type OptionValues = Record<string, string | number | boolean | undefined>
 
 /**
  * Parses `tokens` against `specs`: `--name value`, `--name=value`, `-n value`,
- * boolean flags, and `--` to end options. With `stopAtPositional`, parsing
+ * `-nvalue`, boolean flags, and `--` to end options. With `stopAtPositional`, parsing
  * stops at the first positional (the global options before a command).
  */
 export function parseOptions(
@@ -37,6 +37,19 @@ export function parseOptions(
     if (!token.startsWith('-') || token === '-') {
       if (stopAtPositional) return { values, positionals, rest: tokens.slice(index) };
       positionals.push(token);
+      continue;
+    }
+    // `-fjson`: a short option that takes a value, with the value attached.
+    const attached = /^-[^-][^=]/.test(token) ? token[1] : undefined;
+    const attachedSpec = attached
+      ? specs.find((s) => s.short === attached && s.type !== 'boolean')
+      : undefined;
+    if (attachedSpec) {
+      values[attachedSpec.long] = checkValue(
+        attachedSpec,
+        token.slice(2),
+        `--${attachedSpec.long}`,
+      );
       continue;
     }
     const [flag, inline] = token.includes('=')

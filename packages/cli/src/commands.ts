@@ -44,6 +44,8 @@ export interface CommandSpec {
   readonly positionals: readonly [number, number];
   readonly load: () => Promise<Handler>;
   readonly epilog?: string;
+  /** Command lines shown under "Examples:" at the end of the help. */
+  readonly examples?: readonly string[];
 }
 
 const account = (name: string) => () =>
@@ -65,6 +67,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       'mp login [--name NAME] [--region REGION] [--project ID] [-S] [--token-env VAR] [--no-browser] [--secret-stdin]',
     positionals: [0, 0],
     load: () => import('./commands/login').then((m) => m.login),
+    examples: [
+      'mp login                          # browser login, then pick a project',
+      'mp login --no-browser             # print the URL; paste the redirect back',
+      'mp login -S --region us           # service account from MP_USERNAME and MP_SECRET',
+      'mp login --token-env MY_TOKEN     # a static bearer token read from MY_TOKEN',
+    ],
     options: [
       {
         long: 'name',
@@ -110,6 +118,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       'mp account add [NAME] --type TYPE [--region REGION] [--project ID] [--username USER] [--secret-stdin] [--token-env VAR]',
     positionals: [0, 1],
     load: account('add'),
+    examples: [
+      'mp account add ci --type service_account --username ci.sa --region us --secret-stdin < secret.txt',
+      'mp account add me --type oauth_browser --region eu',
+      'mp account add bot --type oauth_token --token-env MY_TOKEN --region us',
+    ],
     epilog: 'Tip: for a new setup, `mp login` does all of this interactively.',
     options: [
       {
@@ -342,6 +355,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'mp target add NAME --account NAME --project ID [--workspace ID]',
     positionals: [1, 1],
     load: target('add'),
+    examples: [
+      'mp target add prod -a team -p 3018488',
+      'mp target add prod-web --account team --project 3018488 --workspace 2',
+    ],
     options: [
       { long: 'account', short: 'a', type: 'string', metavar: 'NAME', description: 'account' },
       { long: 'project', short: 'p', type: 'string', metavar: 'ID', description: 'project' },
@@ -380,6 +397,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'mp session [--bridge | --explain | --effective] [-f text|json]',
     positionals: [0, 0],
     load: () => import('./commands/session').then((m) => m.session),
+    examples: [
+      'mp session                        # the saved session',
+      'mp session --explain -t prod      # what a command would use, and why',
+      'mp session --bridge -f json',
+    ],
     options: [
       { long: 'bridge', type: 'boolean', description: 'show the bridge file in effect' },
       {
@@ -420,6 +442,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       'mp query segmentation -e EVENT --from YYYY-MM-DD --to YYYY-MM-DD [--on PROP] [--unit day|week|month] [-f table|json]',
     positionals: [0, 0],
     load: () => import('./commands/query').then((m) => m.segmentation),
+    examples: [
+      'mp query segmentation -e Signup --from 2024-01-01 --to 2024-01-31',
+      "mp query segmentation -e Signup --from 2024-01-01 --to 2024-03-31 --on '$browser' --unit week -f json",
+    ],
     options: [
       {
         long: 'event',

@@ -1,4 +1,11 @@
-import { checkValue, type OptionSpec, parseOptions, suggest, UsageError } from './args';
+import {
+  checkValue,
+  type OptionSpec,
+  type OptionValues,
+  parseOptions,
+  suggest,
+  UsageError,
+} from './args';
 import { COMMANDS, type CommandSpec, GROUPS } from './commands';
 import type { Globals } from './context';
 import { GLOBAL_OPTIONS } from './global-options';
@@ -21,7 +28,7 @@ function mainHelp(): string[] {
     '',
     'The Mixpanel auth command line: accounts, projects, workspaces, targets, sessions.',
     '',
-    'Global options (before the command):',
+    'Global options (anywhere on the line):',
   ];
   lines.push(...GLOBAL_OPTIONS.map(optionLine), '', 'Commands:');
   for (const command of COMMANDS) lines.push(`  ${command.path.padEnd(24)} ${command.summary}`);
@@ -51,6 +58,7 @@ function commandHelp(command: CommandSpec): string[] {
   const lines = [`Usage: ${command.usage}`, '', command.summary];
   if (command.options.length) lines.push('', 'Options:', ...command.options.map(optionLine));
   if (command.epilog) lines.push('', command.epilog);
+  if (command.examples) lines.push('', 'Examples:', ...command.examples.map((line) => `  ${line}`));
   return lines;
 }
 
@@ -109,21 +117,65 @@ function debugFromEnv(env: Record<string, string | undefined>): boolean {
  * command touches comes through `io`, so tests run it in-process and the
  * `bin` runs it against the real process.
  */
+async function completion(io: Io, values: OptionValues): Promise<number> {
+  const { showCompletion, installCompletion } = await import('./commands/completion');
+  const shape = { commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS };
+  return values['install-completion'] ? installCompletion(io, shape) : showCompletion(io, shape);
+}
+
+/**
+ * The options a command's own tokens are parsed against: its own, then the
+ * globals it does not redefine. A command option with a global's long name
+ * or short letter keeps its meaning, and the global is then taken only
+ * before the command (see docs/cli.md#global-options).
+ */
+function commandSpecs(command: CommandSpec): OptionSpec[] {
+  const own = command.options;
+  const clash = (global: OptionSpec) =>
+    own.some(
+      (spec) =>
+        spec.long === global.long || (global.short !== undefined && spec.short === global.short),
+    );
+  return [...own, ...GLOBAL_OPTIONS.filter((global) => !clash(global))];
+}
+
+/** Splits parsed values into the globals' and the command's own. */
+function splitValues(command: CommandSpec, values: OptionValues) {
+  const globals: OptionValues = {};
+  const own: OptionValues = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (command.options.some((spec) => spec.long === key)) own[key] = value;
+    else globals[key] = value;
+  }
+  return { globals, own };
+}
+
+/**
+ * Runs one `mp` command line and returns its exit code. Everything the
+ * command touches comes through `io`, so tests run it in-process and the
+ * `bin` runs it against the real process.
+ */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let debug = debugFromEnv(io.env);
   try {
     const global = parseOptions(argv, GLOBAL_OPTIONS, { stopAtPositional: true });
+    // Globals between a group and its command (`mp account -q list`).
+    if (GROUPS.includes(global.rest[0]!) && !COMMANDS.some((c) => c.path === global.rest[0])) {
+      const inner = parseOptions(global.rest.slice(1), GLOBAL_OPTIONS, { stopAtPositional: true });
+      Object.assign(global.values, inner.values);
+      global.rest = [global.rest[0]!, ...inner.rest];
+    }
     debug ||= global.values.verbose === true || global.values.debug === true;
     if (global.values.version) {
       out(io, `mp version ${VERSION}`);
       return EXIT.SUCCESS;
     }
-    if (global.values['show-completion'] || global.values['install-completion']) {
-      const { showCompletion, installCompletion } = await import('./commands/completion');
-      const shape = { commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS };
-      return global.values['install-completion']
-        ? installCompletion(io, shape)
-        : showCompletion(io, shape);
+    if (global.values['show-completion'] || global.values['install-completion'])
+      return await completion(io, global.values);
+    // `mp help [COMMAND…]` is `mp --help [COMMAND…]`.
+    if (global.rest[0] === 'help') {
+      global.values.help = true;
+      global.rest = global.rest.slice(1);
     }
     // `mp --help account list` asks for that command's help, like `mp account list --help`.
     const words = global.values.help ? [...global.rest, '--help'] : global.rest;
@@ -135,7 +187,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       err(io, ...mainHelp());
       return EXIT.USAGE;
     }
-    const globals = await resolveGlobals(global.values, io.env);
+    await resolveGlobals(global.values, io.env);
     const [first, second] = words;
     const command =
       COMMANDS.find((c) => c.path === `${first} ${second}`) ??
@@ -170,7 +222,18 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       out(io, ...commandHelp(command));
       return EXIT.SUCCESS;
     }
-    const parsed = parseOptions(tokens, command.options);
+    const all = parseOptions(tokens, commandSpecs(command));
+    const split = splitValues(command, all.values);
+    const parsed = { values: split.own, positionals: all.positionals };
+    const after = split.globals;
+    Object.assign(global.values, after);
+    debug ||= after.verbose === true || after.debug === true;
+    if (after.version) {
+      out(io, `mp version ${VERSION}`);
+      return EXIT.SUCCESS;
+    }
+    if (after['show-completion'] || after['install-completion'])
+      return await completion(io, global.values);
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min)
       throw new UsageError(`Missing argument. Usage: ${command.usage}`);
@@ -179,6 +242,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
         `Got unexpected extra argument '${parsed.positionals[max]}'. Usage: ${command.usage}`,
       );
     // The library is loaded only now, with the command: `--version` and help stay instant.
+    const globals = await resolveGlobals(global.values, io.env);
     const [handler, { CommandContext }] = await Promise.all([command.load(), import('./context')]);
     const code = await handler(new CommandContext(io, globals, parsed.values, parsed.positionals));
     return code ?? EXIT.SUCCESS;
