@@ -99,3 +99,24 @@ describe.each(COMMANDS)('mp $args.0 $args.1', ({ args, refusal, prompt, done }) 
     });
   });
 });
+
+describe.skipIf(process.platform !== 'linux')('mp target remove under a pseudo-terminal', () => {
+  it.each([
+    ['n', 'Aborted.', true],
+    ['y', 'Removed target: demo', false],
+  ])('"%s" → %s', async (answer, shown, kept) => {
+    const t = await setup();
+    await t.withTeam();
+    await t.mp(['target', 'add', 'demo', '--account', 'team', '--project', '3713224']);
+    const prompt = "Remove target 'demo'? [y/N]: ";
+    const result = await runMpInPty(['target', 'remove', 'demo'], {
+      env: t.env,
+      cwd: t.home,
+      prompt,
+      answer,
+    });
+    expect(result.code).toBe(0);
+    expect(result.output).toContain(shown);
+    expect(readFileSync(t.config, 'utf8').includes('[targets.demo]')).toBe(kept);
+  });
+});
