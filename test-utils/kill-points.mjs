@@ -274,10 +274,10 @@ export const WRITERS = [
   {
     name: 'account remove (mp account remove)',
     setup: [...setups.team, ...setups.meLoggedIn],
-    command: { args: ['account', 'remove', 'me'] },
+    command: { args: ['account', 'remove', 'me', '--yes'] },
     next: (home) => [
       configured(home, 'me')
-        ? { args: ['account', 'remove', 'me'] }
+        ? { args: ['account', 'remove', 'me', '--yes'] }
         : { args: ['workspace', 'use', '3448413'] },
     ],
     check: (home) =>
@@ -288,8 +288,8 @@ export const WRITERS = [
   {
     name: 'logout (mp account logout)',
     setup: setups.meLoggedIn,
-    command: { args: ['account', 'logout', 'me'] },
-    next: () => [{ args: ['account', 'logout', 'me'] }],
+    command: { args: ['account', 'logout', 'me', '--yes'] },
+    next: () => [{ args: ['account', 'logout', 'me', '--yes'] }],
     check: (home) =>
       existsSync(join(home, '.mp', 'accounts', 'me', 'tokens.json'))
         ? 'tokens.json survives a completed logout'

@@ -18,6 +18,12 @@ const REGION: OptionSpec = {
   description: 'us, eu or in',
 };
 
+const YES: OptionSpec = {
+  long: 'yes',
+  short: 'y',
+  type: 'boolean',
+  description: 'do not ask for confirmation',
+};
 const NO_BROWSER: OptionSpec = {
   long: 'no-browser',
   type: 'boolean',
@@ -186,7 +192,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'account remove',
     summary: 'Remove an account (and its tokens and cache)',
-    usage: 'mp account remove NAME [--force]',
+    usage: 'mp account remove NAME [--force] [--yes]',
     positionals: [1, 1],
     load: account('remove'),
     options: [
@@ -195,6 +201,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: 'boolean',
         description: 'remove even when targets use it (they stay, orphaned)',
       },
+      YES,
     ],
   },
   {
@@ -232,10 +239,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'account logout',
     summary: "Delete an account's OAuth tokens",
-    usage: 'mp account logout NAME',
+    usage: 'mp account logout NAME [--yes]',
     positionals: [1, 1],
     load: account('logout'),
-    options: [],
+    options: [YES],
   },
   {
     path: 'account token',
@@ -371,9 +378,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'mp target remove NAME [--yes]',
     positionals: [1, 1],
     load: target('remove'),
-    options: [
-      { long: 'yes', short: 'y', type: 'boolean', description: 'do not ask for confirmation' },
-    ],
+    options: [YES],
   },
   {
     path: 'target use',

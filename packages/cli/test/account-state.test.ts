@@ -56,7 +56,7 @@ describe('mp account remove', () => {
   it('deletes the credentials before the config forgets the account', async () => {
     const t = await setup();
     const tokens = await loggedIn(t);
-    const result = await t.mp(['account', 'remove', 'me']);
+    const result = await t.mp(['account', 'remove', 'me', '--yes']);
     expect(result.code).toBe(0);
     expect(existsSync(tokens)).toBe(false);
     expect(existsSync(join(t.home, '.mp', 'accounts', 'me'))).toBe(false);
@@ -72,7 +72,7 @@ describe('mp account remove', () => {
     mkdirSync(join(t.home, '.mp', 'accounts'), { recursive: true, mode: 0o700 });
     symlinkSync(elsewhere, join(t.home, '.mp', 'accounts', 'me'));
     const before = readFileSync(t.config);
-    const result = await t.mp(['account', 'remove', 'me']);
+    const result = await t.mp(['account', 'remove', 'me', '--yes']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^Configuration error: Refusing to change .*accounts\/me: it is a symlink\./m,

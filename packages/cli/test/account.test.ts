@@ -322,17 +322,17 @@ describe('mp account update / remove / use / show', () => {
     const t = await setup();
     await t.withTeam();
     await t.mp(['target', 'add', 'ecom', '--account', 'team', '--project', '3018488']);
-    const refused = await t.mp(['account', 'remove', 'team']);
+    const refused = await t.mp(['account', 'remove', 'team', '--yes']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       "Account 'team' is referenced by target(s): 'ecom'. Pass `--force` to remove anyway.",
     );
-    const forced = await t.mp(['account', 'remove', 'team', '--force']);
+    const forced = await t.mp(['account', 'remove', 'team', '--force', '--yes']);
     expect(forced).toMatchObject({
       code: 0,
       stdout: "Removed account 'team'\nOrphaned targets: ecom\n",
     });
-    expect((await t.mp(['account', 'remove', 'team'])).code).toBe(1);
+    expect((await t.mp(['account', 'remove', 'team', '--yes'])).code).toBe(1);
   });
 
   it('use and show', async () => {
@@ -403,7 +403,7 @@ describe('names and places that look like something else', () => {
       code: 1,
       stderr: expect.stringContaining("Cannot set active account: '__proto__' is not configured."),
     });
-    expect((await t.mp(['account', 'remove', '__proto__'])).code).not.toBe(0);
+    expect((await t.mp(['account', 'remove', '__proto__', '--yes'])).code).not.toBe(0);
     expect((await t.mp(['target', 'add', 'x', '-a', '__proto__', '-p', '1'])).code).not.toBe(0);
     expect(readFileSync(t.config, 'utf8')).toBe(before);
     await t.mp(['account', 'add', '__proto__', '--type', 'oauth_browser', '--region', 'us']);
@@ -482,7 +482,9 @@ describe('mp account test / token / logout', () => {
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain('OAuth error:');
     expect(unset.stderr).toContain('  Code: OAUTH_TOKEN_ERROR');
-    expect((await t.mp(['account', 'logout', 'team'])).stdout).toBe("Removed tokens for 'team'\n");
+    expect((await t.mp(['account', 'logout', 'team', '--yes'])).stdout).toBe(
+      "Removed tokens for 'team'\n",
+    );
     expect((await t.mp(['account', 'logout', 'ghost'])).code).toBe(1);
   });
 });

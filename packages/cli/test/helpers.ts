@@ -55,6 +55,40 @@ export function runMp(
   });
 }
 
+/**
+ * Runs the built `mp` under a real pseudo-terminal (util-linux `script`, so
+ * Linux only): stdin, stdout and stderr are the terminal. Once the terminal
+ * shows `prompt`, types `answer` (a line) and, with `answer` null, ends the
+ * input (Ctrl-D). `output` is everything the terminal showed, echo included.
+ */
+export function runMpInPty(
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd: string; prompt: string; answer: string | null },
+): Promise<{ code: number | null; output: string }> {
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, MP, ...args].map(quote).join(' ');
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let answered = false;
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (!answered && output.includes(options.prompt)) {
+        answered = true;
+        child.stdin.write(options.answer === null ? '\x04' : `${options.answer}\r`);
+      }
+    });
+    child.on('close', (code) => {
+      captured.push(output);
+      resolve({ code, output });
+    });
+  });
+}
+
 /** A mock Mixpanel and a temp HOME pointed at it; `mp(...)` runs commands there. */
 export async function setup(
   mockOptions: Parameters<typeof startMockMixpanel>[0] = {},

@@ -133,7 +133,7 @@ describe('deletes never go through a link', () => {
     const dir = elsewhere(t.home);
     mkdirSync(join(t.home, '.mp', 'accounts'), { mode: 0o700 });
     symlinkSync(dir, join(t.home, '.mp', 'accounts', 'b'));
-    const result = await t.mp(['account', 'logout', 'b']);
+    const result = await t.mp(['account', 'logout', 'b', '--yes']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `Configuration error: Refusing to change ${join(t.home, '.mp', 'accounts', 'b')}: it is a symlink. Remove the link (mp never follows links to credentials).\n`,
@@ -146,7 +146,7 @@ describe('deletes never go through a link', () => {
     await t.mp(['account', 'add', 'b', '--type', 'oauth_browser', '--region', 'us']);
     const dir = elsewhere(t.home);
     symlinkSync(dir, join(t.home, '.mp', 'accounts'));
-    const result = await t.mp(['account', 'remove', 'b']);
+    const result = await t.mp(['account', 'remove', 'b', '--yes']);
     expect(readFileSync(join(dir, 'b', 'tokens.json'), 'utf8')).toBe('keep');
     expect(result.stderr).toContain(
       `Refusing to delete credential under symlinked directory ${join(t.home, '.mp', 'accounts')}`,

@@ -16,6 +16,7 @@ import { EXIT } from '../exit-codes';
 import { type Format, printJson, printRecords, renderTable } from '../format';
 import { err, out } from '../io';
 import { promptSecret, readSecretFromStdin } from '../secrets';
+import { confirm } from './confirm';
 import { loginProgress, showAuthorizeHint } from './login-io';
 
 const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
@@ -233,8 +234,11 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  remove(context) {
+  async remove(context) {
     const [name] = context.positionals as [string];
+    context.accounts.get(name); // a missing account fails first, as without the question
+    const aborted = await confirm(context, `Remove account '${name}'?`, `remove account '${name}'`);
+    if (aborted !== undefined) return aborted;
     const orphans = context.accounts.remove(name, {
       force: context.flag('force'),
       forceHint: '`--force`',
@@ -289,8 +293,15 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  logout(context) {
+  async logout(context) {
     const [name] = context.positionals as [string];
+    context.accounts.get(name); // a missing account fails first, as without the question
+    const aborted = await confirm(
+      context,
+      `Log out of account '${name}' (delete its tokens)?`,
+      `log out of account '${name}'`,
+    );
+    if (aborted !== undefined) return aborted;
     context.accounts.logout(name);
     out(context.io, `Removed tokens for '${name}'`);
     return EXIT.SUCCESS;

@@ -1,10 +1,10 @@
-import { createInterface } from 'node:readline';
-import { ArgumentError, type Target } from '@mixpanel-data/client';
+import type { Target } from '@mixpanel-data/client';
 import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { type Format, jsonText, printRecords } from '../format';
-import { err, escapeControls, out, writePrompt } from '../io';
+import { escapeControls, out } from '../io';
+import { confirm } from './confirm';
 
 const record = (target: Target) => ({
   name: target.name,
@@ -53,29 +53,8 @@ export const handlers: Record<string, Handler> = {
   async remove(context) {
     const [name] = context.positionals as [string];
     context.targets.show(name);
-    if (!context.flag('yes')) {
-      if (!context.io.stdin.isTTY) {
-        throw new ArgumentError(
-          `Refusing to remove target '${name}' without confirmation; pass --yes when not running interactively.`,
-          { argumentNames: ['yes'] },
-        );
-      }
-      writePrompt(context.io, `Remove target '${name}'? [y/N]: `);
-      const lines = createInterface({ input: context.io.stdin, terminal: false });
-      const answer = await new Promise<string | null>((resolve) => {
-        lines.once('line', resolve);
-        lines.once('close', () => resolve(null));
-      });
-      lines.close();
-      if (answer === null) {
-        err(context.io, 'Aborted.');
-        return EXIT.GENERAL;
-      }
-      if (!/^y(es)?$/i.test(answer.trim())) {
-        err(context.io, 'Aborted.');
-        return EXIT.SUCCESS;
-      }
-    }
+    const aborted = await confirm(context, `Remove target '${name}'?`, `remove target '${name}'`);
+    if (aborted !== undefined) return aborted;
     context.targets.remove(name);
     out(context.io, `Removed target: ${name}`);
     return EXIT.SUCCESS;
