@@ -45,6 +45,16 @@ describe('judgeTokenResponse (docs/oauth.md#code-exchange)', () => {
     });
   });
 
+  it('rejects a lifetime that gives no representable expiry (fuzz found -2455691740362611)', () => {
+    for (const expires_in of [-2455691740362611, 9_000_000_000_000_000, '99999999999999999999']) {
+      expect(ok({ ...good, expires_in })).toMatchObject({
+        ok: false,
+        reason: 'fields',
+        field: 'expires_in',
+      });
+    }
+  });
+
   it('coerces a numeric access token to a string', () => {
     const outcome = ok({ ...good, access_token: 12345 });
     expect(outcome.ok && outcome.tokens.accessToken.reveal()).toBe('12345');

@@ -74,7 +74,9 @@ export function judgeTokenResponse(
       : typeof expires_in === 'string' && EXPIRES_IN.test(expires_in.trim())
         ? Number(expires_in.trim())
         : null;
-  if (seconds === null) return missing('expires_in');
+  // A lifetime whose expiry no Date can hold (±8.64e15 ms) is as good as missing.
+  if (seconds === null || Number.isNaN(new Date(now + seconds * 1000).getTime()))
+    return missing('expires_in');
   return {
     ok: true,
     tokens: OAuthTokens.fromResponse(
