@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline';
 import { ArgumentError } from '@mixpanel-data/client';
 import type { CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
-import { err, writePrompt } from '../io';
+import { err } from '../io';
+import { asker } from './ask';
 
 /**
  * The confirmation of a destructive command (docs/cli.md#prompts): `--yes`
@@ -24,13 +24,8 @@ export async function confirm(
       { argumentNames: ['yes'] },
     );
   }
-  writePrompt(context.io, `${question} [y/N]: `);
-  const lines = createInterface({ input: context.io.stdin, terminal: false });
-  const answer = await new Promise<string | null>((resolve) => {
-    lines.once('line', resolve);
-    lines.once('close', () => resolve(null));
-  });
-  lines.close();
+  const questions = asker(context.io);
+  const answer = await questions.ask(`${question} [y/N]: `).finally(() => questions.close());
   if (answer !== null && /^y(es)?$/i.test(answer.trim())) return undefined;
   err(context.io, 'Aborted.');
   return answer === null ? EXIT.GENERAL : EXIT.SUCCESS;

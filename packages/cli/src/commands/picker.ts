@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline';
 import { ConfigError, type ProjectChoice } from '@mixpanel-data/client';
 import type { CommandContext } from '../context';
-import { err, escapeControls, writePrompt } from '../io';
+import { err, escapeControls } from '../io';
+import { asker } from './ask';
 
 /**
  * The project picker of docs/cli.md#project-selection on stderr: Enter takes item 1, a number
@@ -22,17 +22,15 @@ export async function pickProject(
     );
   });
   err(context.io, '');
-  const lines = createInterface({ input: context.io.stdin, terminal: false });
-  const iterator = lines[Symbol.asyncIterator]();
+  const questions = asker(context.io);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
-      writePrompt(context.io, 'Which project? [1]: ');
-      const next = await iterator.next();
-      if (next.done)
+      const line = await questions.ask('Which project? [1]: ');
+      if (line === null)
         throw new ConfigError(
           'stdin closed during project picker prompt. Pass --project ID or set MP_PROJECT_ID and re-run.',
         );
-      const answer = next.value.trim();
+      const answer = line.trim();
       if (answer === '') return choices[0]!;
       if (/^[0-9]+$/.test(answer) && Number(answer) >= 1 && Number(answer) <= choices.length)
         return choices[Number(answer) - 1]!;
@@ -43,6 +41,6 @@ export async function pickProject(
     }
     throw new ConfigError('Could not pick a project after 3 attempts. Aborting.');
   } finally {
-    lines.close();
+    questions.close();
   }
 }
