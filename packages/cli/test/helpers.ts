@@ -115,13 +115,16 @@ export async function setup(
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
     });
-  /** Adds the fixture's service account as `team` (active) with project 3713224. */
-  const withTeam = async () => {
+  /**
+   * Adds the fixture's service account as `team` (active) with project 3713224;
+   * `name` and `secret` add it under another name, or with a wrong secret.
+   */
+  const withTeam = async (name = 'team', secret = 's3cret-sa') => {
     const result = await mp(
       [
         'account',
         'add',
-        'team',
+        name,
         '--type',
         'service_account',
         '--username',
@@ -132,7 +135,7 @@ export async function setup(
         '3713224',
         '--secret-stdin',
       ],
-      { stdin: 's3cret-sa\n' },
+      { stdin: `${secret}\n` },
     );
     if (result.code !== 0) throw new Error(`setup failed: ${result.stderr}`);
   };

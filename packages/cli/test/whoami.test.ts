@@ -61,24 +61,7 @@ describe('mp whoami', () => {
 
   it('a wrong secret (401 from /me): exit 2 with an authentication error; -q prints nothing', async () => {
     const t = await setup();
-    const added = await t.mp(
-      [
-        'account',
-        'add',
-        'wrong',
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
-        '--region',
-        'us',
-        '--project',
-        '3713224',
-        '--secret-stdin',
-      ],
-      { stdin: 'not-the-secret\n' },
-    );
-    expect(added.code).toBe(0);
+    await t.withTeam('wrong', 'not-the-secret');
     const result = await t.mp(['whoami']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
