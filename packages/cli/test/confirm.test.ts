@@ -100,6 +100,60 @@ describe.each(COMMANDS)('mp $args.0 $args.1', ({ args, refusal, prompt, done }) 
   });
 });
 
+describe('mp account remove of an account that targets use', () => {
+  /** `team` with the target `demo` on it. */
+  async function withTarget() {
+    const t = await setup();
+    await t.withTeam();
+    expect(
+      (await t.mp(['target', 'add', 'demo', '--account', 'team', '--project', '3713224'])).code,
+    ).toBe(0);
+    return t;
+  }
+
+  it('off a TTY without --force: the in-use error comes first, not the --yes refusal', async () => {
+    const t = await withTarget();
+    const before = readFileSync(t.config);
+    const result = await t.mp(['account', 'remove', 'team']);
+    expect(result.code).toBe(1);
+    expect(stderrOf(result)).toMatch(/^Configuration error: .*demo.*--force/);
+    expect(result.stderr).not.toContain('--yes');
+    expect(readFileSync(t.config)).toEqual(before);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'on a TTY without --force: refused before any question',
+    async () => {
+      const t = await withTarget();
+      const before = readFileSync(t.config);
+      const result = await runMpInPty(['account', 'remove', 'team'], {
+        env: t.env,
+        cwd: t.home,
+        prompt: "Remove account 'team'? [y/N]: ",
+        answer: 'y',
+      });
+      expect(result.code).toBe(1);
+      expect(result.output).not.toContain('[y/N]');
+      expect(result.output).toContain('--force');
+      expect(readFileSync(t.config)).toEqual(before);
+    },
+  );
+
+  it('with --force on a TTY the question names the targets it orphans', async () => {
+    const t = await withTarget();
+    const prompt = "Remove account 'team' and orphan its target demo? [y/N]: ";
+    const result = await runMpInPty(['account', 'remove', 'team', '--force'], {
+      env: t.env,
+      cwd: t.home,
+      prompt,
+      answer: 'y',
+    });
+    expect(result.code).toBe(0);
+    expect(result.output).toContain(prompt);
+    expect(result.output).toContain('Orphaned targets: demo');
+  });
+});
+
 describe.skipIf(process.platform !== 'linux')('mp target remove under a pseudo-terminal', () => {
   it.each([
     ['n', 'Aborted.', true],

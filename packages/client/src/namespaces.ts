@@ -59,8 +59,14 @@ export function accountsOf(ctx: Context) {
     update(name: string, fields: UpdateAccountFields): AccountSummary {
       return ctx.configStore.updateAccount(name, fields);
     },
-    /** Returns the targets left orphaned; AccountInUseError when referenced and not forced. */
-    remove(name: string, removeOptions: { force?: boolean; forceHint?: string } = {}): string[] {
+    /**
+     * Returns the targets left orphaned; AccountInUseError when referenced and
+     * not forced. `dryRun` checks only and returns what would be orphaned.
+     */
+    remove(
+      name: string,
+      removeOptions: { force?: boolean; forceHint?: string; dryRun?: boolean } = {},
+    ): string[] {
       return ctx.configStore.removeAccount(name, removeOptions);
     },
     use(name: string): void {

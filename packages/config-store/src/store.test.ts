@@ -308,6 +308,18 @@ describe('accounts', () => {
       expect(t.read()).not.toContain('[active]');
     });
 
+    it('dryRun checks as the removal would and changes nothing', () => {
+      const t = specFixture();
+      const before = readFileSync(t.configPath);
+      expect(t.store.removeAccount('ops-sa', { force: true, dryRun: true })).toEqual(['checkout']);
+      expect(() => t.store.removeAccount('ops-sa', { dryRun: true })).toThrow(AccountInUseError);
+      expect(() => t.store.removeAccount('zz', { dryRun: true })).toThrow(
+        "Account 'zz' not found.",
+      );
+      expect(readFileSync(t.configPath)).toEqual(before);
+      expect(t.store.getAccount('ops-sa').name).toBe('ops-sa');
+    });
+
     it('a missing account is an error', () => {
       const t = tempHome();
       t.store.addAccount('a', { type: 'oauth_browser', region: 'us' });

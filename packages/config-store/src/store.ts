@@ -437,9 +437,15 @@ export class ConfigStore {
    * state (tokens, client record, /me cache) is deleted first, then the
    * config block: a crash in between leaves an account that must log in
    * again, never credentials without their account. If the state cannot be
-   * deleted, the config is not changed.
+   * deleted, the config is not changed. With `dryRun` it only checks, as
+   * the removal would, and returns the targets it would orphan: a caller
+   * that asks for confirmation checks first, so nobody answers a question
+   * for a removal that is then refused.
    */
-  removeAccount(name: string, options: { force?: boolean; forceHint?: string } = {}): string[] {
+  removeAccount(
+    name: string,
+    options: { force?: boolean; forceHint?: string; dryRun?: boolean } = {},
+  ): string[] {
     const removable = (view: ConfigView): string[] => {
       if (!view.hasAccount(name))
         throw new ConfigError(`Account '${name}' not found.`, { details: { account_name: name } });
@@ -453,7 +459,8 @@ export class ConfigStore {
       }
       return referencedBy;
     };
-    removable(this.read());
+    const wouldOrphan = removable(this.read());
+    if (options.dryRun) return wouldOrphan;
     this.#deleteState(name);
     return this.transaction((document, view) => {
       const referencedBy = removable(view);

@@ -236,13 +236,19 @@ export const handlers: Record<string, Handler> = {
 
   async remove(context) {
     const [name] = context.positionals as [string];
-    context.accounts.get(name); // a missing account fails first, as without the question
-    const aborted = await confirm(context, `Remove account '${name}'?`, `remove account '${name}'`);
+    const options = { force: context.flag('force'), forceHint: '`--force`' };
+    // A missing or still referenced account fails first, before any question.
+    const wouldOrphan = context.accounts.remove(name, { ...options, dryRun: true });
+    const orphaning = wouldOrphan.length
+      ? ` and orphan its target${wouldOrphan.length > 1 ? 's' : ''} ${wouldOrphan.join(', ')}`
+      : '';
+    const aborted = await confirm(
+      context,
+      `Remove account '${name}'${orphaning}?`,
+      `remove account '${name}'`,
+    );
     if (aborted !== undefined) return aborted;
-    const orphans = context.accounts.remove(name, {
-      force: context.flag('force'),
-      forceHint: '`--force`',
-    });
+    const orphans = context.accounts.remove(name, options);
     out(context.io, `Removed account '${name}'`);
     if (orphans.length) out(context.io, `Orphaned targets: ${orphans.join(', ')}`);
     return EXIT.SUCCESS;
