@@ -23,6 +23,15 @@ const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
 const isAccountType = (value: string): value is AccountType =>
   (TYPES as readonly string[]).includes(value);
 
+/** "in 59 min" (docs/cli.md#mp-account-export-bridge): how long until `date`, rounded down to whole minutes. */
+function fromNow(date: Date, now = Date.now()): string {
+  const minutes = Math.floor((date.getTime() - now) / 60_000);
+  if (minutes < 1) return date.getTime() > now ? 'in under a minute' : 'already expired';
+  if (minutes < 60) return `in ${minutes} min`;
+  const rest = minutes % 60;
+  return `in ${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`;
+}
+
 export const ONBOARDING = [
   '(no accounts configured)',
   '',
@@ -313,17 +322,21 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  'export-bridge'(context) {
+  async 'export-bridge'(context) {
     const to = resolve(context.io.cwd, context.string('to') ?? join('.', 'mixpanel_auth.json'));
     const account = context.string('account');
-    const path = context.accounts.exportBridge({
+    const accessOnly = context.flag('access-only');
+    const exportOptions = {
       to,
       ...(account ? { account } : {}),
       ...(context.string('project') !== undefined ? { project: context.string('project')! } : {}),
       ...(context.integer('workspace') !== undefined
         ? { workspace: context.integer('workspace')! }
         : {}),
-    });
+    };
+    const path = accessOnly
+      ? await context.accounts.exportBridge({ ...exportOptions, accessOnly: true })
+      : context.accounts.exportBridge(exportOptions);
     out(context.io, `Wrote bridge file to ${path}`);
     const exported = context.accounts.get(account);
     // docs/files.md#bridge-export recommendation: say when the included access token expires (never the token).
@@ -332,11 +345,22 @@ export const handlers: Record<string, Handler> = {
       expiresAt = loadBridge(path, { env: context.io.env, cwd: context.io.cwd })?.bridge.tokens
         ?.expiresAt;
     } catch {} // the file is written; an unreadable expiry only shortens the summary
-    const expiry = expiresAt ? ` (access token expires ${bridgeTimestamp(expiresAt)})` : '';
-    out(
-      context.io,
-      `Account: ${exported.name} (${exported.type}, ${exported.region})${exported.type === 'oauth_browser' ? ` · tokens: included${expiry}` : ''}`,
-    );
+    let tokens = '';
+    if (exported.type === 'oauth_browser' && accessOnly) {
+      const expiry = expiresAt
+        ? ` (expires ${bridgeTimestamp(expiresAt)}, ${fromNow(expiresAt)})`
+        : '';
+      tokens = ` · tokens: access token only${expiry}`;
+    } else if (exported.type === 'oauth_browser') {
+      tokens = ` · tokens: included${expiresAt ? ` (access token expires ${bridgeTimestamp(expiresAt)})` : ''}`;
+    }
+    out(context.io, `Account: ${exported.name} (${exported.type}, ${exported.region})${tokens}`);
+    if (accessOnly) {
+      out(
+        context.io,
+        'Note: no refresh token was written; once the access token expires, export a new bridge here.',
+      );
+    }
     if (exported.type === 'oauth_token' && exported.tokenEnv) {
       out(context.io, `Note: the receiving machine must set ${exported.tokenEnv}.`);
     }
