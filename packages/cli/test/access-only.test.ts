@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fromNow } from '../src/format';
 import { MOCK_BROWSER, setup } from './helpers';
 
 type Host = Awaited<ReturnType<typeof setup>>;
@@ -130,7 +131,7 @@ describe('mp account export-bridge --access-only', () => {
     expect(refused.code).toBe(3);
     expect(refused.stdout).toBe('');
     expect(errorLines(refused.stderr)).toBe(
-      "Invalid argument: --access-only applies to browser-login accounts only; 'team' is service_account: a service account has a secret, not a token that expires, so there is nothing narrower to hand off. Export it without --access-only.",
+      "Invalid argument: --access-only is for browser-login accounts only; 'team' is a service account: it has a secret, not a token that expires, so there is nothing narrower to hand off. Export it without --access-only.",
     );
     expect(existsSync(fresh)).toBe(false);
 
@@ -150,10 +151,29 @@ describe('mp account export-bridge --access-only', () => {
       expect(result.code).toBe(3);
       expect(errorLines(result.stderr)).toMatch(
         new RegExp(
-          `^Invalid argument: --access-only applies to browser-login accounts only; '${account}' is [^\n]+ Export it without --access-only\\.$`,
+          `^Invalid argument: --access-only is for browser-login accounts only; '${account}' is [^\n]+ Export it without --access-only\\.$`,
         ),
       );
       expect(readFileSync(to).equals(before)).toBe(true);
     }
+  });
+});
+
+describe('fromNow', () => {
+  it('rounds down to whole minutes, adds hours past an hour, and says when under a minute or past', () => {
+    const now = Date.parse('2026-06-01T09:00:00Z');
+    const at = (seconds: number) => fromNow(new Date(now + seconds * 1000), now);
+    expect([at(3599), at(60), at(3600), at(3900), at(7200)]).toEqual([
+      'in 59 min',
+      'in 1 min',
+      'in 1 h',
+      'in 1 h 5 min',
+      'in 2 h',
+    ]);
+    expect([at(59), at(0), at(-60)]).toEqual([
+      'in under a minute',
+      'already expired',
+      'already expired',
+    ]);
   });
 });

@@ -134,12 +134,12 @@ export function accountsOf(ctx: Context) {
   async function exportAccessOnly(exportOptions: ExportBridgeOptions): Promise<string> {
     const { account, ...plan } = exportPlan(exportOptions);
     if (account.type !== 'oauth_browser') {
-      const why =
+      const what =
         account.type === 'service_account'
-          ? 'a service account has a secret, not a token that expires, so there is nothing narrower to hand off'
-          : 'an oauth_token account carries only its static token, with no refresh token to leave out and no expiry mp knows';
+          ? 'a service account: it has a secret, not a token that expires, so there is nothing narrower to hand off'
+          : 'an oauth_token account: its static token has no refresh token to leave out and no expiry mp knows';
       throw new ArgumentError(
-        `--access-only applies to browser-login accounts only; '${account.name}' is ${account.type}: ${why}. Export it without --access-only.`,
+        `--access-only is for browser-login accounts only; '${account.name}' is ${what}. Export it without --access-only.`,
         { argumentNames: ['accessOnly'], details: { account_name: account.name } },
       );
     }

@@ -272,8 +272,8 @@ describe('access-only bridge export (docs/files.md#access-only-bridge)', () => {
     const to = join(t.home, 'auth.json');
     writeFileSync(to, 'an earlier file', { mode: 0o600 });
     for (const [account, reason] of [
-      ['team', 'a service account has a secret, not a token that expires'],
-      ['ci', 'an oauth_token account carries only its static token'],
+      ['team', "'team' is a service account: it has a secret, not a token that expires"],
+      ['ci', "'ci' is an oauth_token account: its static token has no refresh token"],
     ] as const) {
       const error = await t.accounts.exportBridge({ to, account, accessOnly: true }).then(
         () => expect.unreachable(),

@@ -13,7 +13,7 @@ import {
 import { UsageError } from '../args';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printJson, printRecords, renderTable } from '../format';
+import { type Format, fromNow, printJson, printRecords, renderTable } from '../format';
 import { err, out } from '../io';
 import { promptSecret, readSecretFromStdin } from '../secrets';
 import { confirm } from './confirm';
@@ -22,15 +22,6 @@ import { loginProgress, showAuthorizeHint } from './login-io';
 const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
 const isAccountType = (value: string): value is AccountType =>
   (TYPES as readonly string[]).includes(value);
-
-/** "in 59 min" (docs/cli.md#mp-account-export-bridge): how long until `date`, rounded down to whole minutes. */
-function fromNow(date: Date, now = Date.now()): string {
-  const minutes = Math.floor((date.getTime() - now) / 60_000);
-  if (minutes < 1) return date.getTime() > now ? 'in under a minute' : 'already expired';
-  if (minutes < 60) return `in ${minutes} min`;
-  const rest = minutes % 60;
-  return `in ${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`;
-}
 
 export const ONBOARDING = [
   '(no accounts configured)',
