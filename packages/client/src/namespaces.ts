@@ -272,6 +272,7 @@ export function accountsOf(ctx: Context) {
     },
 
     exportBridge,
+
     /** The guided `mp login` (docs/cli.md#mp-login): refresh or create an account, pick its project and name, activate it. */
     loginUnified(loginOptions: LoginUnifiedOptions): Promise<LoginUnifiedResult> {
       return loginUnified(ctx, loginOptions);
