@@ -139,6 +139,28 @@ describe('serializeBridge (docs/files.md#bridge-file-bytes)', () => {
   });
 });
 
+describe('an access-only bridge (docs/files.md#access-only-bridge)', () => {
+  it('leaves refresh_token out, loads back without one, and materialises a tokens.json without one', () => {
+    const p = place();
+    const accessOnly = { ...browser, tokens: browser.tokens!.with({ refreshToken: undefined }) };
+    writeBridge(p.claude, accessOnly);
+    const text = readFileSync(p.claude, 'utf8');
+    expect(Object.keys(JSON.parse(text).tokens)).toEqual([
+      'access_token',
+      'expires_at',
+      'scope',
+      'token_type',
+    ]);
+    expect(text).not.toContain('rt_7f3c');
+    const loaded = loadBridge(undefined, p.options());
+    expect(loaded?.bridge.tokens?.accessToken.reveal()).toBe('eyJ-access');
+    expect(loaded?.bridge.tokens?.refreshToken).toBeUndefined();
+    const store = createTokenStore({ env: { HOME: p.home }, home: p.home });
+    expect(materializeBridgeTokens(loaded!.bridge, store)).toBe(true);
+    expect(readFileSync(store.tokensPath('me'), 'utf8')).not.toContain('refresh_token');
+  });
+});
+
 describe('writeBridge', () => {
   it('writes 0600, creates a missing parent 0700, and two writes give identical bytes', () => {
     const p = place();

@@ -255,7 +255,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'account export-bridge',
     summary: 'Write a Cowork bridge file for an account',
-    usage: 'mp account export-bridge [--account NAME] [--to PATH] [--project ID] [--workspace ID]',
+    usage:
+      'mp account export-bridge [--account NAME] [--to PATH] [--project ID] [--workspace ID] [--access-only]',
     positionals: [0, 0],
     load: account('export-bridge'),
     options: [
@@ -273,6 +274,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       { long: 'project', type: 'string', metavar: 'ID', description: 'pin a project' },
       { long: 'workspace', type: 'integer', metavar: 'ID', description: 'pin a workspace' },
+      {
+        long: 'access-only',
+        type: 'boolean',
+        description:
+          'browser accounts: hand off the access token only, without the refresh token (refreshed first when near expiry)',
+      },
     ],
   },
   {

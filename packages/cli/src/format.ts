@@ -133,3 +133,12 @@ export function printRecords(
 /** A record's snake_case JSON form (our result types carry a `toJSON`). */
 export const plain = (value: unknown) =>
   JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+
+/** "in 59 min" (docs/cli.md#mp-account-export-bridge): how long until `date`, rounded down to whole minutes. */
+export function fromNow(date: Date, now = Date.now()): string {
+  const minutes = Math.floor((date.getTime() - now) / 60_000);
+  if (minutes < 1) return date.getTime() > now ? 'in under a minute' : 'already expired';
+  if (minutes < 60) return `in ${minutes} min`;
+  const rest = minutes % 60;
+  return `in ${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`;
+}

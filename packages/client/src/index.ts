@@ -15,10 +15,12 @@ export {
   type LoginUnifiedResult,
 } from './login';
 export {
+  ACCESS_ONLY_MIN_LIFETIME_MS,
   accounts,
   createAccounts,
   createSession,
   createTargets,
+  type ExportBridgeOptions,
   type NamespaceOptions,
   session,
   targets,

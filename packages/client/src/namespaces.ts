@@ -2,6 +2,7 @@ import {
   type Account,
   type AccountSummary,
   type AccountTestResult,
+  ArgumentError,
   createAccountTestResult,
   failedTestResult,
   isProjectId,
@@ -10,6 +11,7 @@ import {
   NoActiveAccountError,
   type OAuthLoginResult,
   OAuthTokenError,
+  type OAuthTokens,
   type Target,
   type UseOptions,
   ValidationError,
@@ -40,6 +42,27 @@ import { type ClientOptions, Context, type ContextOptions } from './sources';
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export type NamespaceOptions = ClientOptions;
 
+/** What `accounts.exportBridge` writes (docs/files.md#bridge-export). */
+export interface ExportBridgeOptions {
+  /** The destination file. */
+  to: string;
+  /** The account to export; default: the active one. */
+  account?: string;
+  /** A project pin (digits). */
+  project?: string;
+  /** A workspace pin (a positive integer). */
+  workspace?: number;
+  /**
+   * A browser account's access token without its refresh token, refreshed
+   * first when it has less than `ACCESS_ONLY_MIN_LIFETIME_MS` left
+   * (docs/files.md#access-only-bridge). The call then returns a Promise.
+   */
+  accessOnly?: boolean;
+}
+
+/** An access-only export refreshes a browser token that has less than this left (10 minutes). */
+export const ACCESS_ONLY_MIN_LIFETIME_MS = 10 * 60_000;
+
 /** `mp.accounts`: manage accounts, log in and out, test, export bridges (docs/files.md#account-operations, docs/oauth.md#logging-in-an-existing-account, docs/oauth.md#login-overview). */
 export function createAccounts(options: NamespaceOptions = {}) {
   return accountsOf(new Context(options));
@@ -48,6 +71,96 @@ export function createAccounts(options: NamespaceOptions = {}) {
 /** The accounts namespace over one context (one local state, one token resolver). */
 export function accountsOf(ctx: Context) {
   const options = ctx.options;
+
+  /** The account, pins and headers of an export, checked before anything is read or written. */
+  function exportPlan(exportOptions: ExportBridgeOptions) {
+    const view = ctx.configStore.read();
+    const chosen = exportOptions.account ?? view.getActive().account;
+    if (chosen === undefined)
+      throw new NoActiveAccountError('No account specified and no active account configured.');
+    const account = view.getAccount(chosen);
+    const project = exportOptions.project ?? null;
+    const workspace = exportOptions.workspace ?? null;
+    if (project !== null && !isProjectId(project)) {
+      throw new ValidationError(`Invalid --project '${exportOptions.project}': must be digits.`, {
+        details: { path: 'project' },
+      });
+    }
+    if (workspace !== null && !isWorkspaceId(workspace)) {
+      throw new ValidationError(
+        `Invalid --workspace ${exportOptions.workspace}: must be a positive integer.`,
+        { details: { path: 'workspace' } },
+      );
+    }
+    const header = view.getCustomHeader();
+    const headers: Record<string, string> = header ? { [header.name]: header.value } : {};
+    return { account, project, workspace, headers };
+  }
+
+  /** A browser account's tokens.json as it is on disk; OAUTH_TOKEN_ERROR naming the login when there is none. */
+  function exportedTokens(name: string): OAuthTokens {
+    // docs/files.md#bridge-export step 5: a missing scope exports as "", a missing token_type as "Bearer".
+    const tokens = ctx.tokenStore.readTokens(name, {
+      defaults: { scope: '', token_type: 'Bearer' },
+    });
+    if (!tokens) {
+      throw new OAuthTokenError(
+        `No OAuth tokens found for account '${name}' at ${ctx.tokenStore.tokensPath(name)}. Run \`mp account login ${name}\` before exporting a bridge.`,
+        { details: { account_name: name, path: ctx.tokenStore.tokensPath(name) } },
+      );
+    }
+    return tokens;
+  }
+
+  /**
+   * Writes a v2 bridge file for an account of this machine's config (docs/files.md#bridge-export):
+   * the named or active account, `[settings].custom_header` as
+   * headers, optional project/workspace pins, and for a browser account its
+   * tokens as they are on disk (no refresh). Returns the path. With
+   * `accessOnly: true` (docs/files.md#access-only-bridge) it returns a Promise: the
+   * access token is refreshed first when it has less than
+   * `ACCESS_ONLY_MIN_LIFETIME_MS` left, and the file carries no refresh token.
+   */
+  function exportBridge(exportOptions: ExportBridgeOptions & { accessOnly: true }): Promise<string>;
+  function exportBridge(exportOptions: ExportBridgeOptions & { accessOnly?: false }): string;
+  function exportBridge(exportOptions: ExportBridgeOptions): string | Promise<string>;
+  function exportBridge(exportOptions: ExportBridgeOptions): string | Promise<string> {
+    if (exportOptions.accessOnly) return exportAccessOnly(exportOptions);
+    const { account, ...plan } = exportPlan(exportOptions);
+    const tokens = account.type === 'oauth_browser' ? exportedTokens(account.name) : null;
+    return writeBridge(exportOptions.to, { account, tokens, ...plan });
+  }
+
+  async function exportAccessOnly(exportOptions: ExportBridgeOptions): Promise<string> {
+    const { account, ...plan } = exportPlan(exportOptions);
+    if (account.type !== 'oauth_browser') {
+      const what =
+        account.type === 'service_account'
+          ? 'a service account: it has a secret, not a token that expires, so there is nothing narrower to hand off'
+          : 'an oauth_token account: its static token has no refresh token to leave out and no expiry mp knows';
+      throw new ArgumentError(
+        `--access-only is for browser-login accounts only; '${account.name}' is ${what}. Export it without --access-only.`,
+        { argumentNames: ['accessOnly'], details: { account_name: account.name } },
+      );
+    }
+    let tokens = exportedTokens(account.name);
+    if (tokens.expiresAt.getTime() - Date.now() < ACCESS_ONLY_MIN_LIFETIME_MS) {
+      const resolver = ctx.tokenResolver();
+      if (tokens.refreshToken) {
+        // The single-flight refresh: skipped when another process already replaced this token.
+        await resolver.forceRefresh(account.name, account.region, tokens.accessToken.reveal());
+        tokens = exportedTokens(account.name);
+      } else {
+        // Nothing to refresh with: an expired token is OAUTH_TOKEN_ERROR, a live one goes as it is.
+        resolver.assertBrowserTokenAvailable(account.name, account.region);
+      }
+    }
+    return writeBridge(exportOptions.to, {
+      account,
+      tokens: tokens.with({ refreshToken: undefined }),
+      ...plan,
+    });
+  }
 
   return {
     list(): AccountSummary[] {
@@ -164,63 +277,7 @@ export function accountsOf(ctx: Context) {
         : tokens.getBrowserToken(account.name, account.region);
     },
 
-    /**
-     * Writes a v2 bridge file for an account of this machine's config (docs/files.md#bridge-export):
-     * the named or active account, `[settings].custom_header` as
-     * headers, optional project/workspace pins, and for a browser account its
-     * tokens as they are on disk (no refresh). Returns the path.
-     */
-    exportBridge(exportOptions: {
-      to: string;
-      account?: string;
-      project?: string;
-      workspace?: number;
-    }): string {
-      const view = ctx.configStore.read();
-      const chosen = exportOptions.account ?? view.getActive().account;
-      if (chosen === undefined)
-        throw new NoActiveAccountError('No account specified and no active account configured.');
-      const account = view.getAccount(chosen);
-      const project = exportOptions.project ?? null;
-      const workspace = exportOptions.workspace ?? null;
-      if (project !== null && !isProjectId(project)) {
-        throw new ValidationError(`Invalid --project '${exportOptions.project}': must be digits.`, {
-          details: { path: 'project' },
-        });
-      }
-      if (workspace !== null && !isWorkspaceId(workspace)) {
-        throw new ValidationError(
-          `Invalid --workspace ${exportOptions.workspace}: must be a positive integer.`,
-          { details: { path: 'workspace' } },
-        );
-      }
-      const header = view.getCustomHeader();
-      let tokens = null;
-      if (account.type === 'oauth_browser') {
-        // docs/files.md#bridge-export step 4: a missing scope exports as "", a missing token_type as "Bearer".
-        tokens = ctx.tokenStore.readTokens(account.name, {
-          defaults: { scope: '', token_type: 'Bearer' },
-        });
-        if (!tokens) {
-          throw new OAuthTokenError(
-            `No OAuth tokens found for account '${account.name}' at ${ctx.tokenStore.tokensPath(account.name)}. Run \`mp account login ${account.name}\` before exporting a bridge.`,
-            {
-              details: {
-                account_name: account.name,
-                path: ctx.tokenStore.tokensPath(account.name),
-              },
-            },
-          );
-        }
-      }
-      return writeBridge(exportOptions.to, {
-        account,
-        tokens,
-        project,
-        workspace,
-        headers: header ? { [header.name]: header.value } : {},
-      });
-    },
+    exportBridge,
 
     /** The guided `mp login` (docs/cli.md#mp-login): refresh or create an account, pick its project and name, activate it. */
     loginUnified(loginOptions: LoginUnifiedOptions): Promise<LoginUnifiedResult> {

@@ -6,12 +6,15 @@ import { ConfigStore } from '@mixpanel-data/config-store';
 import type { startMockMixpanel } from '@mixpanel-data/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  ACCESS_ONLY_MIN_LIFETIME_MS,
+  ArgumentError,
   ConfigError,
   createAccounts,
   createSession,
   createTargets,
   OAuthError,
   ValidationError,
+  Workspace,
 } from '../src/index';
 import { setup } from './helpers';
 
@@ -208,6 +211,114 @@ describe('bridge export and removal (docs/files.md#bridge-export, docs/files.md#
       /mp account login personal/,
     );
     expect(existsSync(to)).toBe(false);
+  });
+});
+
+describe('access-only bridge export (docs/files.md#access-only-bridge)', () => {
+  const refreshes = (t: Awaited<ReturnType<typeof setup>>) =>
+    t.mock
+      .requests({ path: '/oauth/token/' })
+      .filter((r) => (r.body as Record<string, string>).grant_type === 'refresh_token');
+  const tokensOf = (t: Awaited<ReturnType<typeof setup>>) =>
+    JSON.parse(readFileSync(join(t.home, '.mp', 'accounts', 'personal', 'tokens.json'), 'utf8'));
+
+  it('writes the access token without the refresh token and, while it has long to live, refreshes nothing', async () => {
+    const t = await setup();
+    await t.login();
+    const local = tokensOf(t);
+    t.mock.clearRequests();
+    const to = join(t.home, 'auth.json');
+    const written = t.accounts.exportBridge({ to, account: 'personal', accessOnly: true });
+    expect(written).toBeInstanceOf(Promise);
+    expect(await written).toBe(to);
+    const text = readFileSync(to, 'utf8');
+    const { tokens } = JSON.parse(text);
+    expect(Object.keys(tokens).sort()).toEqual([
+      'access_token',
+      'expires_at',
+      'scope',
+      'token_type',
+    ]);
+    expect(tokens.access_token).toBe(local.access_token);
+    expect(text).not.toContain(local.refresh_token);
+    expect(t.mock.requests()).toHaveLength(0);
+    expect(tokensOf(t)).toEqual(local);
+  });
+
+  it('refreshes a token with less than ACCESS_ONLY_MIN_LIFETIME_MS left first, once, and exports the new one', async () => {
+    const t = await setup();
+    expect(ACCESS_ONLY_MIN_LIFETIME_MS).toBe(600_000);
+    t.mock.configure({ access_token_ttl_seconds: 300 });
+    await t.login();
+    const old = tokensOf(t);
+    t.mock.configure({ access_token_ttl_seconds: 3600 });
+    const to = join(t.home, 'auth.json');
+    await t.accounts.exportBridge({ to, account: 'personal', accessOnly: true });
+    expect(refreshes(t)).toHaveLength(1);
+    const text = readFileSync(to, 'utf8');
+    const { tokens } = JSON.parse(text);
+    const local = tokensOf(t);
+    expect(tokens.access_token).toBe(local.access_token);
+    expect(tokens.access_token).not.toBe(old.access_token);
+    expect(Date.parse(tokens.expires_at) - Date.now()).toBeGreaterThan(50 * 60_000);
+    expect(local.refresh_token).toMatch(/^mock-rt-/);
+    expect(text).not.toContain(local.refresh_token);
+    expect(text).not.toContain(old.refresh_token);
+  });
+
+  it('refuses a service account and a static-token account with ArgumentError, writing nothing', async () => {
+    const t = await setup();
+    t.store.addAccount('ci', { type: 'oauth_token', region: 'us', token: 'static-token-abc' });
+    const to = join(t.home, 'auth.json');
+    writeFileSync(to, 'an earlier file', { mode: 0o600 });
+    for (const [account, reason] of [
+      ['team', "'team' is a service account: it has a secret, not a token that expires"],
+      ['ci', "'ci' is an oauth_token account: its static token has no refresh token"],
+    ] as const) {
+      const error = await t.accounts.exportBridge({ to, account, accessOnly: true }).then(
+        () => expect.unreachable(),
+        (caught: unknown) => caught as ArgumentError,
+      );
+      expect(error).toBeInstanceOf(ArgumentError);
+      expect(error.code).toBe('INVALID_ARGS');
+      expect(error.message).toContain(reason);
+      expect(error.message).toContain('Export it without --access-only.');
+      expect(error.message).not.toContain('\n');
+      expect(error.details).toMatchObject({ arguments: ['accessOnly'], account_name: account });
+    }
+    expect(readFileSync(to, 'utf8')).toBe('an earlier file');
+  });
+
+  it('on the receiving machine the token works until it expires, then OAUTH_TOKEN_ERROR names the fix and nothing is refreshed', async () => {
+    const host = await setup();
+    await host.login();
+    const bridgePath = join(host.home, 'auth.json');
+    await host.accounts.exportBridge({ to: bridgePath, account: 'personal', accessOnly: true });
+    const remote = await setup();
+    const env = { ...remote.env, MP_BASE_URL: host.mock.origin, MP_AUTH_FILE: bridgePath };
+    expect(await new Workspace({ ...remote.base, env }).events({ limit: 2 })).toHaveLength(2);
+    // An hour later: the token in the file has expired (and the mock agrees).
+    const later = join(host.home, 'later.json');
+    const document = JSON.parse(readFileSync(bridgePath, 'utf8'));
+    document.tokens.expires_at = '2020-01-01T00:00:00Z';
+    writeFileSync(later, JSON.stringify(document), { mode: 0o600 });
+    host.mock.clock.advance(3600);
+    host.mock.clearRequests();
+    const elsewhere = await setup();
+    const stale = new Workspace({
+      ...elsewhere.base,
+      env: { ...elsewhere.env, MP_BASE_URL: host.mock.origin, MP_AUTH_FILE: later },
+    });
+    const error = await stale.events({ limit: 2 }).then(
+      () => expect.unreachable(),
+      (caught: unknown) => caught as OAuthError,
+    );
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error.code).toBe('OAUTH_TOKEN_ERROR');
+    expect(error.message).toBe(
+      `The access token in the bridge file ${later} expired at 2020-01-01T00:00:00.000Z; it carries no refresh token. Export a new bridge on the machine that has the login: \`mp account export-bridge --access-only\`.`,
+    );
+    expect(host.mock.requests()).toHaveLength(0);
   });
 });
 

@@ -126,7 +126,16 @@ export class OnDiskTokenResolver implements TokenResolver {
     );
   }
 
-  #expiredWithoutRefresh(name: string, region: Region): OAuthError {
+  #expiredWithoutRefresh(name: string, region: Region, tokens: OAuthTokens): OAuthError {
+    const bridge = this.#options.bridge;
+    if (bridge?.accountName === name) {
+      // An access-only bridge (docs/oauth.md#access-only-bridges): only the host can hand off a new token.
+      const expiresAt = tokens.expiresAt.toISOString();
+      return new OAuthTokenError(
+        `The access token in the bridge file ${bridge.path} expired at ${expiresAt}; it carries no refresh token. Export a new bridge on the machine that has the login: \`mp account export-bridge --access-only\`.`,
+        { details: { account_name: name, region, path: bridge.path, expires_at: expiresAt } },
+      );
+    }
     return new OAuthTokenError(
       `The OAuth access token of account '${name}' has expired and there is no refresh token. Run \`mp account login ${name}\`.`,
       { details: { account_name: name, region, path: this.#store.tokensPath(name) } },
@@ -136,7 +145,7 @@ export class OnDiskTokenResolver implements TokenResolver {
   async getBrowserToken(name: string, region: Region): Promise<string> {
     const tokens = this.#tokens(name);
     if (!tokens.isExpired(this.#now())) return tokens.accessToken.reveal();
-    if (!tokens.refreshToken) throw this.#expiredWithoutRefresh(name, region);
+    if (!tokens.refreshToken) throw this.#expiredWithoutRefresh(name, region, tokens);
     return this.#refreshOnce(name, region, (current) => current.isExpired(this.#now()));
   }
 
@@ -152,7 +161,7 @@ export class OnDiskTokenResolver implements TokenResolver {
   assertBrowserTokenAvailable(name: string, region: Region): void {
     const tokens = this.#tokens(name);
     if (tokens.isExpired(this.#now()) && !tokens.refreshToken)
-      throw this.#expiredWithoutRefresh(name, region);
+      throw this.#expiredWithoutRefresh(name, region, tokens);
   }
 
   getStaticToken(account: OAuthTokenAccount): string {
@@ -185,7 +194,7 @@ export class OnDiskTokenResolver implements TokenResolver {
       const result = await this.#store.updateTokens(name, async (current) => {
         if (!current) throw this.#noTokens(name);
         if (!stillNeeded(current)) return undefined; // another process refreshed it
-        if (!current.refreshToken) throw this.#expiredWithoutRefresh(name, region);
+        if (!current.refreshToken) throw this.#expiredWithoutRefresh(name, region, current);
         return this.#refresh(name, region, current, current.refreshToken);
       });
       if (!result) throw this.#noTokens(name);

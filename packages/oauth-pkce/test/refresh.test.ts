@@ -123,6 +123,37 @@ describe('getBrowserToken', () => {
     expect(() => t.resolver().assertBrowserTokenAvailable('me', 'us')).toThrow(/no refresh token/);
   });
 
+  it('an expired access-only token of a bridged account names the bridge file, the expiry and the export, without any request', async () => {
+    const t = await setup();
+    const { tokens } = await t.loggedIn();
+    const expiresAt = new Date(Date.now() - 60_000);
+    t.store.writeTokens(
+      'me',
+      new OAuthTokens({
+        accessToken: tokens.accessToken,
+        expiresAt,
+        scope: '',
+        tokenType: 'Bearer',
+      }),
+    );
+    t.mock.clearRequests();
+    const bridged = () => t.resolver({ bridge: { accountName: 'me', path: '/vm/auth.json' } });
+    const error = await errorOf(bridged().getBrowserToken('me', 'us'));
+    expect(error.code).toBe('OAUTH_TOKEN_ERROR');
+    expect(error.message).toBe(
+      `The access token in the bridge file /vm/auth.json expired at ${expiresAt.toISOString()}; it carries no refresh token. Export a new bridge on the machine that has the login: \`mp account export-bridge --access-only\`.`,
+    );
+    expect(error.details).toMatchObject({
+      account_name: 'me',
+      path: '/vm/auth.json',
+      expires_at: expiresAt.toISOString(),
+    });
+    expect(() => bridged().assertBrowserTokenAvailable('me', 'us')).toThrow(
+      'mp account export-bridge --access-only',
+    );
+    expect(t.mock.requests()).toHaveLength(0);
+  });
+
   it('an expired token with a refresh token passes the local check without any request', async () => {
     const t = await setup();
     await t.loggedIn();

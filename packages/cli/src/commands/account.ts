@@ -13,7 +13,7 @@ import {
 import { UsageError } from '../args';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printJson, printRecords, renderTable } from '../format';
+import { type Format, fromNow, printJson, printRecords, renderTable } from '../format';
 import { err, out } from '../io';
 import { promptSecret, readSecretFromStdin } from '../secrets';
 import { confirm } from './confirm';
@@ -319,17 +319,21 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  'export-bridge'(context) {
+  async 'export-bridge'(context) {
     const to = resolve(context.io.cwd, context.string('to') ?? join('.', 'mixpanel_auth.json'));
     const account = context.string('account');
-    const path = context.accounts.exportBridge({
+    const accessOnly = context.flag('access-only');
+    const exportOptions = {
       to,
       ...(account ? { account } : {}),
       ...(context.string('project') !== undefined ? { project: context.string('project')! } : {}),
       ...(context.integer('workspace') !== undefined
         ? { workspace: context.integer('workspace')! }
         : {}),
-    });
+    };
+    const path = accessOnly
+      ? await context.accounts.exportBridge({ ...exportOptions, accessOnly: true })
+      : context.accounts.exportBridge(exportOptions);
     out(context.io, `Wrote bridge file to ${path}`);
     const exported = context.accounts.get(account);
     // docs/files.md#bridge-export recommendation: say when the included access token expires (never the token).
@@ -338,11 +342,22 @@ export const handlers: Record<string, Handler> = {
       expiresAt = loadBridge(path, { env: context.io.env, cwd: context.io.cwd })?.bridge.tokens
         ?.expiresAt;
     } catch {} // the file is written; an unreadable expiry only shortens the summary
-    const expiry = expiresAt ? ` (access token expires ${bridgeTimestamp(expiresAt)})` : '';
-    out(
-      context.io,
-      `Account: ${exported.name} (${exported.type}, ${exported.region})${exported.type === 'oauth_browser' ? ` · tokens: included${expiry}` : ''}`,
-    );
+    let tokens = '';
+    if (exported.type === 'oauth_browser' && accessOnly) {
+      const expiry = expiresAt
+        ? ` (expires ${bridgeTimestamp(expiresAt)}, ${fromNow(expiresAt)})`
+        : '';
+      tokens = ` · tokens: access token only${expiry}`;
+    } else if (exported.type === 'oauth_browser') {
+      tokens = ` · tokens: included${expiresAt ? ` (access token expires ${bridgeTimestamp(expiresAt)})` : ''}`;
+    }
+    out(context.io, `Account: ${exported.name} (${exported.type}, ${exported.region})${tokens}`);
+    if (accessOnly) {
+      out(
+        context.io,
+        'Note: no refresh token was written; once the access token expires, export a new bridge here.',
+      );
+    }
     if (exported.type === 'oauth_token' && exported.tokenEnv) {
       out(context.io, `Note: the receiving machine must set ${exported.tokenEnv}.`);
     }
