@@ -149,7 +149,11 @@ describe('mp target use NAME --here (docs/cli.md#mp-target-use)', () => {
     expect(() => lstatSync(join(home, '.mixpanel'))).toThrow();
     expect((await at(shop, ['target', 'use', '--clear'])).code).toBe(2);
     expect((await at(shop, ['target', 'use', 'web', '--here', '--clear'])).code).toBe(2);
-    expect((await at(shop, ['target', 'use'])).code).toBe(2);
+    const missing = await at(shop, ['target', 'use']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'Usage error: Missing argument NAME (or pass --here --clear to remove the binding of this folder).',
+    );
     expect(readFileSync(config).equals(before)).toBe(true);
     expect(readFileSync(join(shop, '.mixpanel', 'target'), 'utf8')).toContain('\nweb\n');
   });

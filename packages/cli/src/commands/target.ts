@@ -82,7 +82,7 @@ export const handlers: Record<string, Handler> = {
     }
     if (name === undefined)
       throw new UsageError(
-        'Missing argument NAME. Usage: mp target use NAME [--here] | mp target use --here --clear',
+        'Missing argument NAME (or pass --here --clear to remove the binding of this folder).',
       );
     if (here) {
       const { target, path } = context.targets.bind(name);
