@@ -340,7 +340,7 @@ describe('directory binding (docs/resolution.md#directory-binding)', () => {
     },
     active: { account: 'solo', workspace: 7 },
   };
-  const path = '/work/shop/.mixpanel/target';
+  const path = '/home/ana/shop/.mixpanel/target';
   const directory = { target: 'checkout', path };
   const axesOf = ({ session, provenance }: ReturnType<typeof resolveSession>) => ({
     values: [session.account.name, session.projectId, session.workspaceId],
@@ -423,7 +423,7 @@ describe('directory binding (docs/resolution.md#directory-binding)', () => {
     const error = configError({ config, env, directory: { target: 'gone', path } });
     expect(error.code).toBe('CONFIG_ERROR');
     expect(error.message).toBe(
-      "Target 'gone' not found (named by /work/shop/.mixpanel/target). Run `mp target use --here --clear` in that folder, or `mp target add gone ...`.",
+      "Target 'gone' not found (named by /home/ana/shop/.mixpanel/target). Run `mp target use --here --clear` in that folder, or `mp target add gone ...`.",
     );
     expect(error.details).toEqual({ target: 'gone', path });
   });

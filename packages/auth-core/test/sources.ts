@@ -36,7 +36,7 @@ export const VALUES = {
 } as const;
 
 /** The file of the directory binding in `buildSources`. */
-export const BINDING_PATH = '/work/product/.mixpanel/target';
+export const BINDING_PATH = '/home/ana/product/.mixpanel/target';
 
 /**
  * Builds resolver sources in which exactly the listed sources supply a value
