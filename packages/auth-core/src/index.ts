@@ -147,6 +147,7 @@ export {
   type AccountSource,
   type AxisProvenance,
   checkTargetExclusive,
+  type DirectoryBinding,
   ENV_OAUTH_TOKEN,
   ENV_SERVICE_ACCOUNT,
   type Env,

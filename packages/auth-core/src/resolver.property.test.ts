@@ -31,11 +31,15 @@ describe('resolver properties', () => {
         const usesBridge = [present.account, present.project, present.workspace].some((l) =>
           l?.includes('bridge'),
         );
+        const usesDirectory = [present.account, present.project, present.workspace].some((l) =>
+          l?.includes('directory'),
+        );
         const accountSources = ACCOUNT_SOURCES.filter(
           (s) =>
             present.account?.includes(s) ||
             (s === 'target' && usesTarget) ||
-            (s === 'bridge' && usesBridge),
+            (s === 'bridge' && usesBridge) ||
+            (s === 'directory' && usesDirectory),
         );
         const expectedAccount = accountSources[0] ?? 'active';
         const explicitProject = PROJECT_SOURCES.filter(
@@ -43,6 +47,7 @@ describe('resolver properties', () => {
             s !== 'default' &&
             (present.project?.includes(s) ||
               (s === 'target' && usesTarget) ||
+              (s === 'directory' && usesDirectory) ||
               (s === 'env' && present.account?.includes('env'))),
         );
         // Accounts carry default_project '500' when asked, or as the baseline when nothing

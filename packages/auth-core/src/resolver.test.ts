@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSources, type Present, VALUES } from '../test/sources';
+import { BINDING_PATH, buildSources, type Present, VALUES } from '../test/sources';
 import { parseBridge } from './bridge';
 import { ArgumentError, ConfigError } from './errors';
 import {
@@ -45,8 +45,11 @@ describe.each(axes)('precedence on the %s axis', (axis, order) => {
     const [winner, ...rest] = sources;
     expect(provenance[axis].source).toBe(winner);
     expect(provenance[axis].value).toBe(values[winner!]);
+    // An entry from the directory binding names its file.
+    const file = (source: string) => (source === 'directory' ? { path: BINDING_PATH } : {});
+    expect(provenance[axis].path).toBe(file(winner!).path);
     expect(provenance[axis].shadowed).toEqual(
-      rest.map((source) => ({ source, value: values[source] })),
+      rest.map((source) => ({ source, value: values[source], ...file(source) })),
     );
     const actual =
       axis === 'account'
@@ -322,6 +325,107 @@ describe('targets', () => {
     expect(configError({ env, config, params: { target: 'nope' } }).message).toBe(
       "Target 'nope' not found.",
     );
+  });
+});
+
+describe('directory binding (docs/resolution.md#directory-binding)', () => {
+  const config = {
+    accounts: {
+      team: { type: 'oauth_browser', region: 'us', default_project: '1' },
+      solo: { type: 'oauth_browser', region: 'eu', default_project: '2' },
+    },
+    targets: {
+      checkout: { account: 'team', project: '44', workspace: 9 },
+      other: { account: 'solo', project: '55' },
+    },
+    active: { account: 'solo', workspace: 7 },
+  };
+  const path = '/home/ana/shop/.mixpanel/target';
+  const directory = { target: 'checkout', path };
+  const axesOf = ({ session, provenance }: ReturnType<typeof resolveSession>) => ({
+    values: [session.account.name, session.projectId, session.workspaceId],
+    sources: [provenance.account.source, provenance.project.source, provenance.workspace.source],
+  });
+
+  it('applies the bound target over [active], and each axis names the file', () => {
+    const resolution = resolveSession({ config, directory });
+    expect(axesOf(resolution)).toEqual({
+      values: ['team', '44', 9],
+      sources: ['directory', 'directory', 'directory'],
+    });
+    const { provenance } = resolution;
+    expect(provenance.account).toEqual({
+      source: 'directory',
+      value: 'team',
+      path,
+      shadowed: [{ source: 'active', value: 'solo' }],
+    });
+    expect(provenance.project.path).toBe(path);
+    expect(provenance.workspace).toEqual({
+      source: 'directory',
+      value: 9,
+      path,
+      shadowed: [{ source: 'active', value: 7 }],
+    });
+  });
+
+  it('loses to an explicit target, which shadows it (with its file named)', () => {
+    const resolution = resolveSession({ config, directory, params: { target: 'other' } });
+    expect(axesOf(resolution)).toEqual({
+      values: ['solo', '55', 9],
+      sources: ['target', 'target', 'directory'],
+    });
+    expect(resolution.provenance.account.shadowed).toEqual([
+      { source: 'directory', value: 'team', path },
+      { source: 'active', value: 'solo' },
+    ]);
+  });
+
+  it('loses to explicit options axis by axis', () => {
+    expect(axesOf(resolveSession({ config, directory, params: { account: 'solo' } }))).toEqual({
+      values: ['solo', '44', 9],
+      sources: ['param', 'directory', 'directory'],
+    });
+    expect(
+      axesOf(resolveSession({ config, directory, params: { project: '3', workspace: 4 } })),
+    ).toEqual({ values: ['team', '3', 4], sources: ['directory', 'param', 'param'] });
+  });
+
+  it('loses to environment credentials and MP_PROJECT_ID / MP_WORKSPACE_ID', () => {
+    const env = { MP_OAUTH_TOKEN: 't', MP_PROJECT_ID: '8', MP_REGION: 'us', MP_WORKSPACE_ID: '5' };
+    expect(axesOf(resolveSession({ config, directory, env }))).toEqual({
+      values: ['env-oauth-token', '8', 5],
+      sources: ['env', 'env', 'env'],
+    });
+  });
+
+  it('loses to the bridge', () => {
+    const bridge = parseBridge({
+      version: 2,
+      account: { type: 'oauth_token', name: 'bridged', region: 'us', token: 'x' },
+      project: '66',
+    });
+    expect(axesOf(resolveSession({ config, directory, bridge }))).toEqual({
+      values: ['bridged', '66', 9],
+      sources: ['bridge', 'bridge', 'directory'],
+    });
+  });
+
+  it('changes nothing when there is no binding', () => {
+    expect(axesOf(resolveSession({ config, directory: null }))).toEqual({
+      values: ['solo', '2', 7],
+      sources: ['active', 'default', 'active'],
+    });
+  });
+
+  it('a binding to a missing target fails, naming the file and the fix, even under env credentials', () => {
+    const env = { MP_OAUTH_TOKEN: 't', MP_PROJECT_ID: '8', MP_REGION: 'us', MP_WORKSPACE_ID: '5' };
+    const error = configError({ config, env, directory: { target: 'gone', path } });
+    expect(error.code).toBe('CONFIG_ERROR');
+    expect(error.message).toBe(
+      "Target 'gone' not found (named by /home/ana/shop/.mixpanel/target). Run `mp target use --here --clear` in that folder, or `mp target add gone ...`.",
+    );
+    expect(error.details).toEqual({ target: 'gone', path });
   });
 });
 

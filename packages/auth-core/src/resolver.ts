@@ -29,12 +29,35 @@ export interface ResolveSources {
   config?: ConfigView | ConfigDocument | null | undefined;
   /** The loaded bridge file, or null. */
   bridge?: Bridge | null | undefined;
+  /** The directory binding found above the working directory (`.mixpanel/target`), or null. */
+  directory?: DirectoryBinding | null | undefined;
+}
+
+/** A folder's binding to a saved target: the target's name and the file that names it. */
+export interface DirectoryBinding {
+  readonly target: string;
+  /** The `.mixpanel/target` file, as found; provenance and errors name it. */
+  readonly path: string;
 }
 
 /** Where each axis can come from, highest rank first. The resolver iterates exactly these lists. */
-export const ACCOUNT_SOURCES = ['env', 'param', 'target', 'bridge', 'active'] as const;
-export const PROJECT_SOURCES = ['env', 'param', 'target', 'bridge', 'default'] as const;
-export const WORKSPACE_SOURCES = ['env', 'param', 'target', 'bridge', 'active'] as const;
+export const ACCOUNT_SOURCES = ['env', 'param', 'target', 'bridge', 'directory', 'active'] as const;
+export const PROJECT_SOURCES = [
+  'env',
+  'param',
+  'target',
+  'bridge',
+  'directory',
+  'default',
+] as const;
+export const WORKSPACE_SOURCES = [
+  'env',
+  'param',
+  'target',
+  'bridge',
+  'directory',
+  'active',
+] as const;
 /** `use({account})`: the project and workspace of a switch to another account (no target, no `[active]`). */
 export const USE_ACCOUNT_PROJECT_SOURCES = ['env', 'param', 'bridge', 'default'] as const;
 export const USE_ACCOUNT_WORKSPACE_SOURCES = ['param', 'env'] as const;
@@ -42,11 +65,16 @@ export type AccountSource = (typeof ACCOUNT_SOURCES)[number];
 export type ProjectSource = (typeof PROJECT_SOURCES)[number];
 export type WorkspaceSource = (typeof WORKSPACE_SOURCES)[number];
 
-/** For one axis: the source that won, its value, and the lower-ranked sources it shadowed. */
+/**
+ * For one axis: the source that won, its value, and the lower-ranked sources
+ * it shadowed. An entry from the `directory` source also names its file (`path`).
+ */
 export interface AxisProvenance<S extends string, V> {
   readonly source: S | null;
   readonly value: V | null;
-  readonly shadowed: readonly { readonly source: S; readonly value: V }[];
+  /** The `.mixpanel/target` file, when `source` is `directory`. */
+  readonly path?: string;
+  readonly shadowed: readonly { readonly source: S; readonly value: V; readonly path?: string }[];
 }
 
 export interface Provenance {
@@ -212,15 +240,33 @@ export function checkTargetExclusive(choice: ResolveParams): void {
 function rank<S extends string, V>(
   order: readonly S[],
   values: Readonly<Partial<Record<S, V | undefined>>>,
+  directoryPath?: string,
 ): AxisProvenance<S, V> {
+  const file = (source: S) =>
+    source === 'directory' && directoryPath !== undefined ? { path: directoryPath } : {};
   const [winner, ...shadowed] = order
     .filter((source) => values[source] !== undefined)
-    .map((source) => Object.freeze({ source, value: values[source] as V }));
+    .map((source) => Object.freeze({ source, value: values[source] as V, ...file(source) }));
   return Object.freeze({
     source: winner?.source ?? null,
     value: winner?.value ?? null,
+    ...(winner ? file(winner.source) : {}),
     shadowed: Object.freeze(shadowed),
   });
+}
+
+/**
+ * The target a directory binding names (docs/resolution.md#directory-binding);
+ * a name that is not a saved target is an error naming the file and the fix.
+ */
+function boundTarget(config: ConfigView, binding: DirectoryBinding): Target {
+  if (!config.targetNames().includes(binding.target)) {
+    throw new ConfigError(
+      `Target '${binding.target}' not found (named by ${binding.path}). Run \`mp target use --here --clear\` in that folder, or \`mp target add ${binding.target} ...\`.`,
+      { details: { target: binding.target, path: binding.path } },
+    );
+  }
+  return config.getTarget(binding.target);
 }
 
 /**
@@ -274,23 +320,30 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
   const params = sources.params ?? {};
   const config = toConfigView(sources.config);
   const bridge = sources.bridge ?? null;
+  const binding = sources.directory ?? null;
 
   // 1. Mutual exclusion (explicit params only).
   checkTargetExclusive(params);
-  // 2. Target lookup, even when env vars will override every axis.
+  // 2. Target lookup (the given one, then the directory's), even when env vars will override every axis.
   const target: Target | undefined =
     params.target === undefined ? undefined : config.getTarget(params.target);
+  const bound = binding ? boundTarget(config, binding) : undefined;
   const active = config.getActive();
 
   // 3. Account.
   const fromEnv = envAccount(env);
-  const accountAxis = rank<AccountSource, string>(ACCOUNT_SOURCES, {
-    env: fromEnv?.name,
-    param: params.account,
-    target: target?.account,
-    bridge: bridge?.account.name,
-    active: active.account,
-  });
+  const accountAxis = rank<AccountSource, string>(
+    ACCOUNT_SOURCES,
+    {
+      env: fromEnv?.name,
+      param: params.account,
+      target: target?.account,
+      bridge: bridge?.account.name,
+      directory: bound?.account,
+      active: active.account,
+    },
+    binding?.path,
+  );
   if (accountAxis.source === null) throw new ConfigError(NO_ACCOUNT);
   const account =
     accountAxis.source === 'env'
@@ -300,24 +353,34 @@ export function resolveSession(sources: ResolveSources = {}): Resolution {
         : config.getAccount(accountAxis.value!);
 
   // 4. Project.
-  const projectAxis = rank<ProjectSource, string>(PROJECT_SOURCES, {
-    env: envProject(env),
-    param: params.project,
-    target: target?.project,
-    bridge: bridge?.project ?? undefined,
-    default: account.defaultProject ?? params.fallbackProject,
-  });
+  const projectAxis = rank<ProjectSource, string>(
+    PROJECT_SOURCES,
+    {
+      env: envProject(env),
+      param: params.project,
+      target: target?.project,
+      bridge: bridge?.project ?? undefined,
+      directory: bound?.project,
+      default: account.defaultProject ?? params.fallbackProject,
+    },
+    binding?.path,
+  );
   if (projectAxis.value === null) throw noProjectError(account.name);
   const project = new Project({ id: checkProject(projectAxis.value) });
 
   // 5. Workspace (none is fine: resolved lazily).
-  const workspaceAxis = rank<WorkspaceSource, number>(WORKSPACE_SOURCES, {
-    env: envWorkspace(env),
-    param: params.workspace,
-    target: target?.workspace,
-    bridge: bridge?.workspace ?? undefined,
-    active: active.workspace,
-  });
+  const workspaceAxis = rank<WorkspaceSource, number>(
+    WORKSPACE_SOURCES,
+    {
+      env: envWorkspace(env),
+      param: params.workspace,
+      target: target?.workspace,
+      bridge: bridge?.workspace ?? undefined,
+      directory: bound?.workspace,
+      active: active.workspace,
+    },
+    binding?.path,
+  );
   const workspace =
     workspaceAxis.value === null
       ? null

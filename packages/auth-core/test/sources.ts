@@ -21,11 +21,22 @@ export const VALUES = {
     param: 'param-acct',
     target: 'target-acct',
     bridge: 'bridge-acct',
+    directory: 'directory-acct',
     active: 'active-acct',
   },
-  project: { env: '100', param: '200', target: '300', bridge: '400', default: '500' },
-  workspace: { env: 1, param: 2, target: 3, bridge: 4, active: 5 },
+  project: {
+    env: '100',
+    param: '200',
+    target: '300',
+    bridge: '400',
+    directory: '600',
+    default: '500',
+  },
+  workspace: { env: 1, param: 2, target: 3, bridge: 4, directory: 6, active: 5 },
 } as const;
+
+/** The file of the directory binding in `buildSources`. */
+export const BINDING_PATH = '/home/ana/product/.mixpanel/target';
 
 /**
  * Builds resolver sources in which exactly the listed sources supply a value
@@ -39,8 +50,12 @@ export function buildSources(present: Present): ResolveSources {
     has('account', 'target') || has('project', 'target') || has('workspace', 'target');
   const usesBridge =
     has('account', 'bridge') || has('project', 'bridge') || has('workspace', 'bridge');
-  const accountGiven = (present.account?.length ?? 0) > 0 || usesTarget || usesBridge;
-  const projectGiven = (present.project?.length ?? 0) > 0 || usesTarget || has('account', 'env');
+  const usesDirectory =
+    has('account', 'directory') || has('project', 'directory') || has('workspace', 'directory');
+  const accountGiven =
+    (present.account?.length ?? 0) > 0 || usesTarget || usesBridge || usesDirectory;
+  const projectGiven =
+    (present.project?.length ?? 0) > 0 || usesTarget || usesDirectory || has('account', 'env');
   const withDefault = has('project', 'default') || !projectGiven;
 
   const env: Record<string, string> = {};
@@ -61,21 +76,33 @@ export function buildSources(present: Present): ResolveSources {
     ...(withDefault ? { default_project: '500' } : {}),
   };
   const config: Record<string, unknown> = {
-    accounts: { 'param-acct': block, 'target-acct': block, 'active-acct': block },
+    accounts: {
+      'param-acct': block,
+      'target-acct': block,
+      'directory-acct': block,
+      'active-acct': block,
+    },
   };
   const active: Record<string, unknown> = {};
   if (has('account', 'active') || !accountGiven) active.account = 'active-acct';
   if (has('workspace', 'active')) active.workspace = 5;
   config.active = active;
+  const targets: Record<string, unknown> = {};
   if (usesTarget) {
-    config.targets = {
-      t: {
-        account: 'target-acct',
-        project: '300',
-        ...(has('workspace', 'target') ? { workspace: 3 } : {}),
-      },
+    targets.t = {
+      account: 'target-acct',
+      project: '300',
+      ...(has('workspace', 'target') ? { workspace: 3 } : {}),
     };
   }
+  if (usesDirectory) {
+    targets.d = {
+      account: 'directory-acct',
+      project: '600',
+      ...(has('workspace', 'directory') ? { workspace: 6 } : {}),
+    };
+  }
+  if (usesTarget || usesDirectory) config.targets = targets;
   let bridge: Bridge | null = null;
   if (usesBridge) {
     bridge = parseBridge({
@@ -102,5 +129,6 @@ export function buildSources(present: Present): ResolveSources {
     },
     config,
     bridge,
+    directory: usesDirectory ? { target: 'd', path: BINDING_PATH } : null,
   };
 }

@@ -389,11 +389,28 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: 'target use',
-    summary: 'Apply a target to the active session',
-    usage: 'mp target use NAME',
-    positionals: [1, 1],
+    summary: 'Apply a target to the active session (or, with --here, to this folder and below)',
+    usage: 'mp target use NAME [--here] | mp target use --here --clear',
+    positionals: [0, 1],
     load: target('use'),
-    options: [],
+    examples: [
+      'mp target use prod                # the active session everywhere',
+      'mp target use prod --here         # this folder and below; config.toml unchanged',
+      'mp target use --here --clear      # remove the binding of this folder',
+    ],
+    options: [
+      {
+        long: 'here',
+        type: 'boolean',
+        description:
+          'bind the current folder (and every folder below it) to NAME by writing .mixpanel/target here',
+      },
+      {
+        long: 'clear',
+        type: 'boolean',
+        description: 'with --here: remove the binding of this folder',
+      },
+    ],
   },
   {
     path: 'target show',

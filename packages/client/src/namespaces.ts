@@ -4,6 +4,7 @@ import {
   type AccountTestResult,
   ArgumentError,
   createAccountTestResult,
+  type DirectoryBinding,
   failedTestResult,
   isProjectId,
   isWorkspaceId,
@@ -21,10 +22,12 @@ import {
   removeBridge as removeBridgeFile,
   writeBridge,
 } from '@mixpanel-data/bridge';
-import type {
-  AddAccountFields,
-  TargetFields,
-  UpdateAccountFields,
+import {
+  type AddAccountFields,
+  removeDirectoryBinding,
+  type TargetFields,
+  type UpdateAccountFields,
+  writeDirectoryBinding,
 } from '@mixpanel-data/config-store';
 import { meCacheOf, probeClient, userOf } from './account-calls';
 import { addAccountDiscovering } from './add-account';
@@ -330,6 +333,7 @@ export function createSession(options: ClientOptions = {}) {
 export function createTargets(options: ContextOptions = {}) {
   const ctx = new Context(options);
   const store = () => ctx.configStore;
+  const cwd = () => options.cwd ?? process.cwd();
   return {
     list: (): Target[] => store().listTargets(),
     add: (name: string, fields: TargetFields): Target => store().addTarget(name, fields),
@@ -337,6 +341,20 @@ export function createTargets(options: ContextOptions = {}) {
     /** Applies the target persistently: its project becomes the account's default; `[active]` is replaced. */
     use: (name: string): Target => store().applyTarget(name),
     show: (name: string): Target => store().getTarget(name),
+    /**
+     * Binds the working directory (`cwd`) and every folder below it to the saved
+     * target `name` by writing `.mixpanel/target` there (docs/resolution.md#directory-binding);
+     * config.toml is not changed. An unknown target fails as `use` does.
+     */
+    bind: (name: string): { target: Target; path: string } => {
+      const target = store().getTarget(name);
+      const path = writeDirectoryBinding(cwd(), name, { home: ctx.state.locations.home });
+      return { target, path };
+    },
+    /** Removes the working directory's `.mixpanel/target` (and an emptied `.mixpanel`); its path, or null when there was none. */
+    unbind: (): string | null => removeDirectoryBinding(cwd()),
+    /** The binding in effect for the working directory (its own, or a folder's above it), or null. */
+    binding: (): DirectoryBinding | null => ctx.directory(),
   };
 }
 

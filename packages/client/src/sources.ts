@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs';
-import type { ConfigView, Env, TokenResolver } from '@mixpanel-data/auth-core';
+import type { ConfigView, DirectoryBinding, Env, TokenResolver } from '@mixpanel-data/auth-core';
 import { type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
-import { type ConfigStore, type FileTokenStore, LocalState } from '@mixpanel-data/config-store';
+import {
+  type ConfigStore,
+  type FileTokenStore,
+  findDirectoryBinding,
+  LocalState,
+} from '@mixpanel-data/config-store';
 import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
 import type { TransportOptions } from './transport';
 import { oauthNetOptions } from './version';
@@ -12,7 +17,10 @@ export interface ContextOptions {
   env?: Env | undefined;
   /** Home directory. Default `os.homedir()`. */
   home?: string | undefined;
-  /** Working directory for `./mixpanel_auth.json`. Default `process.cwd()`. */
+  /**
+   * Working directory: where `./mixpanel_auth.json` and the directory binding
+   * (`.mixpanel/target` here or in a folder above) are looked for. Default `process.cwd()`.
+   */
   cwd?: string | undefined;
   /** The storage root for `accounts/` and `oauth/`. Default `MP_OAUTH_STORAGE_DIR`, else `~/.mp`. */
   storageDir?: string | undefined;
@@ -35,6 +43,8 @@ export interface Sources {
   env: Env;
   config: ConfigView;
   bridge: LoadedBridge | null;
+  /** The `.mixpanel/target` binding in effect for `cwd`, or null. */
+  directory: DirectoryBinding | null;
 }
 
 const fingerprint = (path: string) => {
@@ -116,7 +126,19 @@ export class Context {
     });
   }
 
+  /** The directory binding in effect for `cwd` (docs/resolution.md#directory-binding), or null. */
+  directory(): DirectoryBinding | null {
+    return findDirectoryBinding(this.options.cwd ?? process.cwd(), {
+      home: this.state.locations.home,
+    });
+  }
+
   sources(): Sources {
-    return { env: this.env, config: this.config(), bridge: this.bridge() };
+    return {
+      env: this.env,
+      config: this.config(),
+      bridge: this.bridge(),
+      directory: this.directory(),
+    };
   }
 }

@@ -136,6 +136,7 @@ export class Workspace {
         env,
         config: sources.config,
         bridge: sources.bridge?.bridge ?? null,
+        directory: sources.directory,
         params: options.envDefaults ? withEnvDefaults(params, env) : params,
       });
       if (sources.bridge && this.#resolution.provenance.account.source === 'bridge') {
@@ -228,7 +229,11 @@ export class Workspace {
     const next = resolveUse(this.#resolution, axes, {
       env: sources.env,
       ...('config' in sources
-        ? { config: sources.config, bridge: sources.bridge?.bridge ?? null }
+        ? {
+            config: sources.config,
+            bridge: sources.bridge?.bridge ?? null,
+            directory: sources.directory,
+          }
         : {}),
     });
     const accountChanged =

@@ -1,4 +1,12 @@
 export { readConfig, readConfigText, transactConfig } from './config-file';
+export {
+  DIRECTORY_BINDING_PATH,
+  type DirectoryBindingOptions,
+  findDirectoryBinding,
+  readDirectoryBinding,
+  removeDirectoryBinding,
+  writeDirectoryBinding,
+} from './directory-binding';
 export { LOCK_DEFAULTS, type LockOptions, withLock, withLockAsync } from './lock';
 export { checkAccountDirName, type LocationOptions, type Locations, locations } from './paths';
 export {

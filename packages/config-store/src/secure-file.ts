@@ -40,6 +40,8 @@ const POSIX = process.platform !== 'win32';
 export interface ReadOptions {
   /** The home directory: every directory between it and the file must be a real directory. */
   home?: string | undefined;
+  /** Accept group/world permission bits, for a file that holds nothing secret. Default false. */
+  anyMode?: boolean | undefined;
 }
 
 /**
@@ -115,7 +117,7 @@ export function readPrivateFile(
     const stat = fstatSync(fd);
     if (!stat.isFile())
       return refuse('type', `Refusing to read credential: not a regular file: ${path}`);
-    if (POSIX && (stat.mode & 0o077) !== 0) {
+    if (POSIX && !options.anyMode && (stat.mode & 0o077) !== 0) {
       return refuse(
         'mode',
         `Refusing to read credential with mode 0o${(stat.mode & 0o777).toString(8)} (group/world bits set): ${path}`,

@@ -62,8 +62,10 @@ function explainView(context: CommandContext): number {
     value: string,
     entry: (typeof provenance)[keyof typeof provenance],
   ) => {
-    const shadowed = entry.shadowed.map((s) => `${s.value} (${s.source})`).join(', ');
-    return `${label.padEnd(11)}${value}  [from ${entry.source ?? 'nowhere: resolved on first use'}]${shadowed ? `  shadows ${shadowed}` : ''}`;
+    // A directory binding is named by its file (docs/cli.md#mp-session).
+    const from = (source: string, path?: string) => (path ? `${source} ${path}` : source);
+    const shadowed = entry.shadowed.map((s) => `${s.value} (${from(s.source, s.path)})`).join(', ');
+    return `${label.padEnd(11)}${value}  [from ${entry.source ? from(entry.source, entry.path) : 'nowhere: resolved on first use'}]${shadowed ? `  shadows ${shadowed}` : ''}`;
   };
   out(
     context.io,
@@ -93,6 +95,12 @@ export const session: Handler = (context) => {
     err(
       context.io,
       `note: A bridge file at ${state.bridgePath} overrides the active account; see \`mp session --bridge\`.`,
+    );
+  const binding = context.targets.binding();
+  if (binding)
+    err(
+      context.io,
+      `note: ${binding.path} binds this folder to target '${binding.target}', which commands here use unless a flag, the environment or a bridge file decides; see \`mp session --explain\`.`,
     );
   if (context.string('format') === 'json') {
     printJson(context.io, {

@@ -13,6 +13,10 @@ const record = (target: Target) => ({
   workspace: target.workspace ?? null,
 });
 
+/** The line under `mp target use`: what the target resolves to. */
+const arrow = (target: Target) =>
+  `→ ${target.account} · ${target.project} · ${target.workspace !== undefined ? `ws ${target.workspace}` : 'ws auto'}`;
+
 export const handlers: Record<string, Handler> = {
   list(context) {
     const records = context.targets.list().map(record);
@@ -61,13 +65,33 @@ export const handlers: Record<string, Handler> = {
   },
 
   use(context) {
-    const [name] = context.positionals as [string];
+    const [name] = context.positionals;
+    const here = context.flag('here');
+    if (context.flag('clear')) {
+      if (!here) throw new UsageError('--clear needs --here: run `mp target use --here --clear`.');
+      if (name !== undefined)
+        throw new UsageError(`--clear takes no NAME: run \`mp target use --here --clear\`.`);
+      const removed = context.targets.unbind();
+      out(
+        context.io,
+        removed
+          ? `Removed directory binding: ${removed}`
+          : `No directory binding in ${context.io.cwd}.`,
+      );
+      return EXIT.SUCCESS;
+    }
+    if (name === undefined)
+      throw new UsageError(
+        'Missing argument NAME (or pass --here --clear to remove the binding of this folder).',
+      );
+    if (here) {
+      const { target, path } = context.targets.bind(name);
+      out(context.io, `Directory target: ${name} (${path})`, arrow(target));
+      return EXIT.SUCCESS;
+    }
     const target = context.targets.use(name);
     out(context.io, `Active target: ${name}`);
-    out(
-      context.io,
-      `→ ${target.account} · ${target.project} · ${target.workspace !== undefined ? `ws ${target.workspace}` : 'ws auto'}`,
-    );
+    out(context.io, arrow(target));
     return EXIT.SUCCESS;
   },
 
