@@ -59,14 +59,24 @@ export function runMp(
  * Runs the built `mp` under a real pseudo-terminal (util-linux `script`, so
  * Linux only): stdin, stdout and stderr are the terminal. Once the terminal
  * shows `prompt`, types `answer` (a line) and, with `answer` null, ends the
- * input (Ctrl-D). `output` is everything the terminal showed, echo included.
+ * input (Ctrl-D); without a `prompt` nothing is typed. `columns` sets the
+ * terminal's width first (`stty cols`), as resizing a window does. `output`
+ * is everything the terminal showed, echo included.
  */
 export function runMpInPty(
   args: readonly string[],
-  options: { env: Record<string, string>; cwd: string; prompt: string; answer: string | null },
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    prompt?: string;
+    answer?: string | null;
+    columns?: number;
+  },
 ): Promise<{ code: number | null; output: string }> {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  const command = [process.execPath, MP, ...args].map(quote).join(' ');
+  const run = [process.execPath, MP, ...args].map(quote).join(' ');
+  const command =
+    options.columns === undefined ? run : `stty cols ${options.columns} rows 24 && exec ${run}`;
   return new Promise((resolve) => {
     const child = spawn('script', ['-qefc', command, '/dev/null'], {
       cwd: options.cwd,
@@ -74,12 +84,12 @@ export function runMpInPty(
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
-    let answered = false;
+    let answered = options.prompt === undefined;
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      if (!answered && output.includes(options.prompt)) {
+      if (!answered && output.includes(options.prompt!)) {
         answered = true;
-        child.stdin.write(options.answer === null ? '\x04' : `${options.answer}\r`);
+        child.stdin.write(options.answer === null ? '\x04' : `${options.answer ?? ''}\r`);
       }
     });
     child.on('close', (code) => {
