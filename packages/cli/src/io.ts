@@ -1,6 +1,5 @@
 import { writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { isatty } from 'node:tty';
 
 /** Where a command writes: any Node Writable fits. */
 export interface Output {
@@ -41,14 +40,14 @@ export function processIo(): Io {
 
 /**
  * `output` (fd 1) with `columns`: the terminal's width when fd 1 is a
- * terminal. Read only when asked (a table on a terminal), since it builds
+ * terminal. Read only when asked (by a table), since it builds
  * `process.stdout`.
  */
 function terminalWidth(output: Output): Output {
   return {
     write: (chunk) => output.write(chunk),
     get columns() {
-      return isatty(1) ? process.stdout.columns : undefined;
+      return process.stdout.isTTY ? process.stdout.columns : undefined;
     },
   };
 }
