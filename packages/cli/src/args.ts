@@ -12,7 +12,22 @@ export interface OptionSpec {
   readonly metavar?: string;
   /** Allowed values (a usage error otherwise). */
   readonly choices?: readonly string[];
+  /** What shell completion offers for the value (default: `choices`, else nothing). */
+  readonly complete?: CompletionSource;
 }
+
+/**
+ * Values shell completion offers (docs/cli.md#completion): names read from
+ * config.toml (`accounts`, `targets`, project ids in `projects`), or the
+ * library's account types, regions, or the shells `mp completion` knows.
+ */
+export type CompletionSource =
+  | 'accounts'
+  | 'targets'
+  | 'projects'
+  | 'account-types'
+  | 'regions'
+  | 'shells';
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 

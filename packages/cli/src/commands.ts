@@ -1,6 +1,5 @@
-import type { OptionSpec } from './args';
+import type { CompletionSource, OptionSpec } from './args';
 import type { Handler } from './context';
-import { GLOBAL_OPTIONS } from './global-options';
 
 const FORMATS = ['table', 'json', 'jsonl', 'csv', 'plain'] as const;
 const format = (choices: readonly string[] = FORMATS, fallback = 'table'): OptionSpec => ({
@@ -14,6 +13,7 @@ const format = (choices: readonly string[] = FORMATS, fallback = 'table'): Optio
 const REGION: OptionSpec = {
   long: 'region',
   type: 'string',
+  complete: 'regions',
   metavar: 'REGION',
   description: 'us, eu or in',
 };
@@ -48,6 +48,8 @@ export interface CommandSpec {
   readonly options: readonly OptionSpec[];
   /** Positional arguments: [min, max]. */
   readonly positionals: readonly [number, number];
+  /** What shell completion offers for the positional arguments (default: nothing). */
+  readonly argument?: CompletionSource;
   readonly load: () => Promise<Handler>;
   readonly epilog?: string;
   /** Command lines shown under "Examples:" at the end of the help. */
@@ -91,6 +93,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         long: 'project',
         type: 'string',
         metavar: 'ID',
+        complete: 'projects',
         description: 'project to make the default',
       },
       {
@@ -135,6 +138,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         long: 'type',
         type: 'string',
         metavar: 'TYPE',
+        complete: 'account-types',
         description: 'service_account, oauth_browser or oauth_token',
       },
       REGION,
@@ -142,6 +146,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         long: 'project',
         type: 'string',
         metavar: 'ID',
+        complete: 'projects',
         description: 'default project (default: MP_PROJECT_ID)',
       },
       {
@@ -165,10 +170,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage:
       'mp account update NAME [--region REGION] [--project ID | --clear-project] [--username USER] [--secret-stdin] [--token-env VAR]',
     positionals: [1, 1],
+    argument: 'accounts',
     load: account('update'),
     options: [
       REGION,
-      { long: 'project', type: 'string', metavar: 'ID', description: 'new default project' },
+      {
+        long: 'project',
+        type: 'string',
+        metavar: 'ID',
+        complete: 'projects',
+        description: 'new default project',
+      },
       { long: 'clear-project', type: 'boolean', description: 'remove the default project' },
       {
         long: 'username',
@@ -194,6 +206,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Remove an account (and its tokens and cache)',
     usage: 'mp account remove NAME [--force] [--yes]',
     positionals: [1, 1],
+    argument: 'accounts',
     load: account('remove'),
     options: [
       {
@@ -209,6 +222,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Make an account active',
     usage: 'mp account use NAME',
     positionals: [1, 1],
+    argument: 'accounts',
     load: account('use'),
     options: [],
   },
@@ -217,6 +231,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Show an account (default: the active one)',
     usage: 'mp account show [NAME] [-f table|json]',
     positionals: [0, 1],
+    argument: 'accounts',
     load: account('show'),
     options: [format(['table', 'json'])],
   },
@@ -225,6 +240,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Check an account against /me; prints the result as JSON',
     usage: 'mp account test [NAME]',
     positionals: [0, 1],
+    argument: 'accounts',
     load: account('test'),
     options: [],
   },
@@ -233,6 +249,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Browser login (OAuth PKCE) for an oauth_browser account',
     usage: 'mp account login NAME [--no-browser]',
     positionals: [1, 1],
+    argument: 'accounts',
     load: account('login'),
     options: [NO_BROWSER],
   },
@@ -241,6 +258,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Delete an account's OAuth tokens",
     usage: 'mp account logout NAME [--yes]',
     positionals: [1, 1],
+    argument: 'accounts',
     load: account('logout'),
     options: [YES],
   },
@@ -249,6 +267,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Print the current bearer token (the one command that prints a secret)',
     usage: 'mp account token [NAME]',
     positionals: [0, 1],
+    argument: 'accounts',
     load: account('token'),
     options: [],
   },
@@ -264,6 +283,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         long: 'account',
         type: 'string',
         metavar: 'NAME',
+        complete: 'accounts',
         description: 'account to export (default: the active one)',
       },
       {
@@ -272,7 +292,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         metavar: 'PATH',
         description: 'destination (default ./mixpanel_auth.json)',
       },
-      { long: 'project', type: 'string', metavar: 'ID', description: 'pin a project' },
+      {
+        long: 'project',
+        type: 'string',
+        metavar: 'ID',
+        complete: 'projects',
+        description: 'pin a project',
+      },
       { long: 'workspace', type: 'integer', metavar: 'ID', description: 'pin a workspace' },
       {
         long: 'access-only',
@@ -310,6 +336,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Set the active account's default project",
     usage: 'mp project use ID',
     positionals: [1, 1],
+    argument: 'projects',
     load: project('use'),
     options: [],
   },
@@ -333,6 +360,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         short: 'p',
         type: 'string',
         metavar: 'ID',
+        complete: 'projects',
         description: 'project (default: the resolved one)',
       },
       REFRESH,
@@ -374,8 +402,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       'mp target add prod-web --account team --project 3018488 --workspace 2',
     ],
     options: [
-      { long: 'account', short: 'a', type: 'string', metavar: 'NAME', description: 'account' },
-      { long: 'project', short: 'p', type: 'string', metavar: 'ID', description: 'project' },
+      {
+        long: 'account',
+        short: 'a',
+        type: 'string',
+        metavar: 'NAME',
+        complete: 'accounts',
+        description: 'account',
+      },
+      {
+        long: 'project',
+        short: 'p',
+        type: 'string',
+        metavar: 'ID',
+        complete: 'projects',
+        description: 'project',
+      },
       { long: 'workspace', short: 'w', type: 'integer', metavar: 'ID', description: 'workspace' },
     ],
   },
@@ -384,6 +426,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Delete a target',
     usage: 'mp target remove NAME [--yes]',
     positionals: [1, 1],
+    argument: 'targets',
     load: target('remove'),
     options: [YES],
   },
@@ -392,6 +435,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Apply a target to the active session (or, with --here, to this folder and below)',
     usage: 'mp target use NAME [--here] | mp target use --here --clear',
     positionals: [0, 1],
+    argument: 'targets',
     load: target('use'),
     examples: [
       'mp target use prod                # the active session everywhere',
@@ -417,6 +461,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Show a target',
     usage: 'mp target show NAME [-f table|json]',
     positionals: [1, 1],
+    argument: 'targets',
     load: target('show'),
     options: [format(['table', 'json'])],
   },
@@ -509,12 +554,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'completion',
     summary: 'Print a shell completion script',
-    usage: 'mp completion bash|zsh|fish',
+    usage: 'mp completion bash|zsh|fish|powershell',
     positionals: [1, 1],
-    load: () =>
-      import('./commands/completion').then((m) =>
-        m.completionFor({ commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS }),
-      ),
+    argument: 'shells',
+    load: () => import('./commands/completion').then((m) => m.completionFor()),
     options: [],
   },
 ];

@@ -1,4 +1,5 @@
 import { escapeControls, type Io, out } from './io';
+import { cutToWidth, displayWidth, padToWidth } from './width';
 
 export type Format = 'table' | 'json' | 'jsonl' | 'csv' | 'plain' | 'text';
 
@@ -29,46 +30,107 @@ export function printJson(io: Io, value: unknown): void {
 }
 
 /**
- * Columns separated by two spaces, each as wide as its longest cell; nothing
- * is cut. Returns the lines; cells are measured as they will be shown
- * (control characters escaped).
+ * How a table fits the terminal (docs/cli.md#tables): `width` is the
+ * terminal's width, or undefined (not a terminal: nothing is cut); `cut`
+ * lists the columns that may be cut (free text such as names, never ids).
+ */
+export interface TableFit {
+  readonly width: number | undefined;
+  readonly cut: readonly number[];
+}
+
+/** The width to fit tables to: the terminal's, when stdout is one. */
+export const tableWidth = (io: Io): number | undefined => io.stdout.columns || undefined;
+
+/**
+ * Narrows the cuttable columns of `widths` (in place), the widest first, one
+ * column at a time, until a row of them (`gaps` columns between cells) fits
+ * `fit.width`, no column going below `minimum[column]`.
+ */
+function narrow(widths: number[], minimum: readonly number[], gaps: number, fit?: TableFit) {
+  if (fit?.width === undefined) return;
+  let excess = widths.reduce((sum, width) => sum + width, gaps) - fit.width;
+  while (excess > 0) {
+    let widest: number | undefined;
+    for (const column of fit.cut)
+      if (
+        widths[column]! > minimum[column]! &&
+        (widest === undefined || widths[column]! > widths[widest]!)
+      )
+        widest = column;
+    if (widest === undefined) return;
+    widths[widest]!--;
+    excess--;
+  }
+}
+
+/**
+ * Columns separated by two spaces, each as wide as its longest cell in
+ * display columns (docs/cli.md#tables); with `fit`, the cuttable columns are
+ * narrowed (not below their heading) until a row fits the terminal, and their
+ * longer cells cut with `…`. Returns the lines; cells are measured as they
+ * will be shown (control characters escaped).
  */
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
+  fit?: TableFit,
 ): string[] {
   const shown = rows.map((row) => row.map(escapeControls));
   // A loop, not Math.max(...cells): spreading a long list overflows the call stack.
-  const widths = header.map((title) => title.length);
+  const widths = header.map(displayWidth);
+  const headings = [...widths];
   for (const row of shown) {
     for (let column = 0; column < widths.length; column++)
-      widths[column] = Math.max(widths[column]!, (row[column] ?? '').length);
+      widths[column] = Math.max(widths[column]!, displayWidth(row[column] ?? ''));
   }
-  const line = (cells: readonly string[]) =>
+  const natural = [...widths];
+  narrow(widths, headings, 2 * (widths.length - 1), fit);
+  const line = (cells: readonly string[], raw: readonly string[]) =>
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .map((cell, column) => {
+        const width = widths[column]!;
+        const fitted = width < natural[column]! ? cutToWidth(raw[column] ?? '', width) : cell;
+        return column === cells.length - 1 ? fitted : padToWidth(fitted, width);
+      })
       .join('  ')
       .trimEnd();
-  return [line(header), ...shown.map(line)];
+  return [line(header, header), ...shown.map((cells, index) => line(cells, rows[index]!))];
 }
 
 /**
  * A table with fixed column widths (the layouts docs/cli.md gives `project list`
  * and `workspace list`): every column but the last is cut to `width - 1`
- * characters (as shown, control characters escaped) and padded to `width`,
- * so columns line up whatever the data. Returns the lines.
+ * display columns (as shown, control characters escaped; a cut cell ends in
+ * `…`) and padded to `width`, so columns line up whatever the data. With
+ * `fit`, the cuttable columns are narrowed further (not below their heading
+ * and a space) until a row fits the terminal. Returns the lines.
  */
 export function renderFixedTable(
-  widths: readonly number[],
+  fixed: readonly number[],
   header: readonly string[],
   rows: readonly (readonly string[])[],
+  fit?: TableFit,
 ): string[] {
+  const widths = [...fixed];
+  const last = (cells: readonly string[]) =>
+    displayWidth(escapeControls(cells[fixed.length] ?? ''));
+  let lastWidth = last(header);
+  for (const row of rows) lastWidth = Math.max(lastWidth, last(row));
+  widths.push(lastWidth);
+  narrow(
+    widths,
+    header.map((title, column) => displayWidth(title) + (column < fixed.length ? 1 : 0)),
+    0,
+    fit,
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => {
         const width = widths[column];
-        const shown = escapeControls(cell);
-        return width === undefined ? shown : shown.slice(0, width - 1).padEnd(width);
+        return column >= fixed.length || width === undefined
+          ? escapeControls(cell)
+          : padToWidth(cutToWidth(cell, width - 1), width);
       })
       .join('')
       .trimEnd();

@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 export interface Output {
   write(chunk: string | Uint8Array): unknown;
   readonly isTTY?: boolean;
+  /** The terminal's width in columns, when this is a terminal. */
+  readonly columns?: number | undefined;
 }
 
 /** Everything a command touches outside itself; `bin` passes the real process, tests pass fakes. */
@@ -24,7 +26,7 @@ export interface Io {
  */
 export function processIo(): Io {
   return {
-    stdout: fdOutput(1, () => process.stdout),
+    stdout: terminalWidth(fdOutput(1, () => process.stdout)),
     get stderr() {
       return process.stderr;
     },
@@ -33,6 +35,20 @@ export function processIo(): Io {
     },
     env: process.env,
     cwd: process.cwd(),
+  };
+}
+
+/**
+ * `output` (fd 1) with `columns`: the terminal's width when fd 1 is a
+ * terminal. Read only when asked (by a table), since it builds
+ * `process.stdout`.
+ */
+function terminalWidth(output: Output): Output {
+  return {
+    write: (chunk) => output.write(chunk),
+    get columns() {
+      return process.stdout.isTTY ? process.stdout.columns : undefined;
+    },
   };
 }
 
@@ -104,6 +120,16 @@ export function escapeControls(text: string): string {
     );
   });
 }
+
+const CONTROL_PARTS = new RegExp(`(${CONTROLS.source})`);
+
+/**
+ * `text` as shown, in parts that must stay whole when cut: the runs of text
+ * between control characters (even indexes) and the escape of each control
+ * character (odd indexes). Joined, they are `escapeControls(text)`.
+ */
+export const shownParts = (text: string): string[] =>
+  text.split(CONTROL_PARTS).map((part, index) => (index % 2 === 1 ? escapeControls(part) : part));
 
 /** A line with our own styling; the writer adds the colour after escaping the text. */
 export interface Styled {

@@ -119,8 +119,7 @@ function debugFromEnv(env: Record<string, string | undefined>): boolean {
  */
 async function completion(io: Io, values: OptionValues): Promise<number> {
   const { showCompletion, installCompletion } = await import('./commands/completion');
-  const shape = { commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS };
-  return values['install-completion'] ? installCompletion(io, shape) : showCompletion(io, shape);
+  return values['install-completion'] ? installCompletion(io) : showCompletion(io);
 }
 
 /**
@@ -156,6 +155,15 @@ function splitValues(command: CommandSpec, values: OptionValues) {
  * `bin` runs it against the real process.
  */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  // The hidden command the completion scripts run (docs/cli.md#completion): not in help, never an error.
+  if (argv[0] === '__complete') {
+    const { complete } = await import('./commands/completion');
+    return complete(
+      io,
+      { commands: COMMANDS, groups: GROUPS, globals: GLOBAL_OPTIONS },
+      argv.slice(1),
+    );
+  }
   let debug = debugFromEnv(io.env);
   try {
     const global = parseOptions(argv, GLOBAL_OPTIONS, { stopAtPositional: true });

@@ -181,23 +181,22 @@ describe('mp', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.each(['bash', 'zsh', 'fish'])(
-    'prints a %s completion script naming every group',
+  it.each(['bash', 'zsh', 'fish', 'powershell'])(
+    'prints a %s completion script that asks mp __complete, which names every group',
     async (shell) => {
       const t = await setup();
       const result = await t.mp(['completion', shell]);
       expect(result.code).toBe(0);
-      for (const word of [
-        'account',
-        'project',
-        'workspace',
-        'target',
-        'session',
-        'login',
-        'export-bridge',
-      ])
-        expect(result.stdout).toContain(word);
-      expect((await t.mp(['completion', 'tcsh'])).code).toBe(2);
+      expect(result.stdout).toContain('mp __complete ');
+      const groups = (await t.mp(['__complete', '0'])).stdout.split('\n');
+      for (const word of ['account', 'project', 'workspace', 'target', 'session', 'login'])
+        expect(groups).toContain(word);
+      expect((await t.mp(['__complete', '1', 'account'])).stdout).toContain('export-bridge\n');
+      const unknown = await t.mp(['completion', 'tcsh']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toBe(
+        "Usage error: Unknown shell 'tcsh': use bash, zsh, fish or powershell.\n",
+      );
     },
   );
 });
@@ -260,7 +259,7 @@ describe('--show-completion and --install-completion (docs/cli.md#global-options
     expect(fish.stdout).toContain('~/.config/fish/completions/mp.fish');
     expect(
       readFileSync(join(t.home, '.config', 'fish', 'completions', 'mp.fish'), 'utf8'),
-    ).toContain("complete -c mp -f -n '__fish_use_subcommand'");
+    ).toContain("complete -c mp -f -a '(__mp_complete)'");
     expect(existsSync(join(t.home, '.config', 'fish', 'config.fish'))).toBe(false);
   });
 

@@ -56,36 +56,75 @@ export function runMp(
 }
 
 /**
- * Runs the built `mp` under a real pseudo-terminal (util-linux `script`, so
- * Linux only): stdin, stdout and stderr are the terminal. Once the terminal
- * shows `prompt`, types `answer` (a line) and, with `answer` null, ends the
- * input (Ctrl-D). `output` is everything the terminal showed, echo included.
+ * Runs a shell command line under a real pseudo-terminal (util-linux
+ * `script`, so Linux only): stdin, stdout and stderr are the terminal. Each
+ * step types its text once the terminal has shown its `after` (after the
+ * previous step's). `columns` sets the terminal's width first (`stty cols`),
+ * as resizing a window does. `output` is everything the terminal showed,
+ * echo included.
  */
-export function runMpInPty(
-  args: readonly string[],
-  options: { env: Record<string, string>; cwd: string; prompt: string; answer: string | null },
+export function runInPty(
+  command: string,
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    steps?: readonly { after: string; type: string }[];
+    columns?: number;
+  },
 ): Promise<{ code: number | null; output: string }> {
-  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  const command = [process.execPath, MP, ...args].map(quote).join(' ');
+  const line =
+    options.columns === undefined
+      ? command
+      : `stty cols ${options.columns} rows 24 && exec ${command}`;
   return new Promise((resolve) => {
-    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+    const child = spawn('script', ['-qefc', line, '/dev/null'], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
-    let answered = false;
+    let seen = 0;
+    const steps = [...(options.steps ?? [])];
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      if (!answered && output.includes(options.prompt)) {
-        answered = true;
-        child.stdin.write(options.answer === null ? '\x04' : `${options.answer}\r`);
+      const step = steps[0];
+      const at = step ? output.indexOf(step.after, seen) : -1;
+      if (step && at >= 0) {
+        steps.shift();
+        seen = at + step.after.length;
+        child.stdin.write(step.type);
       }
     });
     child.on('close', (code) => {
       captured.push(output);
       resolve({ code, output });
     });
+  });
+}
+
+/**
+ * Runs the built `mp` under a real pseudo-terminal (see `runInPty`). Once
+ * the terminal shows `prompt`, types `answer` (a line) and, with `answer`
+ * null, ends the input (Ctrl-D); without a `prompt` nothing is typed.
+ */
+export function runMpInPty(
+  args: readonly string[],
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    prompt?: string;
+    answer?: string | null;
+    columns?: number;
+  },
+): Promise<{ code: number | null; output: string }> {
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const { prompt, answer, ...rest } = options;
+  return runInPty([process.execPath, MP, ...args].map(quote).join(' '), {
+    ...rest,
+    steps:
+      prompt === undefined
+        ? []
+        : [{ after: prompt, type: answer === null ? '\x04' : `${answer ?? ''}\r` }],
   });
 }
 

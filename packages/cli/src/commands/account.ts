@@ -13,8 +13,8 @@ import {
 import { UsageError } from '../args';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, fromNow, printJson, printRecords, renderTable } from '../format';
-import { err, out } from '../io';
+import { type Format, fromNow, printJson, printRecords, renderTable, tableWidth } from '../format';
+import { err, type Io, out } from '../io';
 import { promptSecret, readSecretFromStdin } from '../secrets';
 import { confirm } from './confirm';
 import { loginProgress, showAuthorizeHint } from './login-io';
@@ -33,10 +33,12 @@ export const ONBOARDING = [
   '  export MP_OAUTH_TOKEN=… MP_REGION=us MP_PROJECT_ID=…   (static bearer, no config needed)',
 ];
 
-const accountTable = (summaries: readonly AccountSummary[]) =>
+/** Accounts as a table; on a terminal, long names are cut to fit it (docs/cli.md#tables). */
+const accountTable = (io: Io, summaries: readonly AccountSummary[]) =>
   renderTable(
     ['NAME', 'TYPE', 'REGION', 'ACTIVE'],
     summaries.map((s) => [s.name, s.type, s.region, s.isActive ? '*' : '']),
+    { width: tableWidth(io), cut: [0] },
   );
 
 /**
@@ -121,7 +123,7 @@ export const handlers: Record<string, Handler> = {
     const summaries = context.accounts.list();
     printRecords(context.io, (context.string('format') ?? 'table') as Format, summaries, {
       key: 'name',
-      table: () => accountTable(summaries),
+      table: () => accountTable(context.io, summaries),
       empty: ONBOARDING,
       fields: [
         'name',
@@ -264,7 +266,7 @@ export const handlers: Record<string, Handler> = {
   show(context) {
     const summary = context.accounts.show(context.positionals[0]);
     if (context.string('format') === 'json') printJson(context.io, summary);
-    else out(context.io, ...accountTable([summary]));
+    else out(context.io, ...accountTable(context.io, [summary]));
     return EXIT.SUCCESS;
   },
 

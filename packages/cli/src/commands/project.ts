@@ -1,7 +1,7 @@
 import { NoActiveAccountError, type Project } from '@mixpanel-data/client';
 import type { CommandContext, Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printRecords, renderFixedTable } from '../format';
+import { type Format, printRecords, renderFixedTable, tableWidth } from '../format';
 import { err, out } from '../io';
 
 /**
@@ -46,6 +46,7 @@ export const handlers: Record<string, Handler> = {
             r.name ?? '',
             String(r.organization_id ?? ''),
           ]),
+          { width: tableWidth(context.io), cut: [1] },
         ),
     });
     return EXIT.SUCCESS;

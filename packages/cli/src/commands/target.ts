@@ -4,6 +4,7 @@ import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
 import { type Format, jsonText, printRecords } from '../format';
 import { escapeControls, out } from '../io';
+import { padToWidth } from '../width';
 import { confirm } from './confirm';
 
 const record = (target: Target) => ({
@@ -20,8 +21,8 @@ const arrow = (target: Target) =>
 export const handlers: Record<string, Handler> = {
   list(context) {
     const records = context.targets.list().map(record);
-    // Measured as shown (control characters escaped), like every table.
-    const cell = (text: string, width: number) => escapeControls(text).padEnd(width);
+    // Measured as shown (control characters escaped) in display columns, like every table.
+    const cell = (text: string, width: number) => padToWidth(escapeControls(text), width);
     printRecords(context.io, (context.string('format') ?? 'table') as Format, records, {
       key: 'name',
       empty: '(no targets configured)',

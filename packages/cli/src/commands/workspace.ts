@@ -1,7 +1,7 @@
 import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, printRecords, renderFixedTable } from '../format';
+import { type Format, printRecords, renderFixedTable, tableWidth } from '../format';
 import { out } from '../io';
 
 export const handlers: Record<string, Handler> = {
@@ -19,6 +19,7 @@ export const handlers: Record<string, Handler> = {
           [16, 34],
           ['ID', 'NAME', 'DEFAULT'],
           records.map((r) => [String(r.id), r.name ?? '', r.is_default ? '*' : '']),
+          { width: tableWidth(context.io), cut: [1] },
         ),
     });
     return EXIT.SUCCESS;

@@ -1,0 +1,77 @@
+/** Tables on a terminal are cut to its width; on a pipe nothing is cut (docs/cli.md#tables). */
+import { defaultFixture } from '@mixpanel-data/testkit';
+import { describe, expect, it } from 'vitest';
+import { displayWidth } from '../src/width';
+import { runMpInPty, setup } from './helpers';
+
+const LONG = `${'long-account-name-'.repeat(3)}0123456789`; // 64 characters, the most a name may have
+const CJK_PROJECT = '日本語のプロジェクト名はとても長いのでターミナルに収まりません';
+
+/** The lines of a pty's output, without the terminal's CR. */
+const linesOf = (output: string) =>
+  output.split('\r\n').filter((line) => line !== '' && !line.startsWith('note:'));
+
+async function withAccounts() {
+  const fixture = defaultFixture();
+  fixture.projects[0]!.name = CJK_PROJECT;
+  const t = await setup({ fixture });
+  await t.withTeam();
+  for (const name of [LONG, 'short'])
+    expect(
+      (await t.mp(['account', 'add', name, '--type', 'oauth_browser', '--region', 'eu'])).code,
+    ).toBe(0);
+  return t;
+}
+
+describe('tables on a terminal and on a pipe', () => {
+  it('mp account list on a 60-column terminal: every row is one line of at most 60 columns, the long name cut with …', async () => {
+    const t = await withAccounts();
+    const { code, output } = await runMpInPty(['account', 'list'], {
+      env: t.env,
+      cwd: t.home,
+      columns: 60,
+    });
+    expect(code).toBe(0);
+    const lines = linesOf(output);
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+    expect(lines[1]).toMatch(/^long-account-name-.*… +oauth_browser +eu$/);
+    expect(lines[2]).toMatch(/^short +oauth_browser +eu$/);
+    expect(lines[3]).toMatch(/^team +service_account +us +\*$/);
+    // TYPE starts at the same column on every line.
+    expect(new Set(lines.map((line) => line.search(/TYPE|oauth|service/))).size).toBe(1);
+  });
+
+  it('mp account list on a pipe keeps the full names', async () => {
+    const t = await withAccounts();
+    const result = await t.mp(['account', 'list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[1]).toMatch(new RegExp(`^${LONG}  oauth_browser +eu$`));
+  });
+
+  it('mp project list on a 50-column terminal cuts a CJK name by display width and keeps ids and ORG whole', async () => {
+    const t = await withAccounts();
+    const { code, output } = await runMpInPty(['project', 'list', '-a', 'team'], {
+      env: t.env,
+      cwd: t.home,
+      columns: 50,
+    });
+    expect(code).toBe(0);
+    const lines = linesOf(output);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    const row = lines.find((line) => line.includes('日本語'))!;
+    expect(row).toMatch(/^\* 3713224 +日本語のプロジェクト名はと… +100$/);
+    const org = lines[0]!.indexOf('ORG');
+    for (const line of lines.slice(1))
+      expect(displayWidth(line.slice(0, line.search(/\d+$/)))).toBe(org);
+  });
+
+  it('mp project list on a pipe cuts a CJK name to 33 display columns, as the fixed layout says', async () => {
+    const t = await withAccounts();
+    const result = await t.mp(['project', 'list', '-a', 'team']);
+    const row = result.stdout.split('\n').find((line) => line.includes('日本語'))!;
+    expect(row).toMatch(/^\* 3713224 +日本語のプロジェクト名はとても長… \d+$/);
+    expect(displayWidth(row.slice(0, row.search(/\d+$/)))).toBe(52);
+  });
+});
