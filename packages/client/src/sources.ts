@@ -3,6 +3,7 @@ import type { ConfigView, Env, TokenResolver } from '@mixpanel-data/auth-core';
 import { type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
 import { type ConfigStore, type FileTokenStore, LocalState } from '@mixpanel-data/config-store';
 import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
+import { withRequestObserver } from './request-observer';
 import type { TransportOptions } from './transport';
 import { oauthNetOptions } from './version';
 
@@ -62,7 +63,8 @@ export class Context {
   #config: { key: string; view: ConfigView } | null = null;
 
   constructor(options: ClientOptions = {}) {
-    this.options = options;
+    // Every request made with these options (API, /me, probes, OAuth) goes through the observed fetch.
+    this.options = withRequestObserver(options);
   }
 
   get env(): Env {
