@@ -63,7 +63,16 @@ export function runMp(
  */
 export function runMpInPty(
   args: readonly string[],
-  options: { env: Record<string, string>; cwd: string; prompt: string; answer: string | null },
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    prompt: string;
+    answer: string | null;
+    /** Waits this long after the prompt before answering, to see what the terminal shows meanwhile. */
+    pauseMs?: number;
+    /** Types `answer` as keys, without Enter (e.g. `\x03`, Ctrl-C). */
+    keys?: boolean;
+  },
 ): Promise<{ code: number | null; output: string }> {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, MP, ...args].map(quote).join(' ');
@@ -79,7 +88,10 @@ export function runMpInPty(
       output += chunk;
       if (!answered && output.includes(options.prompt)) {
         answered = true;
-        child.stdin.write(options.answer === null ? '\x04' : `${options.answer}\r`);
+        const typed = options.keys ? options.answer : `${options.answer}\r`;
+        const answer = () => child.stdin.write(options.answer === null ? '\x04' : typed);
+        if (options.pauseMs) setTimeout(answer, options.pauseMs);
+        else answer();
       }
     });
     child.on('close', (code) => {
