@@ -67,7 +67,8 @@ export function runMpInPty(
     env: Record<string, string>;
     cwd: string;
     prompt: string;
-    answer: string | null;
+    /** A function is called with what the terminal showed so far and returns what to type. */
+    answer: string | null | ((output: string) => string);
     /** Waits this long after the prompt before answering, to see what the terminal shows meanwhile. */
     pauseMs?: number;
     /** Types `answer` as keys, without Enter (e.g. `\x03`, Ctrl-C). */
@@ -88,8 +89,11 @@ export function runMpInPty(
       output += chunk;
       if (!answered && output.includes(options.prompt)) {
         answered = true;
-        const typed = options.keys ? options.answer : `${options.answer}\r`;
-        const answer = () => child.stdin.write(options.answer === null ? '\x04' : typed);
+        const answer = () => {
+          const given =
+            typeof options.answer === 'function' ? options.answer(output) : options.answer;
+          child.stdin.write(given === null ? '\x04' : options.keys ? given : `${given}\r`);
+        };
         if (options.pauseMs) setTimeout(answer, options.pauseMs);
         else answer();
       }

@@ -3,6 +3,7 @@
  * spinner at a time, erased before anything is printed or asked, shown on
  * network waits longer than 300 ms, never on a pipe or with `-q`.
  */
+import { simulateBrowser } from '@mixpanel-data/testkit';
 import { describe, expect, it } from 'vitest';
 import { MOCK_BROWSER, runMpInPty, setup } from './helpers';
 
@@ -71,6 +72,31 @@ describe('the spinner and the project picker of mp login', () => {
     expect(shown.some((line) => line.startsWith('Found 2 project(s)'))).toBe(true);
     expect(shown.join('\n')).not.toMatch(FRAMES);
     expect(shown).toContain('Logged in as alice@example.com → acme-corp · AI Demo');
+  });
+});
+
+describe('mp account login --no-browser on a terminal', () => {
+  it('draws no spinner while a pasted redirect may be typed: one plain line says what it waits for', async () => {
+    const t = await setup();
+    await t.mp(['account', 'add', 'personal', '--type', 'oauth_browser', '--region', 'us']);
+    const waiting = 'Waiting for the redirect (or a pasted URL)…';
+    const result = await runMpInPty(['account', 'login', 'personal', '--no-browser'], {
+      env: t.env,
+      cwd: t.home,
+      prompt: waiting,
+      // Long enough for several frames of a spinner; then the browser answers on the loopback.
+      pauseMs: 500,
+      keys: true,
+      answer: (output) => {
+        void simulateBrowser(
+          / {2}(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\/\S+)/.exec(output)![1]!,
+        );
+        return '';
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(result.output).not.toMatch(FRAMES);
+    expect(screen(result.output)).toContain(waiting);
   });
 });
 

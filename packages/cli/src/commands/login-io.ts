@@ -5,13 +5,13 @@ import { err, escapeControls } from '../io';
 /**
  * A spinner on stderr while `text` is in progress, through the process's one
  * spinner owner (docs/cli.md#spinners): only on a TTY and without --quiet.
- * Off a TTY it prints `text` once as a plain line when `plain` is set, and
- * nothing otherwise. Idempotent start and stop.
+ * Off a TTY, or on one with `spin` false, it prints `text` once as a plain
+ * line when `plain` is set, and nothing otherwise. Idempotent start and stop.
  */
 export function spinner(
   context: CommandContext,
   text: string,
-  { plain = false } = {},
+  { plain = false, spin = true } = {},
 ): Progress & { start(): void } {
   const activity = activityOf(context.io);
   let shown: Progress | null = null;
@@ -19,7 +19,7 @@ export function spinner(
   return {
     start() {
       if (shown || context.globals.quiet) return;
-      if (activity.interactive) shown = activity.spin(text);
+      if (spin && activity.interactive) shown = activity.spin(text);
       else if (plain && !started) err(context.io, text);
       started = true;
     },
@@ -33,6 +33,8 @@ export function spinner(
 /**
  * Shows that a login is waiting for the browser: a spinner on a TTY (unless
  * --quiet), one plain line otherwise. Started after the URL was printed.
+ * With --no-browser and stdin a terminal the user may be typing a pasted
+ * redirect on the next line, which a spinner would draw over: one plain line then.
  */
 export function loginProgress(
   context: CommandContext,
@@ -43,7 +45,7 @@ export function loginProgress(
     openBrowser
       ? 'Waiting for the browser authorization…'
       : 'Waiting for the redirect (or a pasted URL)…',
-    { plain: true },
+    { plain: true, spin: openBrowser || context.io.stdin.isTTY !== true },
   );
 }
 
