@@ -45,6 +45,7 @@ export function promptSecret(io: Io, prompt: string): Promise<string> {
   return activityOf(io).ask(() => readHidden(io, prompt));
 }
 
+/** The no-echo read itself: the prompt, then keys in raw mode until Enter or Ctrl-C. */
 function readHidden(io: Io, prompt: string): Promise<string> {
   const { stdin } = io;
   writePrompt(io, prompt);
