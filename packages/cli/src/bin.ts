@@ -1,11 +1,14 @@
-import { escapeControls } from './io';
+import { activityOf, withActivity } from './activity';
+import { escapeControls, processIo } from './io';
 import { run } from './run';
 
+const io = withActivity(processIo());
 process.once('SIGINT', () => {
-  process.stderr.write('\nInterrupted\n');
+  activityOf(io).end(); // a spinner's line is erased before the word
+  io.stderr.write('\nInterrupted\n');
   process.exit(130);
 });
-run(process.argv.slice(2)).then(
+run(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
   },

@@ -9,6 +9,7 @@ import {
   type UseOptions,
   Workspace,
 } from '@mixpanel-data/client';
+import { activityOf } from './activity';
 import type { OptionValues } from './args';
 import { err, type Io } from './io';
 
@@ -36,14 +37,20 @@ export class CommandContext {
     readonly positionals: readonly string[],
   ) {}
 
-  /** Namespace/Workspace options bound to this process's environment and directory. */
+  /**
+   * Namespace/Workspace options bound to this process's environment and
+   * directory. Every request the library sends with them is a network wait
+   * for the spinner owner (docs/cli.md#spinners), unless --quiet.
+   */
   get libraryOptions(): NamespaceOptions {
     this.#noteOnce();
+    const activity = activityOf(this.io);
     return {
       env: this.io.env,
       cwd: this.io.cwd,
       entry: 'cli',
       onWarning: (message) => err(this.io, `warning: ${message}`),
+      ...(this.globals.quiet ? {} : { onRequest: () => activity.request() }),
     };
   }
 

@@ -1,3 +1,4 @@
+import { activityOf, withActivity } from './activity';
 import {
   checkValue,
   type OptionSpec,
@@ -152,9 +153,20 @@ function splitValues(command: CommandSpec, values: OptionValues) {
 /**
  * Runs one `mp` command line and returns its exit code. Everything the
  * command touches comes through `io`, so tests run it in-process and the
- * `bin` runs it against the real process.
+ * `bin` runs it against the real process. Its stdout and stderr are written
+ * through the process's one spinner owner, which leaves nothing on the
+ * terminal when the command ends, however it ends (docs/cli.md#spinners).
  */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const guarded = withActivity(io);
+  try {
+    return await runLine(argv, guarded);
+  } finally {
+    activityOf(guarded).end();
+  }
+}
+
+async function runLine(argv: readonly string[], io: Io): Promise<number> {
   // The hidden command the completion scripts run (docs/cli.md#completion): not in help, never an error.
   if (argv[0] === '__complete') {
     const { complete } = await import('./commands/completion');

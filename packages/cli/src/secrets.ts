@@ -1,4 +1,5 @@
 import { ArgumentError } from '@mixpanel-data/client';
+import { activityOf } from './activity';
 import { type Io, writePrompt } from './io';
 
 /** The most a piped secret may be (docs/cli.md#secret-input). */
@@ -41,6 +42,12 @@ export function promptSecret(io: Io, prompt: string): Promise<string> {
       }),
     );
   }
+  return activityOf(io).ask(() => readHidden(io, prompt));
+}
+
+/** The no-echo read itself: the prompt, then keys in raw mode until Enter or Ctrl-C. */
+function readHidden(io: Io, prompt: string): Promise<string> {
+  const { stdin } = io;
   writePrompt(io, prompt);
   return new Promise((resolve, reject) => {
     let value = '';

@@ -59,16 +59,18 @@ export function runMp(
  * Runs a shell command line under a real pseudo-terminal (util-linux
  * `script`, so Linux only): stdin, stdout and stderr are the terminal. Each
  * step types its text once the terminal has shown its `after` (after the
- * previous step's). `columns` sets the terminal's width first (`stty cols`),
- * as resizing a window does. `output` is everything the terminal showed,
- * echo included.
+ * previous step's), `pauseMs` later when given (to see what the terminal
+ * shows meanwhile); a function is called with what the terminal showed so
+ * far and returns what to type. `columns` sets the terminal's width first
+ * (`stty cols`), as resizing a window does. `output` is everything the
+ * terminal showed, echo included.
  */
 export function runInPty(
   command: string,
   options: {
     env: Record<string, string>;
     cwd: string;
-    steps?: readonly { after: string; type: string }[];
+    steps?: readonly PtyStep[];
     columns?: number;
   },
 ): Promise<{ code: number | null; output: string }> {
@@ -85,15 +87,22 @@ export function runInPty(
     let output = '';
     let seen = 0;
     const steps = [...(options.steps ?? [])];
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
+    const next = () => {
       const step = steps[0];
       const at = step ? output.indexOf(step.after, seen) : -1;
-      if (step && at >= 0) {
-        steps.shift();
-        seen = at + step.after.length;
-        child.stdin.write(step.type);
-      }
+      if (!step || at < 0) return;
+      steps.shift();
+      seen = at + step.after.length;
+      const type = () => {
+        child.stdin.write(typeof step.type === 'function' ? step.type(output) : step.type);
+      };
+      if (step.pauseMs) setTimeout(type, step.pauseMs);
+      else type();
+      next();
+    };
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      next();
     });
     child.on('close', (code) => {
       captured.push(output);
@@ -102,10 +111,20 @@ export function runInPty(
   });
 }
 
+/** One step of `runInPty`: once the terminal shows `after`, type `type`. */
+export interface PtyStep {
+  after: string;
+  type: string | ((output: string) => string);
+  pauseMs?: number;
+}
+
 /**
  * Runs the built `mp` under a real pseudo-terminal (see `runInPty`). Once
- * the terminal shows `prompt`, types `answer` (a line) and, with `answer`
- * null, ends the input (Ctrl-D); without a `prompt` nothing is typed.
+ * the terminal shows `prompt`, types `answer` (a line; a function is called
+ * with what the terminal showed so far) and, with `answer` null, ends the
+ * input (Ctrl-D); with `keys` the answer is typed as keys, without Enter
+ * (e.g. `\x03`, Ctrl-C); `pauseMs` waits that long after the prompt before
+ * answering. Without a `prompt` nothing is typed.
  */
 export function runMpInPty(
   args: readonly string[],
@@ -113,18 +132,23 @@ export function runMpInPty(
     env: Record<string, string>;
     cwd: string;
     prompt?: string;
-    answer?: string | null;
+    answer?: string | null | ((output: string) => string);
+    pauseMs?: number;
+    keys?: boolean;
     columns?: number;
   },
 ): Promise<{ code: number | null; output: string }> {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  const { prompt, answer, ...rest } = options;
+  const { prompt, answer, pauseMs, keys, ...rest } = options;
+  const typed = (output: string) => {
+    const given = typeof answer === 'function' ? answer(output) : answer;
+    if (given === null) return '\x04';
+    return keys ? (given ?? '') : `${given ?? ''}\r`;
+  };
   return runInPty([process.execPath, MP, ...args].map(quote).join(' '), {
     ...rest,
     steps:
-      prompt === undefined
-        ? []
-        : [{ after: prompt, type: answer === null ? '\x04' : `${answer ?? ''}\r` }],
+      prompt === undefined ? [] : [{ after: prompt, type: typed, ...(pauseMs ? { pauseMs } : {}) }],
   });
 }
 

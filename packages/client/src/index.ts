@@ -27,6 +27,7 @@ export {
 } from './namespaces';
 export type { ProjectChoice } from './project-choice';
 export type { ProbeCredential, ProbeOptions } from './region-probe';
+export type { ObservedRequest, RequestObserver } from './request-observer';
 export {
   checkSegmentationRequest,
   normalizeOn,

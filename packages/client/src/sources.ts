@@ -8,6 +8,7 @@ import {
   LocalState,
 } from '@mixpanel-data/config-store';
 import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
+import { withRequestObserver } from './request-observer';
 import type { TransportOptions } from './transport';
 import { oauthNetOptions } from './version';
 
@@ -72,7 +73,8 @@ export class Context {
   #config: { key: string; view: ConfigView } | null = null;
 
   constructor(options: ClientOptions = {}) {
-    this.options = options;
+    // Every request made with these options (API, /me, probes, OAuth) goes through the observed fetch.
+    this.options = withRequestObserver(options);
   }
 
   get env(): Env {

@@ -23,6 +23,7 @@ import {
 } from '@mixpanel-data/auth-core';
 import { describeNetworkError } from '@mixpanel-data/oauth-pkce';
 import { captureBody, errorForStatus } from './error-mapping';
+import { type RequestObserver, withRequestObserver } from './request-observer';
 import { QUERY_ORIGIN, userAgent } from './version';
 
 export type Family = 'query' | 'app' | 'export' | 'engage';
@@ -44,6 +45,12 @@ export interface TransportOptions {
   onWarning?: ((message: string) => void) | undefined;
   /** Replaces the sleep between retries (tests). */
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /**
+   * Told of every request as it is sent, and again when its response headers
+   * arrive or it fails (docs/http.md#observing-requests): for a progress
+   * indicator. The library never prints.
+   */
+  onRequest?: RequestObserver | undefined;
 }
 
 export interface CallOptions {
@@ -211,6 +218,8 @@ export class MixpanelApiClient {
       transport?: Transport | undefined;
     },
   ) {
+    // The observer wraps the fetch once; clients made by withProject share it.
+    options = withRequestObserver(options);
     this.#options = options;
     this.#userAgent = userAgent(options.entry ?? 'lib');
     this.#resolver = options.tokenResolver;

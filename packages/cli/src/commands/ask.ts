@@ -1,10 +1,11 @@
 import { createInterface } from 'node:readline';
+import { activityOf } from '../activity';
 import type { Io } from '../io';
 import { writePrompt } from '../io';
 
 /** Questions answered on standard input, one line each (the picker's and the confirmations'). */
 export interface Asker {
-  /** Writes `prompt` to stderr (escaped) and reads one line; `null` at the end of input. */
+  /** Ends any spinner, writes `prompt` to stderr (escaped) and reads one line; `null` at the end of input. */
   ask(prompt: string): Promise<string | null>;
   close(): void;
 }
@@ -18,10 +19,13 @@ export function asker(io: Io): Asker {
   const lines = createInterface({ input: io.stdin, terminal: false });
   const iterator = lines[Symbol.asyncIterator]();
   return {
-    async ask(prompt) {
-      writePrompt(io, prompt);
-      const next = await iterator.next();
-      return next.done ? null : next.value;
+    ask(prompt) {
+      // The spinner ends and stays away until the answer is in (docs/cli.md#spinners).
+      return activityOf(io).ask(async () => {
+        writePrompt(io, prompt);
+        const next = await iterator.next();
+        return next.done ? null : next.value;
+      });
     },
     close: () => lines.close(),
   };

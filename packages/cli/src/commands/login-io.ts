@@ -1,48 +1,31 @@
+import { activityOf, type Progress } from '../activity';
 import type { CommandContext } from '../context';
 import { err, escapeControls } from '../io';
 
-export interface Progress {
-  stop(): void;
-}
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
 /**
- * A spinner on stderr while `text` is in progress: only on a TTY and without
- * --quiet. Off a TTY it prints `text` once as a plain line when `plain` is
- * set, and nothing otherwise. Idempotent start and stop.
+ * A spinner on stderr while `text` is in progress, through the process's one
+ * spinner owner (docs/cli.md#spinners): only on a TTY and without --quiet.
+ * Off a TTY, or on one with `spin` false, it prints `text` once as a plain
+ * line when `plain` is set, and nothing otherwise. Idempotent start and stop.
  */
 export function spinner(
   context: CommandContext,
   text: string,
-  { plain = false } = {},
+  { plain = false, spin = true } = {},
 ): Progress & { start(): void } {
-  const { stderr } = context.io;
-  // Our own control sequences (\r, erase line) frame the text; the text itself is shown escaped.
-  const shown = escapeControls(text);
-  let timer: ReturnType<typeof setInterval> | null = null;
+  const activity = activityOf(context.io);
+  let shown: Progress | null = null;
   let started = false;
   return {
     start() {
-      if (timer || context.globals.quiet) return;
-      if (stderr.isTTY) {
-        let frame = 0;
-        timer = setInterval(
-          () => stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${shown}`),
-          100,
-        );
-        timer.unref();
-      } else if (plain && !started) {
-        err(context.io, text);
-      }
+      if (shown || context.globals.quiet) return;
+      if (spin && activity.interactive) shown = activity.spin(text);
+      else if (plain && !started) err(context.io, text);
       started = true;
     },
     stop() {
-      if (timer) {
-        clearInterval(timer);
-        timer = null;
-        stderr.write('\r\x1b[K');
-      }
+      shown?.stop();
+      shown = null;
     },
   };
 }
@@ -50,6 +33,8 @@ export function spinner(
 /**
  * Shows that a login is waiting for the browser: a spinner on a TTY (unless
  * --quiet), one plain line otherwise. Started after the URL was printed.
+ * With --no-browser and stdin a terminal the user may be typing a pasted
+ * redirect on the next line, which a spinner would draw over: one plain line then.
  */
 export function loginProgress(
   context: CommandContext,
@@ -60,7 +45,7 @@ export function loginProgress(
     openBrowser
       ? 'Waiting for the browser authorization…'
       : 'Waiting for the redirect (or a pasted URL)…',
-    { plain: true },
+    { plain: true, spin: openBrowser || context.io.stdin.isTTY !== true },
   );
 }
 
