@@ -144,4 +144,16 @@ describe('withActivity', () => {
     io.stderr.write('b\n');
     expect(t.log).toEqual(['a\n', 'b\n']);
   });
+
+  it("passes the terminal's width through, which tables fit to", () => {
+    const t = terminal();
+    const io = withActivity({
+      stdout: { ...t.stdout, columns: 72 },
+      stderr: t.stderr,
+      env: {},
+      cwd: '/',
+    } as unknown as Io);
+    expect(io.stdout.columns).toBe(72);
+    expect(io.stderr.columns).toBeUndefined();
+  });
 });

@@ -178,6 +178,9 @@ export function withActivity(io: Io): Io {
     get isTTY() {
       return stream().isTTY === true;
     },
+    get columns() {
+      return stream().columns;
+    },
   });
   const guarded: Io = {
     stdout: through(() => io.stdout),
