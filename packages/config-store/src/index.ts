@@ -1,5 +1,13 @@
 export { readConfig, readConfigText, transactConfig } from './config-file';
-export { LOCK_DEFAULTS, type LockOptions, withLock, withLockAsync } from './lock';
+export { type FileInspection, type FileIssue, inspectFiles } from './inspect';
+export {
+  inspectLock,
+  LOCK_DEFAULTS,
+  type LockInspection,
+  type LockOptions,
+  withLock,
+  withLockAsync,
+} from './lock';
 export { checkAccountDirName, type LocationOptions, type Locations, locations } from './paths';
 export {
   CredentialReadRefusal,

@@ -140,6 +140,20 @@ function unlinkIfPresent(path: string): boolean {
 const ORPHANED_STAGING_MS = 60 * 60 * 1000;
 
 /**
+ * Whether the login staging directory `accounts/<name>` (`.tmp-PID-XXXXXX`, or
+ * the Python tool's `.tmp-` plus eight hex digits) last changed at `mtimeMs`
+ * is a killed login's leftover: its process no longer runs, or it is older
+ * than `ORPHANED_STAGING_MS`.
+ */
+export function isOrphanedStaging(name: string, mtimeMs: number): boolean {
+  const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
+  return (
+    Date.now() - mtimeMs > ORPHANED_STAGING_MS ||
+    (pid !== undefined && !isProcessAlive(Number(pid)))
+  );
+}
+
+/**
  * Removes login staging directories (`accounts/.tmp-…`) that a killed login
  * left behind (they may hold tokens): those of a process that no longer runs
  * (`.tmp-PID-XXXXXX`), and any older than `ORPHANED_STAGING_MS` (also the
@@ -158,11 +172,7 @@ function removeOrphanedStaging(accountsDir: string, home: string | undefined): v
     try {
       const stat = lstatSync(path);
       if (!stat.isDirectory()) continue;
-      const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
-      const orphaned =
-        Date.now() - stat.mtimeMs > ORPHANED_STAGING_MS ||
-        (pid !== undefined && !isProcessAlive(Number(pid)));
-      if (orphaned) removePrivatePath(path, home);
+      if (isOrphanedStaging(name, stat.mtimeMs)) removePrivatePath(path, home);
     } catch {
       // gone already, or not ours to remove: the next login tries again
     }
