@@ -1,5 +1,13 @@
 import { statSync } from 'node:fs';
-import type { ConfigView, Env, TokenResolver } from '@mixpanel-data/auth-core';
+import {
+  type ConfigView,
+  type Env,
+  type Resolution,
+  type ResolveParams,
+  resolveSession,
+  type TokenResolver,
+  withEnvDefaults,
+} from '@mixpanel-data/auth-core';
 import { type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
 import { type ConfigStore, type FileTokenStore, LocalState } from '@mixpanel-data/config-store';
 import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
@@ -119,4 +127,22 @@ export class Context {
   sources(): Sources {
     return { env: this.env, config: this.config(), bridge: this.bridge() };
   }
+}
+
+/**
+ * The Session and the provenance of each axis from the real sources: the one
+ * place that hands them to the pure resolver (docs/resolution.md#resolution-order),
+ * used by `new Workspace()` and by `diagnose()`. Reads, never writes.
+ */
+export function resolveFromSources(
+  sources: Sources,
+  params: ResolveParams,
+  envDefaults: boolean,
+): Resolution {
+  return resolveSession({
+    env: sources.env,
+    config: sources.config,
+    bridge: sources.bridge?.bridge ?? null,
+    params: envDefaults ? withEnvDefaults(params, sources.env) : params,
+  });
 }
