@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   type Account,
   type ApiFamily,
@@ -135,13 +136,18 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
     view.getCustomHeader();
     const accounts = view.accountNames().length;
     checks.push(
-      check(
-        'config.file',
-        'ok',
-        `${where.configPath} is valid (${accounts} account${accounts === 1 ? '' : 's'})`,
-        null,
-        { path: where.configPath },
-      ),
+      existsSync(where.configPath)
+        ? check(
+            'config.file',
+            'ok',
+            `${where.configPath} is valid (${accounts} account${accounts === 1 ? '' : 's'})`,
+            null,
+            { path: where.configPath, exists: true },
+          )
+        : check('config.file', 'ok', `no ${where.configPath} yet (nothing configured)`, null, {
+            path: where.configPath,
+            exists: false,
+          }),
     );
   } catch (error) {
     view = null;

@@ -69,6 +69,21 @@ describe('diagnose', () => {
     for (const one of checks) expect(one.fix).toBeNull();
   });
 
+  it('nothing configured: config.file says so, and the session fails naming mp login', async () => {
+    const t = await healthy();
+    t.store.removeAccount('team');
+    const checks = await t.run({ offline: true });
+    expect(byId(checks, 'config.file')).toMatchObject({ status: 'ok', details: { exists: true } });
+    expect(byId(checks, 'session')).toMatchObject({ status: 'fail', fix: 'mp login' });
+    expect(byId(checks, 'config.active')).toMatchObject({ status: 'warn', fix: 'mp login' });
+    const empty = await diagnose({
+      ...t.base,
+      env: { ...t.env, MP_CONFIG_PATH: join(t.home, 'none.toml') },
+      offline: true,
+    });
+    expect(byId(empty, 'config.file')).toMatchObject({ status: 'ok', details: { exists: false } });
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
