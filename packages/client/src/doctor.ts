@@ -241,6 +241,8 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
         ),
       );
     }
+  } else if (!view) {
+    checks.push(check('session', 'skipped', 'config.toml could not be read (see config.file)'));
   } else {
     checks.push(
       check(

@@ -84,6 +84,24 @@ describe('diagnose', () => {
     expect(byId(empty, 'config.file')).toMatchObject({ status: 'ok', details: { exists: false } });
   });
 
+  it('a group-readable config.toml fails config.file with chmod 600; the rest is skipped, not failed twice', async () => {
+    const t = await healthy();
+    const config = join(t.home, '.mp', 'config.toml');
+    chmodSync(config, 0o644);
+    const checks = await t.run({ offline: true });
+    expect(byId(checks, 'config.file')).toMatchObject({
+      status: 'fail',
+      fix: `chmod 600 ${config}`,
+      details: expect.objectContaining({ code: 'CONFIG_ERROR', refusal: 'mode' }),
+    });
+    expect(byId(checks, 'config.permissions')).toMatchObject({
+      status: 'fail',
+      fix: `chmod 600 ${config}`,
+    });
+    expect(byId(checks, 'session').status).toBe('skipped');
+    expect(byId(checks, 'config.targets').status).toBe('skipped');
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
