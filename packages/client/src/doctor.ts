@@ -201,8 +201,9 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
   let resolution: Resolution | null = null;
   let resolutionError: unknown = null;
   try {
+    // ctx.sources(): every source the resolver takes, whatever kinds it gains.
     resolution = resolveFromSources(
-      { env, config: view ?? ctx.config(), bridge },
+      ctx.sources(),
       {
         account: options.account,
         project: options.project,
@@ -241,8 +242,9 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
         ),
       );
     }
-  } else if (!view) {
-    checks.push(check('session', 'skipped', 'config.toml could not be read (see config.file)'));
+  } else if (!view || bridgeError) {
+    const why = view ? 'the bridge file (see overrides.bridge)' : 'config.toml (see config.file)';
+    checks.push(check('session', 'skipped', `${why} could not be read`));
   } else {
     checks.push(
       check(

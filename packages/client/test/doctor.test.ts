@@ -102,6 +102,18 @@ describe('diagnose', () => {
     expect(byId(checks, 'config.targets').status).toBe('skipped');
   });
 
+  it('an unreadable bridge file fails overrides.bridge naming MP_AUTH_FILE; the session is skipped', async () => {
+    const t = await healthy();
+    const bridge = join(t.home, 'auth.json');
+    writeFileSync(bridge, 'not json', { mode: 0o600 });
+    const checks = await t.run({ offline: true, env: { ...t.env, MP_AUTH_FILE: bridge } });
+    expect(byId(checks, 'overrides.bridge')).toMatchObject({
+      status: 'fail',
+      fix: 'unset MP_AUTH_FILE',
+    });
+    expect(byId(checks, 'session').status).toBe('skipped');
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
