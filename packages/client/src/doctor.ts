@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import {
   type Account,
   type ApiFamily,
+  type BaseUrlOverride,
   baseUrlFor,
   type ConfigView,
   envAccount,
@@ -123,6 +124,14 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
   const checks: DoctorCheck[] = [];
   const where = ctx.configStore.locations;
   const files = inspectFiles(where);
+  // A bad MP_BASE_URL (or baseUrl) is reported by overrides.paths; nothing is sent then.
+  let override: BaseUrlOverride | null = null;
+  let overrideError: unknown = null;
+  try {
+    override = resolveBaseUrlOverride(options.baseUrl, env);
+  } catch (error) {
+    overrideError = error;
+  }
 
   // --- config.toml
   const configIssues = files.issues.filter(
@@ -186,7 +195,8 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
   for (const account of accounts) {
     const credentials = credentialsCheck(ctx, account, files.issues);
     checks.push(credentials.check);
-    if (credentials.tokens !== undefined) checks.push(tokenCheck(ctx, account, credentials.tokens));
+    if (credentials.tokens !== undefined)
+      checks.push(tokenCheck(ctx, account, credentials.tokens, override));
     if (credentials.check.status !== 'fail') usable.set(account.name, account);
   }
 
@@ -217,7 +227,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
   }
   checks.push(environmentCheck(env, resolution));
   checks.push(bridgeCheck(env, bridge, bridgeError, resolution));
-  checks.push(locationsCheck(env));
+  checks.push(locationsCheck(env, overrideError));
 
   // --- the session, axis by axis, whatever sources the resolver reports
   if (resolution) {
@@ -263,8 +273,8 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
   checks.push(...storageChecks(files.issues.filter((issue) => !configIssues.includes(issue))));
 
   // --- the network: /me per account, the hosts, the clock
-  if (options.offline) {
-    const why = 'offline';
+  if (options.offline || overrideError) {
+    const why = options.offline ? 'offline' : 'MP_BASE_URL is not usable (see overrides.paths)';
     for (const account of accounts) {
       checks.push(check(`account.${account.name}.me`, 'skipped', why));
       checks.push(check(`account.${account.name}.project`, 'skipped', why));
@@ -272,7 +282,6 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
     checks.push(check('network.reach', 'skipped', why), check('network.clock', 'skipped', why));
     return order(checks);
   }
-  const override = resolveBaseUrlOverride(options.baseUrl, env);
   const origins = new Map<string, Region>();
   for (const account of accounts)
     for (const family of FAMILIES) {
@@ -435,14 +444,18 @@ function credentialsCheck(
 }
 
 /** The access token's expiry, and whether it can be refreshed (refresh token, client record of this server). */
-function tokenCheck(ctx: Context, account: Account, tokens: OAuthTokens): DoctorCheck {
+function tokenCheck(
+  ctx: Context,
+  account: Account,
+  tokens: OAuthTokens,
+  override: BaseUrlOverride | null,
+): DoctorCheck {
   const id = `account.${account.name}.token`;
   const login = `mp account login ${account.name}`;
   const expiresAt = tokens.expiresAt.toISOString();
   const left = Math.round((tokens.expiresAt.getTime() - Date.now()) / 1000);
   const expired = tokens.isExpired();
   const client = ctx.tokenStore.readClient(account.region, account.name, { repair: false });
-  const override = resolveBaseUrlOverride(ctx.options.baseUrl, ctx.env);
   const base = override ? baseUrlFor('oauth', account.region, override) : undefined;
   const clientMatches = client !== null && client.oauthBaseUrl === base;
   const details = {
@@ -601,7 +614,15 @@ function bridgeCheck(
   );
 }
 
-function locationsCheck(env: NonNullable<ClientOptions['env']>): DoctorCheck {
+function locationsCheck(
+  env: NonNullable<ClientOptions['env']>,
+  overrideError: unknown,
+): DoctorCheck {
+  if (overrideError)
+    return check('overrides.paths', 'fail', firstLine(overrideError), 'fix or unset MP_BASE_URL', {
+      code: codeOf(overrideError),
+      env_var: 'MP_BASE_URL',
+    });
   const moved = LOCATION_VARIABLES.filter((name) => env[name]).map(
     (name) => `${name}=${env[name]}`,
   );

@@ -114,6 +114,18 @@ describe('diagnose', () => {
     expect(byId(checks, 'session').status).toBe('skipped');
   });
 
+  it('an unusable MP_BASE_URL fails overrides.paths instead of throwing; nothing is sent', async () => {
+    const t = await healthy();
+    const checks = await t.run({ env: { ...t.env, MP_BASE_URL: 'http://10.0.0.1' } });
+    expect(byId(checks, 'overrides.paths')).toMatchObject({
+      status: 'fail',
+      fix: 'fix or unset MP_BASE_URL',
+    });
+    expect(byId(checks, 'account.team.me').status).toBe('skipped');
+    expect(byId(checks, 'network.reach').status).toBe('skipped');
+    expect(t.mock.countRequests()).toBe(0);
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
