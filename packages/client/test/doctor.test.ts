@@ -126,6 +126,21 @@ describe('diagnose', () => {
     expect(t.mock.countRequests()).toBe(0);
   });
 
+  it('a server that never answers fails /me and the reach check at the deadline', async () => {
+    const t = await healthy();
+    t.mock.hang('/api/app/me', { times: null });
+    t.mock.hang('/', { times: null });
+    const checks = await t.run({ networkTimeoutMs: 300 });
+    expect(byId(checks, 'account.team.me')).toMatchObject({
+      status: 'fail',
+      details: expect.objectContaining({ code: 'HTTP_ERROR' }),
+    });
+    expect(byId(checks, `network.reach.${new URL(t.mock.origin).host}`).summary).toContain(
+      'no answer within 300 ms',
+    );
+    expect(byId(checks, 'network.clock').status).toBe('skipped');
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
