@@ -119,7 +119,13 @@ export function countChecks(checks: readonly DoctorCheck[]): Record<CheckStatus,
  */
 export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorCheck[]> {
   const timeoutMs = options.networkTimeoutMs ?? DOCTOR_TIMEOUT_MS;
-  const ctx = new Context({ ...options, timeoutMs, maxRetries: 0 });
+  // A refresh waits for another process's token lock no longer than any network check.
+  const ctx = new Context({
+    ...options,
+    timeoutMs,
+    maxRetries: 0,
+    tokenLock: { ...options.tokenLock, timeoutMs },
+  });
   const env = ctx.env;
   const checks: DoctorCheck[] = [];
   const where = ctx.configStore.locations;

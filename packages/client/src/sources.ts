@@ -9,7 +9,12 @@ import {
   withEnvDefaults,
 } from '@mixpanel-data/auth-core';
 import { type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
-import { type ConfigStore, type FileTokenStore, LocalState } from '@mixpanel-data/config-store';
+import {
+  type ConfigStore,
+  type FileTokenStore,
+  LocalState,
+  type LockOptions,
+} from '@mixpanel-data/config-store';
 import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
 import type { TransportOptions } from './transport';
 import { oauthNetOptions } from './version';
@@ -28,6 +33,8 @@ export interface ContextOptions {
   bridgePath?: string | undefined;
   /** Receives non-fatal notes; the library never prints. */
   onWarning?: ((message: string) => void) | undefined;
+  /** How long the account token locks wait (default: 30 s, docs/files.md#locks). */
+  tokenLock?: LockOptions | undefined;
 }
 
 /** Everything a Workspace or a namespace is configured with. */
@@ -84,6 +91,7 @@ export class Context {
       home: this.options.home,
       storageDir: this.options.storageDir,
       onWarning: this.options.onWarning,
+      tokenLock: this.options.tokenLock,
     });
     return this.#state;
   }

@@ -141,6 +141,31 @@ describe('diagnose', () => {
     expect(byId(checks, 'network.clock').status).toBe('skipped');
   });
 
+  it('a refresh waits for another process’s token lock no longer than the network deadline', async () => {
+    const t = await healthy();
+    t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+    const tokens = new FileTokenStore({ env: t.env, home: t.home });
+    tokens.writeTokens(
+      'me',
+      new OAuthTokens({
+        accessToken: 'old-access',
+        refreshToken: 'old-refresh',
+        expiresAt: new Date(Date.now() - 60_000),
+        scope: '',
+        tokenType: 'Bearer',
+      }),
+    );
+    const lock = `${tokens.tokensPath('me')}.lock`;
+    const holding = JSON.stringify({ pid: process.pid, time: Date.now(), nonce: 'held' });
+    writeFileSync(lock, holding, { mode: 0o600 });
+    const me = byId(await t.run({ networkTimeoutMs: 300 }), 'account.me.me');
+    expect(me).toMatchObject({
+      status: 'fail',
+      details: expect.objectContaining({ code: 'OAUTH_REFRESH_ERROR' }),
+    });
+    expect(readFileSync(lock, 'utf8')).toBe(holding);
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
