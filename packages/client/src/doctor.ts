@@ -286,7 +286,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
       checks.push(check(`account.${account.name}.project`, 'skipped', why));
     }
     checks.push(check('network.reach', 'skipped', why), check('network.clock', 'skipped', why));
-    return order(checks);
+    return order(checks, accounts);
   }
   const origins = new Map<string, Region>();
   for (const account of accounts)
@@ -317,19 +317,24 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
   if (origins.size === 0) checks.push(check('network.reach', 'skipped', 'no account uses a host'));
   for (const probe of reachChecks) checks.push(probe.check);
   checks.push(clockCheck(reachChecks));
-  return order(checks);
+  return order(checks, accounts);
 }
 
-/** Groups in a fixed order, checks within a group in the order they were made. */
+/**
+ * Groups in a fixed order; the account group account by account (in listing
+ * order); otherwise checks in the order they were made.
+ */
 const GROUP_ORDER = ['config', 'account', 'overrides', 'session', 'files', 'network'];
-function order(checks: DoctorCheck[]): DoctorCheck[] {
+function order(checks: DoctorCheck[], accounts: readonly Account[]): DoctorCheck[] {
+  const names: readonly string[] = accounts.map((account) => account.name);
   const rank = (one: DoctorCheck) => {
-    const at = GROUP_ORDER.indexOf(one.id.split('.')[0]!);
-    return at < 0 ? GROUP_ORDER.length : at;
+    const [group, name] = one.id.split('.');
+    const at = GROUP_ORDER.indexOf(group!);
+    return [at < 0 ? GROUP_ORDER.length : at, group === 'account' ? names.indexOf(name!) : 0];
   };
   return checks
-    .map((one, index) => ({ one, index }))
-    .sort((a, b) => rank(a.one) - rank(b.one) || a.index - b.index)
+    .map((one, index) => ({ one, index, rank: rank(one) }))
+    .sort((a, b) => a.rank[0]! - b.rank[0]! || a.rank[1]! - b.rank[1]! || a.index - b.index)
     .map(({ one }) => one);
 }
 

@@ -222,6 +222,26 @@ describe('diagnose', () => {
     });
   });
 
+  it('lists each account’s checks together, accounts in name order', async () => {
+    const t = await healthy();
+    t.store.addAccount('alpha', {
+      type: 'service_account',
+      region: 'us',
+      username: 'team-sa',
+      secret: 's3cret-sa',
+      defaultProject: '3713224',
+    });
+    const ids = (await t.run()).map((one) => one.id).filter((id) => id.startsWith('account.'));
+    expect(ids).toEqual([
+      'account.alpha.credentials',
+      'account.alpha.me',
+      'account.alpha.project',
+      'account.team.credentials',
+      'account.team.me',
+      'account.team.project',
+    ]);
+  });
+
   it('a group-readable tokens.json: the credentials and the file checks name chmod 600', async () => {
     const t = await healthy();
     t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
