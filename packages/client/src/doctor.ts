@@ -414,7 +414,7 @@ function credentialsCheck(
   const id = `account.${account.name}.credentials`;
   const login = `mp account login ${account.name}`;
   if (account.type === 'service_account')
-    return { check: check(id, 'ok', `service account '${account.username}' with a secret`) };
+    return { check: check(id, 'ok', 'service account: username and secret present') };
   if (account.type === 'oauth_token') {
     try {
       staticToken(account, ctx.env);

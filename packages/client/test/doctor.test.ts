@@ -67,6 +67,8 @@ describe('diagnose', () => {
     });
     expect(countChecks(checks)).toEqual({ ok: checks.length, warn: 0, fail: 0, skipped: 0 });
     for (const one of checks) expect(one.fix).toBeNull();
+    // Messages name the account, never its username or secret (docs/errors.md#secrets-and-redaction).
+    expect(JSON.stringify(checks)).not.toMatch(/team-sa|s3cret-sa/);
   });
 
   it('nothing configured: config.file says so, and the session fails naming mp login', async () => {
