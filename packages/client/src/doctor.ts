@@ -310,7 +310,9 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorChe
       ),
     ),
     Promise.all(
-      [...origins.keys()].map((origin) => probeHost(origin, timeoutMs, override !== null)),
+      [...origins.keys()].map((origin) =>
+        probeHost(origin, timeoutMs, override !== null, options.fetch ?? fetch),
+      ),
     ),
   ]);
   for (const pair of meChecks) checks.push(...pair);
@@ -739,12 +741,13 @@ async function probeHost(
   origin: string,
   timeoutMs: number,
   overridden: boolean,
+  send: typeof fetch,
 ): Promise<HostProbe> {
   const id = `network.reach.${new URL(origin).host}`;
   const shown = redactUrl(origin);
   const started = Date.now();
   try {
-    const response = await fetch(`${origin}/`, {
+    const response = await send(`${origin}/`, {
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });

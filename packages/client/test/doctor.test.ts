@@ -168,6 +168,20 @@ describe('diagnose', () => {
     expect(readFileSync(lock, 'utf8')).toBe(holding);
   });
 
+  it('sends every request, the reach probes included, through the fetch it is given', async () => {
+    const t = await healthy();
+    const seen: string[] = [];
+    const checks = await t.run({
+      fetch: (input, init) => {
+        seen.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+    });
+    expect(countChecks(checks).fail).toBe(0);
+    expect(seen).toContain(`${t.mock.origin}/`);
+    expect(seen.length).toBe(t.mock.countRequests());
+  });
+
   it('offline: no request, and the network checks are skipped', async () => {
     const t = await healthy();
     const checks = await t.run({ offline: true });
