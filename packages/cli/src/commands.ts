@@ -502,6 +502,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    path: 'doctor',
+    summary:
+      'Check the config, credentials, overrides, files, network and clock, and say how to fix each problem',
+    usage: 'mp doctor [--offline] [-f text|json]',
+    positionals: [0, 0],
+    load: () => import('./commands/doctor').then((m) => m.doctor),
+    epilog:
+      'Exit 0 when no check fails (warnings included), 1 when one does. Changes no file, but refreshes an expired access token as any command would; each network check gives up after 3 s.',
+    options: [
+      {
+        long: 'offline',
+        type: 'boolean',
+        description:
+          'make no network request (the /me, project, reach and clock checks are skipped)',
+      },
+      format(['text', 'json'], 'text'),
+    ],
+  },
+  {
     path: 'inspect events',
     summary: 'List the event names of the resolved project',
     usage: 'mp inspect events [-f table|json]',

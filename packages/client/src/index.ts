@@ -7,6 +7,15 @@ export {
 } from '@mixpanel-data/bridge';
 export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
+export {
+  type CheckStatus,
+  CLOCK_SKEW_LIMIT_SECONDS,
+  countChecks,
+  type DiagnoseOptions,
+  DOCTOR_TIMEOUT_MS,
+  type DoctorCheck,
+  diagnose,
+} from './doctor';
 export { errorForStatus } from './error-mapping';
 export {
   detectAuthType,

@@ -1,11 +1,21 @@
 import { statSync } from 'node:fs';
-import type { ConfigView, DirectoryBinding, Env, TokenResolver } from '@mixpanel-data/auth-core';
+import {
+  type ConfigView,
+  type DirectoryBinding,
+  type Env,
+  type Resolution,
+  type ResolveParams,
+  resolveSession,
+  type TokenResolver,
+  withEnvDefaults,
+} from '@mixpanel-data/auth-core';
 import { type LoadedBridge, loadBridge } from '@mixpanel-data/bridge';
 import {
   type ConfigStore,
   type FileTokenStore,
   findDirectoryBinding,
   LocalState,
+  type LockOptions,
 } from '@mixpanel-data/config-store';
 import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
 import { withRequestObserver } from './request-observer';
@@ -29,6 +39,8 @@ export interface ContextOptions {
   bridgePath?: string | undefined;
   /** Receives non-fatal notes; the library never prints. */
   onWarning?: ((message: string) => void) | undefined;
+  /** How long the account token locks wait (default: 30 s, docs/files.md#locks). */
+  tokenLock?: LockOptions | undefined;
 }
 
 /** Everything a Workspace or a namespace is configured with. */
@@ -88,6 +100,7 @@ export class Context {
       home: this.options.home,
       storageDir: this.options.storageDir,
       onWarning: this.options.onWarning,
+      tokenLock: this.options.tokenLock,
     });
     return this.#state;
   }
@@ -143,4 +156,23 @@ export class Context {
       directory: this.directory(),
     };
   }
+}
+
+/**
+ * The Session and the provenance of each axis from the real sources: the one
+ * place that hands them to the pure resolver (docs/resolution.md#resolution-order),
+ * used by `new Workspace()` and by `diagnose()`. Reads, never writes.
+ */
+export function resolveFromSources(
+  sources: Sources,
+  params: ResolveParams,
+  envDefaults: boolean,
+): Resolution {
+  return resolveSession({
+    env: sources.env,
+    config: sources.config,
+    bridge: sources.bridge?.bridge ?? null,
+    directory: sources.directory,
+    params: envDefaults ? withEnvDefaults(params, sources.env) : params,
+  });
 }

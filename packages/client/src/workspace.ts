@@ -16,13 +16,11 @@ import {
   type Region,
   type Resolution,
   resolveBaseUrlOverride,
-  resolveSession,
   resolveUse,
   type Session,
   type TokenResolver,
   type UseOptions,
   WorkspaceRef,
-  withEnvDefaults,
 } from '@mixpanel-data/auth-core';
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
 import { fetchMe, MeDiskCache } from './me-service';
@@ -34,7 +32,7 @@ import {
   type SegmentationUnit,
   segmentationResult,
 } from './segmentation';
-import { type ClientOptions, Context } from './sources';
+import { type ClientOptions, Context, resolveFromSources } from './sources';
 import { type CallOptions, MixpanelApiClient } from './transport';
 
 /**
@@ -132,13 +130,7 @@ export class Workspace {
         fallbackProject: options.fallbackProject,
       };
       this.#bridgePath = sources.bridge?.path ?? null;
-      this.#resolution = resolveSession({
-        env,
-        config: sources.config,
-        bridge: sources.bridge?.bridge ?? null,
-        directory: sources.directory,
-        params: options.envDefaults ? withEnvDefaults(params, env) : params,
-      });
+      this.#resolution = resolveFromSources(sources, params, options.envDefaults === true);
       if (sources.bridge && this.#resolution.provenance.account.source === 'bridge') {
         materializeBridgeTokens(sources.bridge.bridge, this.#context.tokenStore);
         bridged = { accountName: sources.bridge.bridge.account.name, path: sources.bridge.path };

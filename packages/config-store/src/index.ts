@@ -7,7 +7,15 @@ export {
   removeDirectoryBinding,
   writeDirectoryBinding,
 } from './directory-binding';
-export { LOCK_DEFAULTS, type LockOptions, withLock, withLockAsync } from './lock';
+export { type FileInspection, type FileIssue, inspectFiles } from './inspect';
+export {
+  inspectLock,
+  LOCK_DEFAULTS,
+  type LockInspection,
+  type LockOptions,
+  withLock,
+  withLockAsync,
+} from './lock';
 export { checkAccountDirName, type LocationOptions, type Locations, locations } from './paths';
 export {
   CredentialReadRefusal,

@@ -125,6 +125,11 @@ function isStale(holder: Holder | null, lockPath: string, staleMs: number): bool
     }
   }
   if (Date.now() - holder.time > staleMs) return true;
+  return holderGone(holder);
+}
+
+/** Whether the process that wrote `holder` no longer runs here (gone, rebooted since, or its pid reused). */
+function holderGone(holder: Holder): boolean {
   const own = identity();
   // Taken before a reboot: its process is gone, whatever now runs under its pid.
   if (holder.boot !== undefined && own.boot !== undefined && holder.boot !== own.boot) return true;
@@ -229,4 +234,22 @@ export async function withLockAsync<T>(
   } finally {
     release(lockPath, nonce);
   }
+}
+
+/** What a lock file says about its holder (docs/files.md#locks), read without taking or breaking it. */
+export interface LockInspection {
+  /** The holder's pid, or null when the file cannot be parsed (created, not yet written, or garbage). */
+  readonly pid: number | null;
+  /** When the holder took it (epoch ms), or null when unreadable. */
+  readonly since: number | null;
+  /** Whether the holder process still runs here (same pid, start time and boot). */
+  readonly holderRuns: boolean;
+}
+
+/** Reads the lock file `lockPath` (the `.lock` itself) without changing it; null when there is none. */
+export function inspectLock(lockPath: string): LockInspection | null {
+  const holder = readHolder(lockPath);
+  if (holder === undefined) return null;
+  if (holder === null) return { pid: null, since: null, holderRuns: false };
+  return { pid: holder.pid, since: holder.time, holderRuns: !holderGone(holder) };
 }

@@ -292,6 +292,18 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
+ * Whether a temp file `<name>.tmp.<pid>.<suffix>` last written at `mtimeMs`
+ * is a killed writer's leftover (docs/files.md#atomic-writes step 6): older
+ * than `ORPHANED_TEMP_MS`, or named after a pid that runs no process here.
+ */
+export function isOrphanedTemp(pid: number, mtimeMs: number): boolean {
+  return (
+    Date.now() - mtimeMs > ORPHANED_TEMP_MS ||
+    (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid))
+  );
+}
+
+/**
  * Removes temp files `<name>.tmp.<pid>.<suffix>` next to `path` left by a
  * writer killed mid-write (they may hold secrets): those older than
  * `ORPHANED_TEMP_MS`, and younger ones whose pid runs no process here.
@@ -311,10 +323,7 @@ function removeOrphanedTemps(path: string): void {
     const pid = Number(name.slice(prefix.length).split('.')[0]);
     try {
       const stat = lstatSync(temp);
-      const orphaned =
-        Date.now() - stat.mtimeMs > ORPHANED_TEMP_MS ||
-        (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid));
-      if (orphaned && stat.isFile()) unlinkSync(temp);
+      if (isOrphanedTemp(pid, stat.mtimeMs) && stat.isFile()) unlinkSync(temp);
     } catch {
       // someone else removed it
     }

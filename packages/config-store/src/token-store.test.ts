@@ -179,6 +179,19 @@ describe('client records', () => {
     expect(t.mode(dir)).toBe(0o700);
   });
 
+  it('with repair: false reads a record without tightening anything, and refuses a lax one', () => {
+    const t = tempHome();
+    t.tokens.writeClient(client);
+    const path = t.tokens.clientPath('us');
+    const dir = dirname(path);
+    chmodSync(dir, 0o755);
+    expect(t.tokens.readClient('us', undefined, { repair: false })?.clientId).toBe('client-1');
+    expect(t.mode(dir)).toBe(0o755);
+    chmodSync(path, 0o644);
+    expect(t.tokens.readClient('us', undefined, { repair: false })).toBeNull();
+    expect(t.mode(path)).toBe(0o644);
+  });
+
   it('writes a client record under its lock: a live holder makes the write wait, then fail', () => {
     const t = tempHome();
     t.tokens.writeClient(client);

@@ -140,6 +140,20 @@ function unlinkIfPresent(path: string): boolean {
 const ORPHANED_STAGING_MS = 60 * 60 * 1000;
 
 /**
+ * Whether the login staging directory `accounts/<name>` (`.tmp-PID-XXXXXX`, or
+ * the Python tool's `.tmp-` plus eight hex digits) last changed at `mtimeMs`
+ * is a killed login's leftover: its process no longer runs, or it is older
+ * than `ORPHANED_STAGING_MS`.
+ */
+export function isOrphanedStaging(name: string, mtimeMs: number): boolean {
+  const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
+  return (
+    Date.now() - mtimeMs > ORPHANED_STAGING_MS ||
+    (pid !== undefined && !isProcessAlive(Number(pid)))
+  );
+}
+
+/**
  * Removes login staging directories (`accounts/.tmp-…`) that a killed login
  * left behind (they may hold tokens): those of a process that no longer runs
  * (`.tmp-PID-XXXXXX`), and any older than `ORPHANED_STAGING_MS` (also the
@@ -158,11 +172,7 @@ function removeOrphanedStaging(accountsDir: string, home: string | undefined): v
     try {
       const stat = lstatSync(path);
       if (!stat.isDirectory()) continue;
-      const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
-      const orphaned =
-        Date.now() - stat.mtimeMs > ORPHANED_STAGING_MS ||
-        (pid !== undefined && !isProcessAlive(Number(pid)));
-      if (orphaned) removePrivatePath(path, home);
+      if (isOrphanedStaging(name, stat.mtimeMs)) removePrivatePath(path, home);
     } catch {
       // gone already, or not ours to remove: the next login tries again
     }
@@ -313,23 +323,28 @@ export class FileTokenStore implements TokenStore {
    * own record (`accounts/NAME/client.json`) comes first: it names the client
    * that issued that account's tokens, which may differ from the region's
    * latest registration. Without it, or when it is unusable, the region's
-   * record (`oauth/client_REGION.json`).
+   * record (`oauth/client_REGION.json`). With `repair: false` a lax record
+   * is not tightened but refused (so nothing changes on disk).
    */
-  readClient(region: Region, accountName?: string): OAuthClientInfo | null {
+  readClient(
+    region: Region,
+    accountName?: string,
+    options: { repair?: boolean } = {},
+  ): OAuthClientInfo | null {
     const where = this.locations;
     const candidates =
       accountName === undefined
         ? [where.clientPath(region)]
         : [where.accountClientPath(accountName), where.clientPath(region)];
     for (const path of candidates) {
-      const info = this.#readClientFile(path, region);
+      const info = this.#readClientFile(path, region, options.repair !== false);
       if (info) return info;
     }
     return null;
   }
 
-  /** One client record: a lax mode is repaired (without following links); anything unusable is absent. */
-  #readClientFile(path: string, region: Region): OAuthClientInfo | null {
+  /** One client record: a lax mode is repaired (without following links, unless `repair` is false); anything unusable is absent. */
+  #readClientFile(path: string, region: Region, repair: boolean): OAuthClientInfo | null {
     const warn = (why: string) =>
       this.#options.onWarning?.(`Ignoring OAuth client record ${basename(path)}: ${why}.`);
     try {
@@ -340,7 +355,7 @@ export class FileTokenStore implements TokenStore {
       }
       // Under a linked directory nothing is tightened (chmod would follow the link);
       // readPrivateFile below refuses the record.
-      if (process.platform !== 'win32' && !symlinkedAncestor(path, this.locations.home)) {
+      if (repair && process.platform !== 'win32' && !symlinkedAncestor(path, this.locations.home)) {
         // The directory is tightened before every read, the file when it is lax.
         if (!lstatSync(dirname(path)).isSymbolicLink()) chmodSync(dirname(path), 0o700);
         if (stat.isFile() && (stat.mode & 0o077) !== 0) {

@@ -19,6 +19,7 @@ describe('MockConfig', () => {
       token_response: {},
       me_variant: null,
       workspaces_variant: null,
+      date_skew_seconds: 0,
     });
   });
 
@@ -43,6 +44,7 @@ describe('MockConfig', () => {
     [{ approve_as_user_id: 7 }, /approve_as_user_id 7 is not a fixture user/],
     [{ rotate_refresh_tokens: 'yes' }, /rotate_refresh_tokens must be a boolean/],
     [{ access_token_ttl_seconds: '60' }, /access_token_ttl_seconds must be a number/],
+    [{ date_skew_seconds: '90' }, /date_skew_seconds must be a number/],
     [{ invalid_grant_status: 99 }, /invalid_grant_status must be an HTTP status/],
     [{ token_response: { expires_in_format: 'hex' } }, /expires_in_format must be one of/],
     [{ token_response: { extra: true } }, /unknown key token_response\.extra/],

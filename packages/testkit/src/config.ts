@@ -40,6 +40,8 @@ export interface MockConfig {
   token_response: TokenResponseConfig;
   me_variant: MeVariant | null;
   workspaces_variant: WorkspacesVariant | null;
+  /** Seconds added to real time in the `Date` header of every answer (a server clock that is off). */
+  date_skew_seconds: number;
 }
 
 export function defaultConfig(defaultLoginUserId: number): MockConfig {
@@ -57,6 +59,7 @@ export function defaultConfig(defaultLoginUserId: number): MockConfig {
     token_response: {},
     me_variant: null,
     workspaces_variant: null,
+    date_skew_seconds: 0,
   };
 }
 
@@ -167,6 +170,7 @@ export function applyConfigPatch(
         break;
       case 'code_ttl_seconds':
       case 'access_token_ttl_seconds':
+      case 'date_skew_seconds':
         if (!isNumber(value)) throw new ConfigProblem(`${key} must be a number`);
         break;
       case 'invalid_grant_status':

@@ -94,6 +94,21 @@ describe('routing', () => {
   });
 });
 
+describe('Date header', () => {
+  it('is real time by default and off by date_skew_seconds when configured', async () => {
+    const mock = await start();
+    const dateOf = async () => {
+      const response = await fetch(`${mock.origin}/api/app/me`);
+      await response.arrayBuffer();
+      return Date.parse(response.headers.get('date') ?? '');
+    };
+    expect(Math.abs((await dateOf()) - Date.now())).toBeLessThan(30_000);
+    mock.configure({ date_skew_seconds: -3600 });
+    expect(Date.now() - (await dateOf())).toBeGreaterThan(3_500_000);
+    expect(Date.now() - (await dateOf())).toBeLessThan(3_700_000);
+  });
+});
+
 describe('request log', () => {
   it('records every non-admin request with parsed query, headers and body', async () => {
     const mock = await start();

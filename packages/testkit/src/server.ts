@@ -207,6 +207,9 @@ export async function startMockServer(
       return;
     }
     const record = state.log.add(request, id);
+    // docs/testkit.md#configuration: a server clock that is off shows in the Date header of every answer.
+    const skew = state.config.date_skew_seconds;
+    if (skew !== 0) outgoing.setHeader('Date', new Date(Date.now() + skew * 1000).toUTCString());
     const finish = async (outcome: Outcome | 'reset') => {
       let sending: Promise<void> | undefined;
       if (outcome === 'reset') incoming.socket.destroy();
