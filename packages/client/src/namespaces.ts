@@ -25,7 +25,7 @@ import type {
   UpdateAccountFields,
 } from '@mixpanel-data/config-store';
 import { meCacheOf, probeClient, userOf } from './account-calls';
-import { addAccountDiscovering } from './add-account';
+import { type AddDiscoveringOptions, addAccountDiscovering } from './add-account';
 import {
   type LoginOptions,
   type LoginUnifiedOptions,
@@ -36,6 +36,7 @@ import {
 import { fetchMe } from './me-service';
 import { bridgeInEffect, describeSession, type SessionView } from './session-view';
 import { type ClientOptions, Context, type ContextOptions } from './sources';
+import { useProject, useWorkspace, type Verification, type VerifyOptions } from './verify';
 
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export type NamespaceOptions = ClientOptions;
@@ -65,6 +66,19 @@ export function accountsOf(ctx: Context) {
     },
     use(name: string): void {
       ctx.configStore.useAccount(name);
+    },
+    /**
+     * `mp project use`: checks with `/me` that the account can see the
+     * project (ProjectNotFoundError listing the visible ones; nothing is
+     * written), unless `verify: false`, then sets its `default_project`
+     * (docs/cli.md#checks-against-mixpanel).
+     */
+    useProject(
+      name: string,
+      projectId: string,
+      verifyOptions: VerifyOptions = {},
+    ): Promise<Verification> {
+      return useProject(ctx, name, projectId, verifyOptions);
     },
     show(name?: string): AccountSummary {
       return ctx.configStore.showAccount(name);
@@ -225,7 +239,7 @@ export function accountsOf(ctx: Context) {
     addDiscovering(
       name: string | undefined,
       fields: AddAccountFields,
-      discoveryOptions: Parameters<typeof addAccountDiscovering>[3] = {},
+      discoveryOptions: AddDiscoveringOptions = {},
     ): Promise<AccountSummary> {
       return addAccountDiscovering(ctx, name, fields, discoveryOptions);
     },
@@ -259,6 +273,14 @@ export function createSession(options: ClientOptions = {}) {
     /** A target alone, or any of account, project and workspace (see `ConfigStore.useSession`). */
     use(fields: UseOptions): void {
       ctx.configStore.useSession(fields);
+    },
+    /**
+     * `mp workspace use`: checks with `/me` that the workspace belongs to the
+     * active account's project (WorkspaceNotFoundError; nothing is written),
+     * unless `verify: false`, then pins it (docs/cli.md#checks-against-mixpanel).
+     */
+    useWorkspace(workspaceId: number, verifyOptions: VerifyOptions = {}): Promise<Verification> {
+      return useWorkspace(ctx, workspaceId, verifyOptions);
     },
   };
 }
