@@ -14,8 +14,12 @@ import { parseMeBody } from './me-service';
 import { deriveAccountName, organizationsInOrder } from './naming';
 import { chooseProject, listProjects, type ProjectChoice } from './project-choice';
 import { type ProbeCredential, probeRegion } from './region-probe';
+import { findSameAccount } from './same-account';
 import type { Context } from './sources';
 import { checkProject, uncheckable } from './verify';
+
+/** The added account, or (`created: false`) the existing one it re-authenticated. */
+export type AddDiscoveringResult = AccountSummary & { readonly created: boolean };
 
 /** What `addAccountDiscovering` takes besides the name and fields. */
 export interface AddDiscoveringOptions {
@@ -37,15 +41,17 @@ export interface AddDiscoveringOptions {
  * `mp account add` with discovery and checks (docs/cli.md#mp-account-add
  * steps 4–8): probes the region when a service account or static token has
  * none; checks the credentials with `/me` (a 401 adds nothing); checks the
- * project, or chooses one when none is given; derives the name from `/me`
- * when none is given; then adds the account (and caches its `/me`).
+ * project, or chooses one when none is given; then, without a name, a
+ * service account of the same username and region gets the new secret
+ * (and `--project`, when given); otherwise the name is derived from `/me`
+ * and the account added. Its `/me` is cached.
  */
 export async function addAccountDiscovering(
   ctx: Context,
   name: string | undefined,
   fields: AddAccountFields,
   options: AddDiscoveringOptions = {},
-): Promise<AccountSummary> {
+): Promise<AddDiscoveringResult> {
   const namespace = ctx.options;
   const env = ctx.env;
   const verify = options.verify !== false;
@@ -96,7 +102,18 @@ export async function addAccountDiscovering(
   let me: MeResponse | null = null;
   let text = probed?.text ?? '';
   if (probed) me = parseMeBody(probed.body);
-  else if (credential && verify) {
+  else if (
+    credential?.type === 'oauth_token' &&
+    credential.tokenEnv &&
+    !env[credential.tokenEnv] &&
+    name !== undefined &&
+    verify
+  ) {
+    // A variable set only where the account is used (CI): nothing to check with here.
+    options.onWarning?.(
+      `${credential.tokenEnv} is not set here; the token${fields.defaultProject ? ` and project ${fields.defaultProject} were` : ' was'} not verified.`,
+    );
+  } else if (credential && verify) {
     const account = createAccount({
       ...credential,
       name: name ?? 'add-probe',
@@ -129,6 +146,25 @@ export async function addAccountDiscovering(
       } else throw error;
     }
   }
+  // Without a name, the service account with this username in this region is re-authenticated.
+  const same =
+    name === undefined && credential?.type === 'service_account' && region
+      ? findSameAccount(
+          ctx.configStore.read().listAccounts(),
+          { type: 'service_account', username: credential.username, region },
+          { cachedMe: () => null },
+        )
+      : null;
+  if (same) {
+    if (me && fields.defaultProject !== undefined) checkProject(me, fields.defaultProject);
+    const { type: _type, ...secretFields } = credential as ProbeCredential;
+    const summary = ctx.configStore.updateAccount(same.name, {
+      ...secretFields,
+      ...(fields.defaultProject !== undefined ? { defaultProject: fields.defaultProject } : {}),
+    });
+    if (me) meCacheOf(ctx).put(ctx.configStore.getAccount(same.name), me);
+    return Object.freeze({ ...summary, created: false });
+  }
   let project = fields.defaultProject;
   if (me) {
     if (project !== undefined) checkProject(me, project);
@@ -160,5 +196,5 @@ export async function addAccountDiscovering(
     ...(project !== undefined ? { defaultProject: project } : {}),
   });
   if (me && verify) meCacheOf(ctx).put(ctx.configStore.getAccount(chosen), me);
-  return summary;
+  return Object.freeze({ ...summary, created: true });
 }

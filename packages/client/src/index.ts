@@ -7,7 +7,7 @@ export {
 } from '@mixpanel-data/bridge';
 export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
-export type { AddDiscoveringOptions } from './add-account';
+export type { AddDiscoveringOptions, AddDiscoveringResult } from './add-account';
 export { errorForStatus } from './error-mapping';
 export {
   detectAuthType,

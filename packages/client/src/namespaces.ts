@@ -25,7 +25,11 @@ import type {
   UpdateAccountFields,
 } from '@mixpanel-data/config-store';
 import { meCacheOf, probeClient, userOf } from './account-calls';
-import { type AddDiscoveringOptions, addAccountDiscovering } from './add-account';
+import {
+  type AddDiscoveringOptions,
+  type AddDiscoveringResult,
+  addAccountDiscovering,
+} from './add-account';
 import {
   type LoginOptions,
   type LoginUnifiedOptions,
@@ -240,7 +244,7 @@ export function accountsOf(ctx: Context) {
       name: string | undefined,
       fields: AddAccountFields,
       discoveryOptions: AddDiscoveringOptions = {},
-    ): Promise<AccountSummary> {
+    ): Promise<AddDiscoveringResult> {
       return addAccountDiscovering(ctx, name, fields, discoveryOptions);
     },
 

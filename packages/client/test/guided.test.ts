@@ -317,6 +317,7 @@ describe('loginUnified (docs/cli.md#mp-login)', () => {
 describe('addDiscovering (docs/cli.md#mp-account-add)', () => {
   it('probes the region and derives the name when they are missing', async () => {
     const t = await setup();
+    t.store.removeAccount('team', { force: true });
     const summary = await t.accounts.addDiscovering(
       undefined,
       { type: 'service_account', username: 'team-sa', secret: 's3cret-sa' },

@@ -232,6 +232,34 @@ describe('addDiscovering checks', () => {
     expect(warnings[0]).toMatch(/^could not reach Mixpanel .*project 999 were not verified\.$/);
   });
 
+  it('without a name, the service account of the same username and region gets the new secret and keeps its project', async () => {
+    const t = await setup();
+    t.store.updateAccount('team', { secret: 'old-secret' });
+    const result = await t.accounts.addDiscovering(undefined, sa());
+    expect(result).toMatchObject({ name: 'team', created: false, projectId: '3713224' });
+    const team = t.store.getAccount('team');
+    expect(team.type === 'service_account' && team.secret.reveal()).toBe('s3cret-sa');
+    expect(t.store.read().accountNames().sort()).toEqual(['personal', 'team']);
+    // With a name, a second account.
+    expect(await t.accounts.addDiscovering('ci', sa(), { pick: first })).toMatchObject({
+      name: 'ci',
+      created: true,
+    });
+  });
+
+  it('a token whose variable is not set here is added unchecked, with a warning and no request', async () => {
+    const t = await setup();
+    const warnings: string[] = [];
+    const added = await t.accounts.addDiscovering(
+      'ci',
+      { type: 'oauth_token', tokenEnv: 'CI_ONLY_TOKEN', region: 'us' },
+      { onWarning: (line) => warnings.push(line) },
+    );
+    expect(added).toMatchObject({ name: 'ci', created: true });
+    expect(warnings).toEqual(['CI_ONLY_TOKEN is not set here; the token was not verified.']);
+    expect(t.mock.requests()).toEqual([]);
+  });
+
   it('verify: false sends no request, and needs the region and the name', async () => {
     const t = await setup();
     expect(
