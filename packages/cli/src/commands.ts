@@ -365,7 +365,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'target add',
     summary: 'Save an account + project (+ workspace) as a target',
-    usage: 'mp target add NAME --account NAME --project ID [--workspace ID]',
+    usage: 'mp target add NAME --account NAME --project ID [--workspace ID] [--no-verify]',
     positionals: [1, 1],
     load: target('add'),
     examples: [
@@ -376,6 +376,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { long: 'account', short: 'a', type: 'string', metavar: 'NAME', description: 'account' },
       { long: 'project', short: 'p', type: 'string', metavar: 'ID', description: 'project' },
       { long: 'workspace', short: 'w', type: 'integer', metavar: 'ID', description: 'workspace' },
+      NO_VERIFY,
     ],
   },
   {

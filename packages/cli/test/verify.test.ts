@@ -159,6 +159,39 @@ describe('mp project use and mp workspace use check against Mixpanel', () => {
   });
 });
 
+describe('mp target add checks against Mixpanel', () => {
+  it('an unknown project exits 4, a workspace of another project 1, config.toml byte for byte; --no-verify sends no request', async () => {
+    const t = await setup();
+    await t.withTeam();
+    const before = readFileSync(t.config);
+    const unknown = await t.mp(['target', 'add', 'prod', '-a', 'team', '-p', '999']);
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('Project not found: 999\n');
+    const other = await t.mp([
+      'target',
+      'add',
+      'prod',
+      '-a',
+      'team',
+      '-p',
+      '3713224',
+      '-w',
+      '3448420',
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('  Code: WORKSPACE_NOT_FOUND');
+    expect(readFileSync(t.config)).toEqual(before);
+    expect(
+      (await t.mp(['target', 'add', 'prod', '-a', 'team', '-p', '3018488', '-w', '3448420']))
+        .stdout,
+    ).toBe('Added target: prod\n');
+    t.mock.clearRequests();
+    const raw = await t.mp(['target', 'add', 'raw', '-a', 'team', '-p', '999', '--no-verify']);
+    expect(raw.code).toBe(0);
+    expect(t.mock.requests()).toEqual([]);
+  });
+});
+
 describe('mp account add checks against Mixpanel', () => {
   it('a wrong secret: exit 2 and no account written', async () => {
     const t = await setup();

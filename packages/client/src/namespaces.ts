@@ -40,7 +40,13 @@ import {
 import { fetchMe } from './me-service';
 import { bridgeInEffect, describeSession, type SessionView } from './session-view';
 import { type ClientOptions, Context, type ContextOptions } from './sources';
-import { useProject, useWorkspace, type Verification, type VerifyOptions } from './verify';
+import {
+  addTarget,
+  useProject,
+  useWorkspace,
+  type Verification,
+  type VerifyOptions,
+} from './verify';
 
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export type NamespaceOptions = ClientOptions;
@@ -296,6 +302,13 @@ export function createTargets(options: ContextOptions = {}) {
   return {
     list: (): Target[] => store().listTargets(),
     add: (name: string, fields: TargetFields): Target => store().addTarget(name, fields),
+    /**
+     * `mp target add`: `add` after checking with the account's `/me` that it
+     * sees the project (and the workspace is the project's), unless
+     * `verify: false` (docs/cli.md#checks-against-mixpanel).
+     */
+    addVerified: (name: string, fields: TargetFields, verifyOptions: VerifyOptions = {}) =>
+      addTarget(ctx, name, fields, verifyOptions),
     remove: (name: string): void => store().removeTarget(name),
     /** Applies the target persistently: its project becomes the account's default; `[active]` is replaced. */
     use: (name: string): Target => store().applyTarget(name),

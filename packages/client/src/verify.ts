@@ -7,8 +7,10 @@ import {
   ProjectNotFoundError,
   QueryError,
   RedirectError,
+  type Target,
   WorkspaceNotFoundError,
 } from '@mixpanel-data/auth-core';
+import type { TargetFields } from '@mixpanel-data/config-store';
 import { meCacheOf, probeClient } from './account-calls';
 import { fetchMe } from './me-service';
 import type { Context } from './sources';
@@ -169,4 +171,37 @@ export async function useWorkspace(
   }
   ctx.configStore.useSession({ workspace: workspaceId });
   return result;
+}
+
+/**
+ * `mp target add`: when the fields are well formed (otherwise the store's
+ * own error, before any request), checks with the target account's `/me`
+ * that it sees the project and, when given, that the workspace is one of
+ * the project's (unless `verify: false`); then saves the target.
+ */
+export async function addTarget(
+  ctx: Context,
+  name: string,
+  fields: TargetFields,
+  options: VerifyOptions = {},
+): Promise<{ target: Target; verification: Verification }> {
+  let result = verification('skipped');
+  const view = ctx.configStore.read();
+  const { account: accountName, project, workspace } = fields;
+  const wellFormed =
+    view.hasAccount(accountName) &&
+    !view.targetNames().includes(name) &&
+    isProjectId(project) &&
+    (workspace === undefined || isWorkspaceId(workspace));
+  if (options.verify !== false && wellFormed) {
+    const subject =
+      workspace === undefined
+        ? `project ${project}`
+        : `project ${project} and workspace ${workspace}`;
+    result = await checkAgainstMe(ctx, view.getAccount(accountName), subject, (me) => {
+      checkProject(me, project);
+      if (workspace !== undefined) checkWorkspace(me, project, workspace);
+    });
+  }
+  return { target: ctx.configStore.addTarget(name, fields), verification: result };
 }

@@ -186,6 +186,36 @@ describe('accounts.useProject and session.useWorkspace', () => {
   });
 });
 
+describe('targets.addVerified', () => {
+  it('checks the project and the workspace with the account; verify: false and malformed fields send no request', async () => {
+    const t = await setup();
+    const targets = (await import('../src/index')).createTargets(t.base);
+    const config = join(t.home, '.mp', 'config.toml');
+    const before = readFileSync(config);
+    expect(
+      await errorOf(targets.addVerified('prod', { account: 'team', project: '999' })),
+    ).toBeInstanceOf(ProjectNotFoundError);
+    expect(
+      await errorOf(
+        targets.addVerified('prod', { account: 'team', project: '3713224', workspace: 3448420 }),
+      ),
+    ).toBeInstanceOf(WorkspaceNotFoundError);
+    expect(readFileSync(config)).toEqual(before);
+    const added = await targets.addVerified('prod', {
+      account: 'team',
+      project: '3018488',
+      workspace: 3448420,
+    });
+    expect(added.verification.status).toBe('verified');
+    expect(added.target).toMatchObject({ name: 'prod', project: '3018488', workspace: 3448420 });
+    t.mock.clearRequests();
+    await targets.addVerified('raw', { account: 'team', project: '999' }, { verify: false });
+    await errorOf(targets.addVerified('bad', { account: 'team', project: 'abc' }));
+    await errorOf(targets.addVerified('ghost', { account: 'nobody', project: '1' }));
+    expect(t.mock.requests()).toEqual([]);
+  });
+});
+
 describe('addDiscovering checks', () => {
   const sa = (secret = 's3cret-sa') => ({
     type: 'service_account' as const,
