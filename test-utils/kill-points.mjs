@@ -221,7 +221,8 @@ export const WRITERS = [
     fast: true,
     setup: setups.team,
     command: { args: ['project', 'use', '3018488'] },
-    next: () => [{ args: ['workspace', 'use', '3448413'] }],
+    // 3448413 is a workspace of the other project: written unchecked, as a plain config write.
+    next: () => [{ args: ['workspace', 'use', '3448413', '--no-verify'] }],
   },
   {
     name: 'config.toml (mp account add)',

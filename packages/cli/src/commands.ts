@@ -34,6 +34,11 @@ const SECRET_STDIN: OptionSpec = {
   type: 'boolean',
   description: 'read the service-account secret from stdin',
 };
+const NO_VERIFY: OptionSpec = {
+  long: 'no-verify',
+  type: 'boolean',
+  description: 'do not check against Mixpanel (no request)',
+};
 const REFRESH: OptionSpec = {
   long: 'refresh',
   type: 'boolean',
@@ -124,7 +129,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: 'account add',
     summary: 'Add an account',
     usage:
-      'mp account add [NAME] --type TYPE [--region REGION] [--project ID] [--username USER] [--secret-stdin] [--token-env VAR]',
+      'mp account add [NAME] --type TYPE [--region REGION] [--project ID] [--username USER] [--secret-stdin] [--token-env VAR] [--no-verify]',
     positionals: [0, 1],
     load: account('add'),
     examples: [
@@ -162,6 +167,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         metavar: 'VAR',
         description: 'environment variable holding the bearer (oauth_token)',
       },
+      NO_VERIFY,
     ],
   },
   {
@@ -334,11 +340,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'project use',
     summary: "Set the active account's default project",
-    usage: 'mp project use ID',
+    usage: 'mp project use ID [--no-verify]',
     positionals: [1, 1],
     argument: 'projects',
     load: project('use'),
-    options: [],
+    options: [NO_VERIFY],
   },
   {
     path: 'project show',
@@ -370,10 +376,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'workspace use',
     summary: 'Pin the active workspace',
-    usage: 'mp workspace use ID',
+    usage: 'mp workspace use ID [--no-verify]',
     positionals: [1, 1],
     load: group(() => import('./commands/workspace'), 'use'),
-    options: [],
+    options: [NO_VERIFY],
   },
   {
     path: 'workspace show',
@@ -394,7 +400,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: 'target add',
     summary: 'Save an account + project (+ workspace) as a target',
-    usage: 'mp target add NAME --account NAME --project ID [--workspace ID]',
+    usage: 'mp target add NAME --account NAME --project ID [--workspace ID] [--no-verify]',
     positionals: [1, 1],
     load: target('add'),
     examples: [
@@ -419,6 +425,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'project',
       },
       { long: 'workspace', short: 'w', type: 'integer', metavar: 'ID', description: 'workspace' },
+      NO_VERIFY,
     ],
   },
   {

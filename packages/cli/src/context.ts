@@ -89,6 +89,11 @@ export class CommandContext {
     err(this.io, line);
   }
 
+  /** A `warning: …` line on stderr, unless --quiet (which keeps only errors). */
+  warn(line: string): void {
+    if (!this.globals.quiet) err(this.io, `warning: ${line}`);
+  }
+
   /** One stderr note per process for MP_BASE_URL (without the user info a refused value may carry). */
   #noteOnce(): void {
     if (this.#noted) return;

@@ -90,6 +90,8 @@ describe('mp account add', () => {
         'team-sa',
         '--region',
         'us',
+        '--project',
+        '3713224',
         '--secret-stdin',
       ],
       { stdin: '  s3cret-sa \n' },
@@ -119,9 +121,10 @@ describe('mp account add', () => {
       { env: { MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '3713224' } },
     );
     expect(sa.code).toBe(0);
-    const token = await t.mp(['account', 'add', 'tok', '--type', 'oauth_token', '--region', 'us'], {
-      env: { MP_OAUTH_TOKEN: 'static-token-abc' },
-    });
+    const token = await t.mp(
+      ['account', 'add', 'tok', '--type', 'oauth_token', '--region', 'us', '--project', '3713224'],
+      { env: { MP_OAUTH_TOKEN: 'static-token-abc' } },
+    );
     expect(token.stdout).toContain('stored inline');
     await t.mp([
       'account',
@@ -144,7 +147,17 @@ describe('mp account add', () => {
   it('probes the region when none is given and derives the name from /me', async () => {
     const t = await setup();
     const result = await t.mp(
-      ['account', 'add', '--type', 'service_account', '--username', 'team-sa', '--secret-stdin'],
+      [
+        'account',
+        'add',
+        '--type',
+        'service_account',
+        '--username',
+        'team-sa',
+        '--project',
+        '3713224',
+        '--secret-stdin',
+      ],
       { stdin: 's3cret-sa' },
     );
     expect(result.code).toBe(0);

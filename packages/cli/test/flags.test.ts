@@ -66,7 +66,17 @@ describe('global options anywhere', () => {
     const t = await setup();
     // target add's own -a/-p/-w: saved into the target, no --target exclusion.
     await t.withTeam();
-    const added = await t.mp(['target', 'add', 'x', '-a', 'team', '-p', '3018488', '-w2']);
+    const added = await t.mp([
+      'target',
+      'add',
+      'x',
+      '-a',
+      'team',
+      '-p',
+      '3018488',
+      '-w2',
+      '--no-verify',
+    ]);
     expect(added.code).toBe(0);
     const shown = await t.mp(['target', 'show', 'x', '-fjson']);
     expect(JSON.parse(shown.stdout)).toMatchObject({

@@ -147,6 +147,8 @@ describe('mp', () => {
         'team-sa',
         '--region',
         'us',
+        '--project',
+        '3713224',
       ],
       { env: { MP_SECRET: 's3cret-sa' } },
     );

@@ -181,6 +181,7 @@ export async function setup(
   /**
    * Adds the fixture's service account as `team` (active) with project 3713224;
    * `name` and `secret` add it under another name, or with a wrong secret.
+   * `--no-verify`: the setup sends no request and leaves no `/me` cache.
    */
   const withTeam = async (name = 'team', secret = 's3cret-sa') => {
     const result = await mp(
@@ -197,6 +198,7 @@ export async function setup(
         '--project',
         '3713224',
         '--secret-stdin',
+        '--no-verify',
       ],
       { stdin: `${secret}\n` },
     );

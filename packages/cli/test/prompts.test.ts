@@ -144,7 +144,18 @@ describe('the no-echo secret prompt of mp account add', () => {
   it('reads the secret on a TTY without echoing it', async () => {
     const t = await tty(['typed-secret\r']);
     const code = await run(
-      ['account', 'add', 'team', '--type', 'service_account', '--username', 'u', '--region', 'us'],
+      [
+        'account',
+        'add',
+        'team',
+        '--type',
+        'service_account',
+        '--username',
+        'u',
+        '--region',
+        'us',
+        '--no-verify',
+      ],
       t.io,
     );
     expect(code).toBe(0);

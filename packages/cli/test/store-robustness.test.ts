@@ -84,6 +84,7 @@ describe('a writer killed inside a container', () => {
           'team',
           '--project',
           '1',
+          '--no-verify',
         ]),
         { env: { PATH: process.env.PATH ?? '', ...t.env }, stdio: ['ignore', 'ignore', 'pipe'] },
       );
@@ -102,7 +103,7 @@ describe('a writer killed inside a container', () => {
     // Containers 2 and 3: pid 1 again, the same temp-name pid; each write succeeds at once.
     for (const name of ['after', 'again']) {
       const result = await inContainer(
-        ['target', 'add', name, '--account', 'team', '--project', '2'],
+        ['target', 'add', name, '--account', 'team', '--project', '2', '--no-verify'],
         t.env,
       );
       expect(result.stderr).not.toMatch(/error/i);
@@ -167,7 +168,16 @@ describe('config.toml at the size cap', () => {
     expect(full.length).toBeLessThanOrEqual(CAP);
     expect(full.length).toBeGreaterThan(CAP - block(0).length);
 
-    const added = await t.mp(['target', 'add', 'x00000', '--account', 'team', '--project', '2']);
+    const added = await t.mp([
+      'target',
+      'add',
+      'x00000',
+      '--account',
+      'team',
+      '--project',
+      '2',
+      '--no-verify',
+    ]);
     expect(added.code).toBe(1);
     expect(added.stderr).toMatch(
       /\nConfiguration error: Refusing to write .*config\.toml: it would be 10\d{5} bytes, above the 1048576-byte cap every reader enforces; nothing was written\. Remove targets or accounts you no longer need \(`mp target remove NAME`, `mp account remove NAME`\), or edit the file\.\n$/,

@@ -7,6 +7,7 @@ export {
 } from '@mixpanel-data/bridge';
 export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
+export type { AddDiscoveringOptions, AddDiscoveringResult } from './add-account';
 export {
   type CheckStatus,
   CLOCK_SKEW_LIMIT_SECONDS,
@@ -53,6 +54,7 @@ export {
   parseRetryAfter,
   type TransportOptions,
 } from './transport';
+export type { Verification, VerifyOptions } from './verify';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';
 export {
   type Explanation,

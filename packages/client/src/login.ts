@@ -20,6 +20,7 @@ import { fetchMe as fetchMeWith } from './me-service';
 import { newAccountName } from './naming';
 import { chooseProject, type ProjectChoice } from './project-choice';
 import { type ProbeCredential, probeRegion } from './region-probe';
+import { findSameAccount, type LoginIdentity } from './same-account';
 import type { Context } from './sources';
 import { oauthNetOptions } from './version';
 
@@ -242,7 +243,7 @@ export async function loginUnified(
     });
   };
 
-  // ---- re-login of an existing account
+  // ---- re-login of an existing account named by `name`
   if (options.name !== undefined && view.hasAccount(options.name)) {
     const existing = view.getAccount(options.name);
     if (existing.type !== type) {
@@ -264,7 +265,12 @@ export async function loginUnified(
     }
     if (type === 'oauth_browser') {
       await loginAccount(ctx, existing.name, loginIo(options));
-    } else if (type === 'service_account') {
+      const account = store.getAccount(existing.name);
+      const { me } = await fetchMe(account);
+      return finish(account, me, false);
+    }
+    let credential: ProbeCredential;
+    if (type === 'service_account') {
       const username = env.MP_USERNAME;
       if (!username)
         throw new ConfigError(
@@ -276,23 +282,46 @@ export async function loginUnified(
         throw new ConfigError('No secret: pass --secret-stdin or set MP_SECRET.', {
           details: { env_var: 'MP_SECRET' },
         });
-      store.updateAccount(existing.name, { username, secret });
-    } else if (existing.type === 'oauth_token') {
-      const variable = options.tokenEnv ?? existing.tokenEnv ?? 'MP_OAUTH_TOKEN';
-      const value = env[variable];
+      credential = { type, username, secret };
+    } else {
+      const variable =
+        options.tokenEnv ?? (existing.type === 'oauth_token' ? existing.tokenEnv : undefined);
+      const name = variable ?? 'MP_OAUTH_TOKEN';
+      const value = env[name];
       if (!value)
         throw new ConfigError(
-          `Env var '${variable}' is unset. Set it to the bearer token and re-run.`,
-          { details: { env_var: variable } },
+          `Env var '${name}' is unset. Set it to the bearer token and re-run.`,
+          {
+            details: { env_var: name },
+          },
         );
-      if (options.tokenEnv || existing.tokenEnv)
-        store.updateAccount(existing.name, { tokenEnv: variable });
-      else store.updateAccount(existing.name, { token: value });
+      // The storage mode is kept: an env reference stays one, an inline token gets the new value.
+      credential = variable ? { type, tokenEnv: variable } : { type, token: value };
     }
-    const account = store.getAccount(existing.name);
-    const { me } = await fetchMe(account);
-    return finish(account, me, false);
+    // The new credentials are checked before they replace the old ones.
+    const { me } = await fetchMe(
+      createAccount({ ...credential, name: existing.name, region: existing.region }),
+    );
+    const { type: _type, ...fields } = credential;
+    store.updateAccount(existing.name, fields);
+    return finish(store.getAccount(existing.name), me, false);
   }
+
+  /** The account a login without a name re-authenticates (docs/cli.md#re-login), or null. */
+  const sameAccount = (identity: LoginIdentity) =>
+    options.name === undefined
+      ? findSameAccount(store.read().listAccounts(), identity, {
+          active: view.activeAccountName(),
+          cachedMe: (account) => meCache.get(account, { anyAge: true }),
+        })
+      : null;
+  /** The project of a re-authenticated account: `--project` (checked), else the one it has. */
+  const keptProject = async (account: Account, me: MeResponse) =>
+    options.project !== undefined
+      ? await chooseProject(me, { explicit: options.project, env: {} })
+      : (account.defaultProject ??
+        (await chooseProject(me, { env: {}, pick: options.pick })) ??
+        undefined);
 
   // ---- new service account or static token
   if (type !== 'oauth_browser') {
@@ -334,6 +363,19 @@ export async function loginUnified(
     }
     const temporary = createAccount({ ...credential, name: 'login-probe', region });
     const { me, text } = await fetchMe(temporary);
+    const same =
+      credential.type === 'service_account'
+        ? sameAccount({ type: 'service_account', username: credential.username, region })
+        : null;
+    if (same) {
+      const project = await keptProject(same, me);
+      const { type: _type, ...fields } = credential;
+      store.updateAccount(same.name, {
+        ...fields,
+        ...(project && project !== same.defaultProject ? { defaultProject: project } : {}),
+      });
+      return finish(store.getAccount(same.name), me, false);
+    }
     const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
     store.addAccount(
@@ -351,6 +393,13 @@ export async function loginUnified(
   if (!isRegion(region))
     throw new ConfigError(`Invalid --region: '${String(region)}' (use us / eu / in).`);
   const staged = ctx.tokenStore.stageAccount();
+  const discard = () => {
+    try {
+      staged.discard();
+    } catch {
+      note(`warning: could not remove ${staged.dir}; remove it by hand (rm -rf '${staged.dir}').`);
+    }
+  };
   try {
     const flow = new OAuthFlow({
       region,
@@ -363,7 +412,10 @@ export async function loginUnified(
     staged.writeTokens(outcome.tokens);
     const temporary = createAccount({ type: 'oauth_browser', name: 'login-probe', region });
     const { me, text } = await fetchMe(temporary, outcome.tokens.accessToken.reveal());
-    const project = await chooseProject(me, { explicit: options.project, env, pick: options.pick });
+    const same = sameAccount({ type: 'oauth_browser', region, me });
+    const project = same
+      ? await keptProject(same, me)
+      : await chooseProject(me, { explicit: options.project, env, pick: options.pick });
     const entry = project ? me.projects?.[project] : undefined;
     const projectRegion = regionOfDomain(entry?.domain);
     if (entry && projectRegion && projectRegion !== region) {
@@ -371,6 +423,15 @@ export async function loginUnified(
         `Region mismatch.\n\nYou authenticated against the ${region} cluster, but project ${project} (${entry.name})\nlives in the ${projectRegion} cluster (${entry.domain}).\n\nRe-run with the correct region:\n    mp login --region ${projectRegion}`,
         { details: { region, project_id: project, project_region: projectRegion } },
       );
+    }
+    if (same) {
+      // The same user's account: its tokens are replaced (atomically, under its token lock).
+      if (project && project !== same.defaultProject)
+        store.updateAccount(same.name, { defaultProject: project });
+      ctx.tokenStore.writeTokens(same.name, outcome.tokens);
+      ctx.tokenStore.writeClient(outcome.client, same.name);
+      discard();
+      return finish(store.getAccount(same.name), me, false);
     }
     const { name, notice } = newAccountName(options.name, me, text, store.read().accountNames());
     // The account first (adding it deletes whatever an earlier account of that
@@ -391,11 +452,7 @@ export async function loginUnified(
     if (notice) note(notice);
     return result;
   } catch (error) {
-    try {
-      staged.discard();
-    } catch {
-      note(`warning: could not remove ${staged.dir}; remove it by hand (rm -rf '${staged.dir}').`);
-    }
+    discard();
     throw error;
   }
 }

@@ -59,7 +59,11 @@ export class MeDiskCache {
     return account.name !== ENV_SERVICE_ACCOUNT && account.name !== ENV_OAUTH_TOKEN;
   }
 
-  get(account: Account): MeResponse | null {
+  /**
+   * The cached payload; null when absent, unusable or stale. `anyAge` also
+   * returns a stale one (for what does not change, such as the user's id).
+   */
+  get(account: Account, options: { anyAge?: boolean } = {}): MeResponse | null {
     if (!this.#usable(account)) return null;
     const { store } = this.#options;
     const read = store.readMe(account.name);
@@ -87,7 +91,8 @@ export class MeDiskCache {
     const record = parsed as Record<string, unknown>;
     const cachedAt = record.cached_at;
     const now = (this.#options.now ?? Date.now)() / 1000;
-    if (typeof cachedAt !== 'number' || now - cachedAt > ME_CACHE_TTL_SECONDS) return null;
+    if (typeof cachedAt !== 'number') return null;
+    if (!options.anyAge && now - cachedAt > ME_CACHE_TTL_SECONDS) return null;
     if ((record.cached_base_url ?? null) !== this.#origin(account)) return null;
     const { cached_at: _c, cached_region: _r, cached_base_url: _b, ...payload } = record;
     try {

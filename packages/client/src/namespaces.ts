@@ -30,7 +30,11 @@ import {
   writeDirectoryBinding,
 } from '@mixpanel-data/config-store';
 import { meCacheOf, probeClient, userOf } from './account-calls';
-import { addAccountDiscovering } from './add-account';
+import {
+  type AddDiscoveringOptions,
+  type AddDiscoveringResult,
+  addAccountDiscovering,
+} from './add-account';
 import {
   type LoginOptions,
   type LoginUnifiedOptions,
@@ -41,6 +45,13 @@ import {
 import { fetchMe } from './me-service';
 import { bridgeInEffect, describeSession, type SessionView } from './session-view';
 import { type ClientOptions, Context, type ContextOptions } from './sources';
+import {
+  addTarget,
+  useProject,
+  useWorkspace,
+  type Verification,
+  type VerifyOptions,
+} from './verify';
 
 /** What the namespaces share: where state lives, how to reach Mixpanel, and the terminal for logins. */
 export type NamespaceOptions = ClientOptions;
@@ -188,6 +199,19 @@ export function accountsOf(ctx: Context) {
     use(name: string): void {
       ctx.configStore.useAccount(name);
     },
+    /**
+     * `mp project use`: checks with `/me` that the account can see the
+     * project (ProjectNotFoundError listing the visible ones; nothing is
+     * written), unless `verify: false`, then sets its `default_project`
+     * (docs/cli.md#checks-against-mixpanel).
+     */
+    useProject(
+      name: string,
+      projectId: string,
+      verifyOptions: VerifyOptions = {},
+    ): Promise<Verification> {
+      return useProject(ctx, name, projectId, verifyOptions);
+    },
     show(name?: string): AccountSummary {
       return ctx.configStore.showAccount(name);
     },
@@ -291,8 +315,8 @@ export function accountsOf(ctx: Context) {
     addDiscovering(
       name: string | undefined,
       fields: AddAccountFields,
-      discoveryOptions: Parameters<typeof addAccountDiscovering>[3] = {},
-    ): Promise<AccountSummary> {
+      discoveryOptions: AddDiscoveringOptions = {},
+    ): Promise<AddDiscoveringResult> {
       return addAccountDiscovering(ctx, name, fields, discoveryOptions);
     },
 
@@ -326,6 +350,14 @@ export function createSession(options: ClientOptions = {}) {
     use(fields: UseOptions): void {
       ctx.configStore.useSession(fields);
     },
+    /**
+     * `mp workspace use`: checks with `/me` that the workspace belongs to the
+     * active account's project (WorkspaceNotFoundError; nothing is written),
+     * unless `verify: false`, then pins it (docs/cli.md#checks-against-mixpanel).
+     */
+    useWorkspace(workspaceId: number, verifyOptions: VerifyOptions = {}): Promise<Verification> {
+      return useWorkspace(ctx, workspaceId, verifyOptions);
+    },
   };
 }
 
@@ -337,6 +369,13 @@ export function createTargets(options: ContextOptions = {}) {
   return {
     list: (): Target[] => store().listTargets(),
     add: (name: string, fields: TargetFields): Target => store().addTarget(name, fields),
+    /**
+     * `mp target add`: `add` after checking with the account's `/me` that it
+     * sees the project (and the workspace is the project's), unless
+     * `verify: false` (docs/cli.md#checks-against-mixpanel).
+     */
+    addVerified: (name: string, fields: TargetFields, verifyOptions: VerifyOptions = {}) =>
+      addTarget(ctx, name, fields, verifyOptions),
     remove: (name: string): void => store().removeTarget(name),
     /** Applies the target persistently: its project becomes the account's default; `[active]` is replaced. */
     use: (name: string): Target => store().applyTarget(name),

@@ -39,7 +39,8 @@ export function projectChoices(me: MeResponse): ProjectChoice[] {
     }));
 }
 
-const listProjects = (me: MeResponse) =>
+/** The projects of a `/me` payload as lines `  - ID : NAME (DOMAIN)`, in picker order. */
+export const listProjects = (me: MeResponse) =>
   projectChoices(me)
     .map((choice) => `  - ${choice.id} : ${choice.name} (${choice.domain ?? 'no domain'})`)
     .join('\n');

@@ -150,8 +150,9 @@ describe('probeRegion (docs/oauth.md#region-probing)', () => {
 });
 
 describe('loginUnified (docs/cli.md#mp-login)', () => {
-  it('a service account from the environment: region probed, name derived, project picked, made active', async () => {
+  it('a service account from the environment: region probed, name derived, project picked, made active; again: the same account re-authenticated', async () => {
     const t = await setup({}, { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' });
+    t.store.removeAccount('team', { force: true });
     const notes: string[] = [];
     const result = await t.accounts.loginUnified({
       pick: first,
@@ -175,14 +176,38 @@ describe('loginUnified (docs/cli.md#mp-login)', () => {
       region: 'us',
       onNote: (line) => againNotes.push(line),
     });
-    expect(again.accountName).toBe('acme-corp-2');
-    expect(againNotes).toEqual([
+    expect(again).toMatchObject({ accountName: 'acme-corp', created: false });
+    expect(againNotes).toEqual([]);
+    expect(t.store.listAccounts().map((account) => account.name)).toEqual([
+      'acme-corp',
+      'personal',
+    ]);
+  });
+
+  it('a name taken by another service account: the first free suffix and the note', async () => {
+    const t = await setup({}, { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' });
+    t.store.removeAccount('team', { force: true });
+    t.store.addAccount('acme-corp', {
+      type: 'service_account',
+      region: 'us',
+      username: 'other-sa',
+      secret: 'other-secret',
+    });
+    const notes: string[] = [];
+    const result = await t.accounts.loginUnified({
+      pick: first,
+      region: 'us',
+      onNote: (line) => notes.push(line),
+    });
+    expect(result).toMatchObject({ accountName: 'acme-corp-2', created: true });
+    expect(notes).toEqual([
       "note: account 'acme-corp' already exists; created 'acme-corp-2'. Use `mp login --name acme-corp` to refresh the existing one.",
     ]);
   });
 
   it('project choice: --project must be visible (exit 4 error), a stale MP_PROJECT_ID fails, several without a picker fail', async () => {
     const t = await setup({}, { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' });
+    t.store.removeAccount('team', { force: true });
     expect(await errorOf(t.accounts.loginUnified({ region: 'us', project: '999' }))).toBeInstanceOf(
       ProjectNotFoundError,
     );
@@ -192,6 +217,7 @@ describe('loginUnified (docs/cli.md#mp-login)', () => {
       {},
       { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '999' },
     );
+    stale.store.removeAccount('team', { force: true });
     const error = await errorOf(stale.accounts.loginUnified({ region: 'us' }));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain('MP_PROJECT_ID=999 is not visible to this account.');
@@ -291,12 +317,13 @@ describe('loginUnified (docs/cli.md#mp-login)', () => {
 describe('addDiscovering (docs/cli.md#mp-account-add)', () => {
   it('probes the region and derives the name when they are missing', async () => {
     const t = await setup();
-    const summary = await t.accounts.addDiscovering(undefined, {
-      type: 'service_account',
-      username: 'team-sa',
-      secret: 's3cret-sa',
-    });
-    expect(summary).toMatchObject({ name: 'acme-corp', region: 'us' });
+    t.store.removeAccount('team', { force: true });
+    const summary = await t.accounts.addDiscovering(
+      undefined,
+      { type: 'service_account', username: 'team-sa', secret: 's3cret-sa' },
+      { pick: first },
+    );
+    expect(summary).toMatchObject({ name: 'acme-corp', region: 'us', projectId: '3713224' });
     await expect(t.accounts.addDiscovering(undefined, { type: 'oauth_browser' })).rejects.toThrow(
       'NAME is required for oauth_browser',
     );

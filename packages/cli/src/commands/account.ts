@@ -7,6 +7,7 @@ import {
   bridgeTimestamp,
   isRegion,
   loadBridge,
+  type ProjectChoice,
   type Region,
   type UpdateAccountFields,
 } from '@mixpanel-data/client';
@@ -18,6 +19,7 @@ import { err, type Io, out } from '../io';
 import { promptSecret, readSecretFromStdin } from '../secrets';
 import { confirm } from './confirm';
 import { loginProgress, showAuthorizeHint } from './login-io';
+import { pickProject } from './picker';
 
 const TYPES = ['service_account', 'oauth_browser', 'oauth_token'] as const;
 const isAccountType = (value: string): value is AccountType =>
@@ -193,11 +195,23 @@ export const handlers: Record<string, Handler> = {
         { argumentNames: ['name'] },
       );
     } else fields = { type, ...common };
-    const summary: AccountSummary = await context.accounts.addDiscovering(name, fields, {
+    const summary = await context.accounts.addDiscovering(name, fields, {
+      verify: !context.flag('no-verify'),
+      pick: context.io.stdin.isTTY
+        ? (choices: ProjectChoice[]) => pickProject(context, choices)
+        : undefined,
+      onWarning: (line) => context.warn(line),
       onNote: (line) => context.note(line),
       onProbeAttempt: ([probed, status]) =>
         context.note(`  ${probed}: ${status} ${status === 200 ? '✓' : '✗'}`),
     });
+    if (!summary.created) {
+      out(
+        context.io,
+        `Re-authenticated account '${summary.name}' (${summary.type}, ${summary.region}) — new secret written`,
+      );
+      return EXIT.SUCCESS;
+    }
     out(
       context.io,
       `Added account '${summary.name}' (${summary.type}, ${summary.region})${storedInline ? ' — token from MP_OAUTH_TOKEN stored inline' : ''}`,

@@ -55,9 +55,12 @@ export const login: Handler = async (context) => {
     const project = result.projectId
       ? `${result.projectName ?? '(unnamed project)'}`
       : '(no project)';
+    const user = result.userEmail ?? '(unknown user)';
     out(
       context.io,
-      `Logged in as ${result.userEmail ?? '(unknown user)'} → ${result.accountName} · ${project}`,
+      result.created
+        ? `Logged in as ${user} → ${result.accountName} · ${project}`
+        : `Re-authenticated account '${result.accountName}' (${user} · ${project})`,
     );
     return EXIT.SUCCESS;
   } finally {

@@ -52,7 +52,7 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  use(context) {
+  async use(context) {
     const [id] = context.positionals as [string];
     let account: string;
     try {
@@ -64,7 +64,10 @@ export const handlers: Record<string, Handler> = {
       }
       throw error;
     }
-    context.accounts.update(account, { defaultProject: id });
+    const checked = await context.accounts.useProject(account, id, {
+      verify: !context.flag('no-verify'),
+    });
+    if (checked.warning) context.warn(checked.warning);
     out(context.io, `Set default_project for account '${account}' to '${id}'`);
     return EXIT.SUCCESS;
   },

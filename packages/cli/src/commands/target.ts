@@ -38,7 +38,7 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  add(context) {
+  async add(context) {
     const [name] = context.positionals as [string];
     const account = context.string('account');
     const project = context.string('project');
@@ -46,11 +46,12 @@ export const handlers: Record<string, Handler> = {
     if (!account) throw new UsageError("Missing option '--account' / '-a'.");
     if (!project) throw new UsageError("Missing option '--project' / '-p'.");
     const workspace = context.integer('workspace');
-    context.targets.add(name, {
-      account,
-      project,
-      ...(workspace !== undefined ? { workspace } : {}),
-    });
+    const { verification } = await context.targets.addVerified(
+      name,
+      { account, project, ...(workspace !== undefined ? { workspace } : {}) },
+      { verify: !context.flag('no-verify') },
+    );
+    if (verification.warning) context.warn(verification.warning);
     out(context.io, `Added target: ${name}`);
     return EXIT.SUCCESS;
   },

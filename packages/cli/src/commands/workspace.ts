@@ -25,13 +25,14 @@ export const handlers: Record<string, Handler> = {
     return EXIT.SUCCESS;
   },
 
-  use(context) {
+  async use(context) {
     const [raw] = context.positionals as [string];
     if (!/^\s*[+-]?\d+\s*$/.test(raw)) {
       throw new UsageError(`Invalid value for 'ID': '${raw}' is not a valid integer.`);
     }
     const id = Number(raw);
-    context.session.use({ workspace: id });
+    const checked = await context.session.useWorkspace(id, { verify: !context.flag('no-verify') });
+    if (checked.warning) context.warn(checked.warning);
     out(context.io, `Active workspace: ${id}`);
     return EXIT.SUCCESS;
   },
