@@ -19,6 +19,8 @@ describe('MockConfig', () => {
       token_response: {},
       me_variant: null,
       workspaces_variant: null,
+      export_events: 3,
+      export_bytes: null,
     });
   });
 

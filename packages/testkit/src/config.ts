@@ -40,6 +40,10 @@ export interface MockConfig {
   token_response: TokenResponseConfig;
   me_variant: MeVariant | null;
   workspaces_variant: WorkspacesVariant | null;
+  /** Lines of each `/api/2.0/export` answer (docs/testkit.md#export-route); the request's `limit` caps it. Default 3. */
+  export_events: number;
+  /** When set, each export answer runs until at least this many bytes instead (`limit` still caps the lines). Default null. */
+  export_bytes: number | null;
 }
 
 export function defaultConfig(defaultLoginUserId: number): MockConfig {
@@ -57,6 +61,8 @@ export function defaultConfig(defaultLoginUserId: number): MockConfig {
     token_response: {},
     me_variant: null,
     workspaces_variant: null,
+    export_events: 3,
+    export_bytes: null,
   };
 }
 
@@ -175,6 +181,17 @@ export function applyConfigPatch(
         break;
       case 'token_response':
         checkTokenResponse(value);
+        break;
+      case 'export_events':
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+          throw new ConfigProblem(`${key} must be a non-negative integer`);
+        break;
+      case 'export_bytes':
+        if (
+          value !== null &&
+          (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+        )
+          throw new ConfigProblem(`${key} must be null or a non-negative integer`);
         break;
       default:
         throw new ConfigProblem(`unknown key ${JSON.stringify(key)}`);
