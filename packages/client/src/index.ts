@@ -7,6 +7,7 @@ export {
 } from '@mixpanel-data/bridge';
 export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
+export { type ApiTarget, resolveApiUrl } from './api-url';
 export { errorForStatus } from './error-mapping';
 export {
   detectAuthType,
@@ -23,6 +24,7 @@ export {
   session,
   targets,
 } from './namespaces';
+export { type NdjsonSource, parseNdjson } from './ndjson';
 export type { ProjectChoice } from './project-choice';
 export type { ProbeCredential, ProbeOptions } from './region-probe';
 export {
@@ -39,11 +41,15 @@ export {
   type Family,
   MixpanelApiClient,
   parseRetryAfter,
+  type StreamedResponse,
+  type StreamOptions,
   type TransportOptions,
 } from './transport';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';
 export {
   type Explanation,
+  type ExportedEvent,
+  type ExportOptions,
   type UseSwitch,
   type Whoami,
   Workspace,
