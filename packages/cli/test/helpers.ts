@@ -32,6 +32,8 @@ export function runMp(
     cwd: string;
     stdin?: string;
     onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    /** Sees each stdout chunk as it arrives (to close the pipe early, as `| head` does). */
+    onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
   },
 ): Promise<Result> {
   return new Promise((resolve) => {
@@ -42,7 +44,10 @@ export function runMp(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
       options.onStderr?.(stderr, child);
@@ -107,6 +112,7 @@ export async function setup(
       stdin?: string;
       env?: Record<string, string>;
       onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+      onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
     } = {},
   ) =>
     runMp(args, {
@@ -114,6 +120,7 @@ export async function setup(
       cwd: home,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+      ...(options.onStdout ? { onStdout: options.onStdout } : {}),
     });
   /**
    * Adds the fixture's service account as `team` (active) with project 3713224;
