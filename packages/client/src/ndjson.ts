@@ -26,9 +26,9 @@ function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
  * The values of a newline-delimited JSON body, one per line, parsed as the
  * chunks arrive (docs/http.md#export-events). Each chunk is split at its last
  * newline byte (0x0A never occurs inside a UTF-8 sequence), the complete lines
- * are decoded in one go and parsed one by one; the bytes after the last newline
- * wait for the next chunk. Nothing is read ahead of the consumer beyond the
- * chunk being parsed. Blank lines are skipped. A line that is not JSON — the
+ * are decoded in one go and parsed; the bytes after the last newline wait for
+ * the next chunk. Nothing is read ahead of the consumer beyond the chunk
+ * being handed out. Blank lines are skipped. A line that is not JSON — the
  * last one included, cut short without its newline — throws InvalidResponseError
  * naming its line number, with a short escaped excerpt.
  */
@@ -40,25 +40,25 @@ export async function* parseNdjson(
   let carry: Uint8Array[] = [];
   let carried = 0;
   let lineNumber = 0;
-  function* parseLines(text: string): Generator<unknown> {
+  /** The values of the complete lines in `text` (no read ahead: one chunk's lines at most). */
+  const parseLines = (text: string): unknown[] => {
+    const values: unknown[] = [];
     let start = 0;
     for (;;) {
       const end = text.indexOf('\n', start);
       const line = end < 0 ? text.slice(start) : text.slice(start, end);
       lineNumber += 1;
-      if (line.trim() !== '') {
-        let value: unknown;
+      if (line.length && (line.charCodeAt(0) === 0x7b || line.trim() !== '')) {
         try {
-          value = JSON.parse(line);
+          values.push(JSON.parse(line));
         } catch {
           throw badLine(line, lineNumber, source);
         }
-        yield value;
       }
-      if (end < 0) return;
+      if (end < 0) return values;
       start = end + 1;
     }
-  }
+  };
   for await (const chunk of chunks) {
     const last = chunk.lastIndexOf(NEWLINE);
     if (last < 0) {
@@ -70,9 +70,9 @@ export async function* parseNdjson(
     const bytes = carried ? concat([...carry, head], carried + head.byteLength) : head;
     carry = last + 1 < chunk.byteLength ? [chunk.subarray(last + 1)] : [];
     carried = chunk.byteLength - last - 1;
-    yield* parseLines(decoder.decode(bytes));
+    for (const value of parseLines(decoder.decode(bytes))) yield value;
   }
-  if (carried) yield* parseLines(decoder.decode(concat(carry, carried)));
+  if (carried) for (const value of parseLines(decoder.decode(concat(carry, carried)))) yield value;
 }
 
 function badLine(line: string, lineNumber: number, source: NdjsonSource): InvalidResponseError {
