@@ -63,6 +63,7 @@ export function fdOutput(
 ): Output {
   let mode: 'direct' | 'fallback' | 'closed' = 'direct';
   let stream: FallbackStream | undefined;
+  let terminal: boolean | undefined;
   const toStream = () => {
     if (!stream) {
       stream = fallback();
@@ -74,6 +75,14 @@ export function fdOutput(
     return stream;
   };
   return {
+    /**
+     * Whether the descriptor is a terminal, asked once, when first needed
+     * (`mp api`): the fallback stream, built then, knows.
+     */
+    get isTTY() {
+      terminal ??= fallback().isTTY === true;
+      return terminal;
+    },
     get closed() {
       return mode === 'closed';
     },
@@ -162,7 +171,9 @@ const COLOURS = { red: ['\x1b[31m', '\x1b[0m'] } as const;
  */
 function writeLines(io: Io, output: Output, lines: readonly Line[]): void {
   if (!lines.length) return;
-  const colour = output.isTTY === true && !io.env.NO_COLOR;
+  // Asked only when a line is styled: for stdout the question builds process.stdout, which plain output never needs.
+  const colour =
+    lines.some((line) => typeof line !== 'string') && output.isTTY === true && !io.env.NO_COLOR;
   let text = '';
   for (const line of lines) {
     if (typeof line === 'string') text += `${escapeControls(line)}\n`;

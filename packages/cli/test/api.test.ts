@@ -1,9 +1,9 @@
 /** `mp api`: any endpoint, streamed to stdout, and its refusals (docs/cli.md#mp-api). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportLine } from '@mixpanel-data/testkit';
 import { describe, expect, it } from 'vitest';
-import { setup } from './helpers';
+import { runMpInPty, setup } from './helpers';
 
 const EXPORT = ['api', '/api/2.0/export', '-F', 'from_date=2024-01-01', '-F', 'to_date=2024-01-31'];
 const NAMES = ['Sign Up', 'Login', 'Purchase', 'Page View'];
@@ -207,5 +207,53 @@ describe('mp api', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain('\r');
     expect(result.stderr).not.toContain('MB/s');
+  });
+
+  it('on a terminal with stdout redirected, shows bytes and rate on stderr and erases them; none with -q', async () => {
+    const t = await setup({ config: { export_events: 5000 } });
+    await t.withTeam();
+    const file = join(t.home, 'events.ndjson');
+    const expected = Array.from({ length: 5000 }, (_, index) => exportLine(index, NAMES)).join('');
+    const shown = await runMpInPty(EXPORT, {
+      env: t.env,
+      cwd: t.home,
+      prompt: 'no prompt is expected',
+      answer: null,
+      stdoutTo: file,
+    });
+    expect(shown.code).toBe(0);
+    expect(shown.output).toMatch(/\r\d+\.\d MB {2}\d+\.\d MB\/s\x1b\[K/);
+    expect(shown.output.endsWith('\r\x1b[K')).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    const quiet = await runMpInPty(['-q', ...EXPORT], {
+      env: t.env,
+      cwd: t.home,
+      prompt: 'no prompt is expected',
+      answer: null,
+      stdoutTo: file,
+    });
+    expect(quiet.code).toBe(0);
+    expect(quiet.output).not.toContain('MB/s');
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+  });
+
+  it('on a terminal, shows a body with its control characters escaped', async () => {
+    const t = await setup();
+    await t.withTeam();
+    t.mock.inject({
+      match: { path: '/api/app/me' },
+      response: { status: 200, text: '{"a":"\u001b[31mred"}\n{"b":1}' },
+    });
+    const result = await runMpInPty(['api', '/api/app/me'], {
+      env: t.env,
+      cwd: t.home,
+      prompt: 'no prompt is expected',
+      answer: null,
+    });
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('{"a":"\\x1b[31mred"}\r\n{"b":1}');
+    // stdout is the terminal too: no progress line to mix with the body.
+    expect(result.output).not.toContain('MB/s');
+    expect(result.output).not.toContain('\u001b[31m');
   });
 });

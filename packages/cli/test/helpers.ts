@@ -68,10 +68,19 @@ export function runMp(
  */
 export function runMpInPty(
   args: readonly string[],
-  options: { env: Record<string, string>; cwd: string; prompt: string; answer: string | null },
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    prompt: string;
+    answer: string | null;
+    /** Redirects stdout to this file, as `mp … > FILE` typed at the terminal would. */
+    stdoutTo?: string;
+  },
 ): Promise<{ code: number | null; output: string }> {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  const command = [process.execPath, MP, ...args].map(quote).join(' ');
+  const command =
+    [process.execPath, MP, ...args].map(quote).join(' ') +
+    (options.stdoutTo === undefined ? '' : ` > ${quote(options.stdoutTo)}`);
   return new Promise((resolve) => {
     const child = spawn('script', ['-qefc', command, '/dev/null'], {
       cwd: options.cwd,
