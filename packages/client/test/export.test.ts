@@ -94,6 +94,28 @@ describe('ws.exportEvents', () => {
     expect(mock.countRequests({ path: '/api/2.0/export' })).toBe(2);
   });
 
+  it('refreshes a rejected browser token once before the first byte, then streams', async () => {
+    const t = await setup({ config: { export_events: 50 } });
+    await t.login();
+    t.mock.tokens.expire('all');
+    let count = 0;
+    for await (const _ of t
+      .workspace({ account: 'personal', project: '3713224' })
+      .exportEvents(RANGE))
+      count += 1;
+    expect(count).toBe(50);
+    const statuses = t.mock
+      .requests()
+      .filter((r) => r.path === '/api/2.0/export' || r.path === '/oauth/token/')
+      .slice(-3)
+      .map((r) => [r.path, r.status]);
+    expect(statuses).toEqual([
+      ['/api/2.0/export', 401],
+      ['/oauth/token/', 200],
+      ['/api/2.0/export', 200],
+    ]);
+  });
+
   it('checks dates and limit before any request', async () => {
     const { mock, workspace } = await setup();
     const ws = workspace();
