@@ -222,6 +222,7 @@ describe('mp api', () => {
       stdoutTo: file,
     });
     expect(shown.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequence that erases the line is the point
     expect(shown.output).toMatch(/\r\d+\.\d MB {2}\d+\.\d MB\/s\x1b\[K/);
     expect(shown.output.endsWith('\r\x1b[K')).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(expected);
