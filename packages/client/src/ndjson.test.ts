@@ -65,4 +65,39 @@ describe('parseNdjson', () => {
     expect(pulled).toBe(2);
     await values.return(undefined);
   });
+
+  it('hands out values in order to next() calls made before the first resolves', async () => {
+    const values = parseNdjson(chunksOf('{"n":1}\n', '{"n":2}\n{"n":3}\n'), SOURCE);
+    const results = await Promise.all([values.next(), values.next(), values.next(), values.next()]);
+    expect(results).toEqual([
+      { value: { n: 1 }, done: false },
+      { value: { n: 2 }, done: false },
+      { value: { n: 3 }, done: false },
+      { value: undefined, done: true },
+    ]);
+  });
+
+  it('ends its chunk source when the consumer leaves early or a line is bad', async () => {
+    let finished = 0;
+    async function* source(parts: string[]) {
+      try {
+        for (const part of parts) yield new TextEncoder().encode(part);
+      } finally {
+        finished += 1;
+      }
+    }
+    for await (const _ of parseNdjson(source(['{"n":1}\n', '{"n":2}\n', '{"n":3}\n']), SOURCE))
+      break;
+    expect(finished).toBe(1);
+    await expect(
+      collectFrom(parseNdjson(source(['{"n":1}\nnot json\n', '{"n":3}\n']), SOURCE)),
+    ).rejects.toMatchObject({ code: 'INVALID_RESPONSE', details: { line: 2 } });
+    expect(finished).toBe(2);
+  });
 });
+
+async function collectFrom(values: AsyncIterable<unknown>): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for await (const value of values) all.push(value);
+  return all;
+}

@@ -654,13 +654,17 @@ export class Workspace {
    * `NetworkError` (`HTTP_ERROR`) and a line that is not JSON `InvalidResponseError`
    * (`INVALID_RESPONSE`, `details.line`): never a silently short result.
    */
-  async *exportEvents(options: ExportOptions): AsyncGenerator<ExportedEvent> {
-    const response = await this.exportEventsRaw(options);
-    yield* parseNdjson(response.chunks(), {
-      requestMethod: response.requestMethod,
-      requestUrl: response.requestUrl,
-      statusCode: response.status,
-    }) as AsyncGenerator<ExportedEvent>;
+  exportEvents(options: ExportOptions): AsyncIterableIterator<ExportedEvent> {
+    // The request is sent on the first `next()`; its method and URL are named in a line's error.
+    const source = { requestMethod: 'GET', requestUrl: '', statusCode: 200 };
+    const raw = () => this.exportEventsRaw(options);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      const response = await raw();
+      source.requestUrl = response.requestUrl;
+      source.statusCode = response.status;
+      yield* response.chunks();
+    }
+    return parseNdjson(chunks(), source) as AsyncIterableIterator<ExportedEvent>;
   }
 
   /** The persisted `[active]` block this Workspace was built from (null for a Session bypass). */
