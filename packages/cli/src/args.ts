@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   /** What shell completion offers for the value (default: `choices`, else nothing). */
   readonly complete?: CompletionSource;
+  /** A string option that may be given more than once; its values are kept in order, as a list. */
+  readonly repeatable?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export type CompletionSource =
   | 'regions'
   | 'shells';
 
-export type OptionValues = Record<string, string | number | boolean | undefined>;
+export type OptionValues = Record<string, string | number | boolean | string[] | undefined>;
 
 /**
  * Parses `tokens` against `specs`: `--name value`, `--name=value`, `-n value`,
@@ -60,10 +62,10 @@ export function parseOptions(
       ? specs.find((s) => s.short === attached && s.type !== 'boolean')
       : undefined;
     if (attachedSpec) {
-      values[attachedSpec.long] = checkValue(
+      store(
+        values,
         attachedSpec,
-        token.slice(2),
-        `--${attachedSpec.long}`,
+        checkValue(attachedSpec, token.slice(2), `--${attachedSpec.long}`),
       );
       continue;
     }
@@ -90,9 +92,19 @@ export function parseOptions(
     }
     const value = inline ?? tokens[++index];
     if (value === undefined) throw new UsageError(`Option --${spec.long} requires a value.`);
-    values[spec.long] = checkValue(spec, value, `--${spec.long}`);
+    store(values, spec, checkValue(spec, value, `--${spec.long}`));
   }
   return { values, positionals, rest: [] };
+}
+
+/** Sets an option's value; a repeatable option collects every value it was given. */
+function store(values: OptionValues, spec: OptionSpec, value: string | number): void {
+  if (!spec.repeatable) {
+    values[spec.long] = value;
+    return;
+  }
+  const previous = values[spec.long];
+  values[spec.long] = [...(Array.isArray(previous) ? previous : []), String(value)];
 }
 
 /** Validates one option value (also used for values that come from environment variables). */

@@ -578,6 +578,52 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    path: 'api',
+    summary: 'Call any Mixpanel endpoint with the resolved session; the answer streams to stdout',
+    usage:
+      'mp api [METHOD] PATH [-F KEY=VALUE]... [-F KEY:=JSON]... [-H "NAME: VALUE"]... [--input FILE|-] [-i]',
+    positionals: [1, 2],
+    load: () => import('./commands/api').then((m) => m.api),
+    epilog:
+      "PATH is /api/query/…, /api/app/… or /api/2.0/export, or an https URL on the account's Mixpanel host (MP_BASE_URL maps them to its origin). project_id is added to query and export calls. Without METHOD: GET, or POST with --input.",
+    examples: [
+      'mp api /api/app/me',
+      'mp api /api/query/events/names -F type=general -F limit=10',
+      'mp api /api/2.0/export -F from_date=2024-01-01 -F to_date=2024-01-31 -F \'event:=["Signup"]\' > events.ndjson',
+      'mp api -i POST /api/app/projects/123/annotations --input body.json',
+    ],
+    options: [
+      {
+        long: 'field',
+        short: 'F',
+        type: 'string',
+        repeatable: true,
+        metavar: 'KEY=VALUE',
+        description: 'a parameter (GET) or JSON body field; KEY:=JSON for a typed value',
+      },
+      {
+        long: 'header',
+        short: 'H',
+        type: 'string',
+        repeatable: true,
+        metavar: '"NAME: VALUE"',
+        description: 'an extra request header (not Authorization)',
+      },
+      {
+        long: 'input',
+        type: 'string',
+        metavar: 'FILE',
+        description: 'send this file (- for stdin) as the body',
+      },
+      {
+        long: 'include',
+        short: 'i',
+        type: 'boolean',
+        description: 'print the status line and response headers before the body',
+      },
+    ],
+  },
+  {
     path: 'completion',
     summary: 'Print a shell completion script',
     usage: 'mp completion bash|zsh|fish|powershell',

@@ -119,6 +119,11 @@ export class CommandContext {
     const value = this.options[name];
     return typeof value === 'string' ? value : undefined;
   }
+  /** Every value of a repeatable option, in the order given (`[]` when absent). */
+  strings(name: string): string[] {
+    const value = this.options[name];
+    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  }
   flag(name: string): boolean {
     return this.options[name] === true;
   }

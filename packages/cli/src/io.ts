@@ -7,6 +7,17 @@ export interface Output {
   readonly isTTY?: boolean;
   /** The terminal's width in columns, when this is a terminal. */
   readonly columns?: number | undefined;
+  /** True once the reader has gone away (EPIPE): later output is dropped. */
+  readonly closed?: boolean;
+  /** Resolves when the output can take more (after a write that filled its buffer). */
+  drained?(): Promise<void>;
+}
+
+/** A Node stream as far as `fdOutput`'s fallback uses it (process.stdout fits). */
+interface FallbackStream extends Output {
+  readonly writableNeedDrain?: boolean;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  once?(event: 'drain' | 'close', listener: () => void): unknown;
 }
 
 /** Everything a command touches outside itself; `bin` passes the real process, tests pass fakes. */
@@ -63,24 +74,57 @@ function terminalWidth(output: Output): Output {
  */
 export function fdOutput(
   fd: number,
-  fallback: () => Output,
+  fallback: () => FallbackStream,
   write: (fd: number, data: Uint8Array, offset: number) => number = writeSync,
 ): Output {
   let mode: 'direct' | 'fallback' | 'closed' = 'direct';
+  let stream: FallbackStream | undefined;
+  let terminal: boolean | undefined;
+  const toStream = () => {
+    if (!stream) {
+      stream = fallback();
+      // An asynchronous EPIPE arrives as an 'error' event: the reader has gone.
+      stream.on?.('error', () => {
+        mode = 'closed';
+      });
+    }
+    return stream;
+  };
   return {
+    /**
+     * Whether the descriptor is a terminal, asked once, when first needed
+     * (`mp api`): the fallback stream, built then, knows.
+     */
+    get isTTY() {
+      terminal ??= fallback().isTTY === true;
+      return terminal;
+    },
+    get closed() {
+      return mode === 'closed';
+    },
+    drained() {
+      const target = stream;
+      if (mode !== 'fallback' || !target?.writableNeedDrain || !target.once)
+        return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        target.once?.('drain', resolve);
+        target.once?.('close', resolve);
+      });
+    },
     write(chunk) {
       if (mode === 'closed') return true;
-      if (mode === 'fallback') return fallback().write(chunk);
+      if (mode === 'fallback') return toStream().write(chunk);
       const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       for (let offset = 0; offset < data.length; ) {
         try {
           offset += write(fd, data, offset);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'EPIPE') mode = 'closed';
+          // EPIPE on a pipe; ECONNRESET when stdout is a socket (a parent's stdio pipe) closed by its reader.
+          if (code === 'EPIPE' || code === 'ECONNRESET') mode = 'closed';
           else if (code === 'EAGAIN') {
             mode = 'fallback';
-            return fallback().write(data.subarray(offset));
+            return toStream().write(data.subarray(offset));
           } else throw error;
           return true;
         }
@@ -153,7 +197,9 @@ const COLOURS = { red: ['\x1b[31m', '\x1b[0m'] } as const;
  */
 function writeLines(io: Io, output: Output, lines: readonly Line[]): void {
   if (!lines.length) return;
-  const colour = output.isTTY === true && !io.env.NO_COLOR;
+  // Asked only when a line is styled: for stdout the question builds process.stdout, which plain output never needs.
+  const colour =
+    lines.some((line) => typeof line !== 'string') && output.isTTY === true && !io.env.NO_COLOR;
   let text = '';
   for (const line of lines) {
     if (typeof line === 'string') text += `${escapeControls(line)}\n`;
@@ -173,3 +219,54 @@ export const err = (io: Io, ...lines: Line[]) => writeLines(io, io.stderr, lines
 
 /** Writes a prompt to stderr, without a newline, escaped like any line. */
 export const writePrompt = (io: Io, text: string) => io.stderr.write(escapeControls(text));
+
+/**
+ * Writes a response body to stdout as it comes (`mp api`): bytes unchanged on a
+ * pipe or a file; on a terminal, decoded as UTF-8 with every control character
+ * but the newline shown escaped (`escapeControls`), so a body cannot drive the
+ * terminal. Waits while stdout is full (backpressure). Returns false once the
+ * reader has gone away (EPIPE): the caller stops.
+ */
+export function bodyWriter(io: Io): {
+  write(chunk: Uint8Array): Promise<boolean>;
+  end(): void;
+} {
+  const output = io.stdout;
+  const decoder = output.isTTY === true ? new TextDecoder() : null;
+  const escapeText = (text: string) => text.split('\n').map(escapeControls).join('\n');
+  return {
+    async write(chunk) {
+      if (output.closed) return false;
+      const written = output.write(
+        decoder ? escapeText(decoder.decode(chunk, { stream: true })) : chunk,
+      );
+      if (written === false || output.drained) await output.drained?.();
+      // Read again: the write (or the wait) may have met EPIPE.
+      return !(output as Output).closed;
+    },
+    end() {
+      if (decoder) {
+        const rest = decoder.decode();
+        if (rest) output.write(escapeText(rest));
+      }
+    },
+  };
+}
+
+/**
+ * A one-line status on stderr that rewrites itself (`mp api`'s byte count),
+ * shown only where stderr is a terminal; `clear()` erases it.
+ */
+export function statusLine(io: Io): { show(text: string): void; clear(): void } {
+  let shown = false;
+  return {
+    show(text) {
+      io.stderr.write(`\r${escapeControls(text)}\x1b[K`);
+      shown = true;
+    },
+    clear() {
+      if (shown) io.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

@@ -32,6 +32,8 @@ export function runMp(
     cwd: string;
     stdin?: string;
     onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    /** Sees each stdout chunk as it arrives (to close the pipe early, as `| head` does). */
+    onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
   },
 ): Promise<Result> {
   return new Promise((resolve) => {
@@ -42,7 +44,10 @@ export function runMp(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
       options.onStderr?.(stderr, child);
@@ -136,16 +141,21 @@ export function runMpInPty(
     pauseMs?: number;
     keys?: boolean;
     columns?: number;
+    /** Redirects stdout to this file, as `mp … > FILE` typed at the terminal would. */
+    stdoutTo?: string;
   },
 ): Promise<{ code: number | null; output: string }> {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-  const { prompt, answer, pauseMs, keys, ...rest } = options;
+  const { prompt, answer, pauseMs, keys, stdoutTo, ...rest } = options;
   const typed = (output: string) => {
     const given = typeof answer === 'function' ? answer(output) : answer;
     if (given === null) return '\x04';
     return keys ? (given ?? '') : `${given ?? ''}\r`;
   };
-  return runInPty([process.execPath, MP, ...args].map(quote).join(' '), {
+  const command =
+    [process.execPath, MP, ...args].map(quote).join(' ') +
+    (stdoutTo === undefined ? '' : ` > ${quote(stdoutTo)}`);
+  return runInPty(command, {
     ...rest,
     steps:
       prompt === undefined ? [] : [{ after: prompt, type: typed, ...(pauseMs ? { pauseMs } : {}) }],
@@ -170,6 +180,7 @@ export async function setup(
       stdin?: string;
       env?: Record<string, string>;
       onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+      onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
     } = {},
   ) =>
     runMp(args, {
@@ -177,6 +188,7 @@ export async function setup(
       cwd: home,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+      ...(options.onStdout ? { onStdout: options.onStdout } : {}),
     });
   /**
    * Adds the fixture's service account as `team` (active) with project 3713224;

@@ -8,6 +8,7 @@ export {
 export type { AddAccountFields, UpdateAccountFields } from '@mixpanel-data/config-store';
 export { regionOfDomain } from './account-calls';
 export type { AddDiscoveringOptions, AddDiscoveringResult } from './add-account';
+export { type ApiTarget, resolveApiUrl } from './api-url';
 export {
   type CheckStatus,
   CLOCK_SKEW_LIMIT_SECONDS,
@@ -35,6 +36,7 @@ export {
   session,
   targets,
 } from './namespaces';
+export { type NdjsonSource, parseNdjson } from './ndjson';
 export type { ProjectChoice } from './project-choice';
 export type { ProbeCredential, ProbeOptions } from './region-probe';
 export type { ObservedRequest, RequestObserver } from './request-observer';
@@ -52,12 +54,16 @@ export {
   type Family,
   MixpanelApiClient,
   parseRetryAfter,
+  type StreamedResponse,
+  type StreamOptions,
   type TransportOptions,
 } from './transport';
 export type { Verification, VerifyOptions } from './verify';
 export { QUERY_ORIGIN, userAgent, VERSION } from './version';
 export {
   type Explanation,
+  type ExportedEvent,
+  type ExportOptions,
   type UseSwitch,
   type Whoami,
   Workspace,

@@ -31,16 +31,10 @@ function isCalendarDate(text: string): boolean {
 }
 
 /**
- * Checks a segmentation request before anything is sent: a non-empty event,
- * two real calendar dates (`YYYY-MM-DD`) in order, a known unit. Throws
- * ArgumentError naming the value and the fix.
+ * Checks a date range before anything is sent: two real calendar dates
+ * (`YYYY-MM-DD`) in order. Throws ArgumentError naming the value and the fix.
  */
-export function checkSegmentationRequest(
-  event: string,
-  options: { fromDate: string; toDate: string; unit?: string | undefined },
-): void {
-  if (typeof event !== 'string' || event.trim() === '')
-    throw new ArgumentError('The event name must not be empty.', { argumentNames: ['event'] });
+export function checkDateRange(options: { fromDate: string; toDate: string }): void {
   for (const [label, key, value] of [
     ['from', 'fromDate', options.fromDate],
     ['to', 'toDate', options.toDate],
@@ -58,6 +52,20 @@ export function checkSegmentationRequest(
       { argumentNames: ['fromDate', 'toDate'] },
     );
   }
+}
+
+/**
+ * Checks a segmentation request before anything is sent: a non-empty event,
+ * two real calendar dates (`YYYY-MM-DD`) in order, a known unit. Throws
+ * ArgumentError naming the value and the fix.
+ */
+export function checkSegmentationRequest(
+  event: string,
+  options: { fromDate: string; toDate: string; unit?: string | undefined },
+): void {
+  if (typeof event !== 'string' || event.trim() === '')
+    throw new ArgumentError('The event name must not be empty.', { argumentNames: ['event'] });
+  checkDateRange(options);
   if (options.unit !== undefined && !UNITS.includes(options.unit as SegmentationUnit)) {
     throw new ArgumentError(`Invalid unit '${options.unit}': use day, week or month.`, {
       argumentNames: ['unit'],

@@ -18,6 +18,7 @@ import {
   regionBaseUrl,
   rewriteUrl,
   type Session,
+  streamResponseBody,
   type TokenResolver,
   WorkspaceRef,
 } from '@mixpanel-data/auth-core';
@@ -57,6 +58,8 @@ export interface CallOptions {
   params?: Params | undefined;
   json?: unknown;
   form?: Record<string, string> | undefined;
+  /** A raw body, sent as it is (give its `Content-Type` in `headers`); not with `json` or `form`. */
+  body?: string | Uint8Array | undefined;
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
@@ -65,6 +68,35 @@ export interface CallOptions {
 }
 
 const RETRYABLE_GET = new Set([502, 503, 504]);
+
+/**
+ * A successful answer whose body has not been read (docs/http.md#streamed-responses):
+ * its status and headers, and `chunks()`, the body as it arrives. The deadline
+ * covered the headers; the body has no size cap, only an idle timeout, and a
+ * body that ends early (reset, truncated) fails with `NetworkError`
+ * (`HTTP_ERROR`) after the bytes already yielded, never a short result.
+ */
+export interface StreamedResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly requestMethod: string;
+  /** The URL sent (its query included). */
+  readonly requestUrl: string;
+  /**
+   * The body's chunks; pull-based (nothing is read ahead of the consumer),
+   * and leaving early (`break`, an error) cancels the body. Call it once.
+   */
+  chunks(): AsyncGenerator<Uint8Array>;
+  /** Drops the body unread (releases the connection). */
+  cancel(): Promise<void>;
+}
+
+/** What a streamed request takes besides the `CallOptions`. */
+export interface StreamOptions extends CallOptions {
+  /** Fail when no body bytes arrive for this long. Default: the request timeout (`timeoutMs`). */
+  idleTimeoutMs?: number | undefined;
+}
 
 /** Default deadline of an API request, headers and body (docs/http.md#timeouts-and-cancellation). */
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -399,11 +431,27 @@ export class MixpanelApiClient {
     return headers;
   }
 
+  /**
+   * A request whose successful answer is returned unread (docs/http.md#streamed-responses):
+   * `url` is absolute (the caller has checked it); retries, the refresh after a
+   * 401 and error mapping apply before the first byte, and the deadline covers
+   * the headers only.
+   */
+  stream(
+    family: Family | 'escape',
+    method: string,
+    url: string,
+    options: StreamOptions = {},
+  ): Promise<StreamedResponse> {
+    return this.#send(family, method, url, options, true) as Promise<StreamedResponse>;
+  }
+
   async #send(
     family: Family | 'escape',
     method: string,
     url: string,
-    options: CallOptions,
+    options: StreamOptions,
+    streamed = false,
   ): Promise<unknown> {
     const session = this.#session;
     const { account } = session;
@@ -443,12 +491,17 @@ export class MixpanelApiClient {
       options.json !== undefined
         ? { 'Content-Type': 'application/json', ...options.headers }
         : options.headers;
+    if ([options.json, options.form, options.body].filter((x) => x !== undefined).length > 1) {
+      throw new ArgumentError('Pass one body: json, form or body.', {
+        argumentNames: ['json', 'form', 'body'],
+      });
+    }
     const body =
       options.json !== undefined
         ? JSON.stringify(options.json)
         : options.form !== undefined
           ? new URLSearchParams(options.form)
-          : undefined;
+          : options.body;
     // Anything but an answer: a caller's abort (unchanged, whatever its reason), a body over
     // the cap, the deadline, or a network failure (docs/http.md#network-errors-and-timeouts).
     const failure = (error: unknown): unknown => {
@@ -472,8 +525,16 @@ export class MixpanelApiClient {
     for (let attempt = 0; ; ) {
       // Built (and checked) outside the try: a refused header is not a network error.
       const headers = this.#headers(authorization, callerHeaders, family === 'escape');
-      // One deadline per attempt, for its headers and its body (docs/http.md#response-size-and-deadline).
-      const deadline = AbortSignal.timeout(timeoutMs);
+      // One deadline per attempt, for its headers and its body (docs/http.md#response-size-and-deadline);
+      // a streamed answer's body has an idle timeout instead, so its deadline can be called off.
+      const deadlineTimer = streamed ? new AbortController() : null;
+      const timer = deadlineTimer
+        ? setTimeout(
+            () => deadlineTimer.abort(new DOMException('deadline', 'TimeoutError')),
+            timeoutMs,
+          )
+        : undefined;
+      const deadline = deadlineTimer ? deadlineTimer.signal : AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
       let response: Response;
       try {
@@ -484,7 +545,18 @@ export class MixpanelApiClient {
           signal,
         });
       } catch (error) {
+        clearTimeout(timer);
         throw failure(error);
+      }
+      if (streamed && response.status >= 200 && response.status < 300) {
+        clearTimeout(timer);
+        return streamedResponse(response, {
+          requestMethod: upper,
+          requestUrl: href,
+          idleMs: options.idleTimeoutMs ?? timeoutMs,
+          signal: options.signal,
+          requestParams: params,
+        });
       }
       const readText = () =>
         readResponseText(response, {
@@ -494,12 +566,15 @@ export class MixpanelApiClient {
           requestUrl: url,
           statusCode: response.status,
           fix: 'Narrow the request (for example a shorter date range); programs can raise the maxResponseBytes option.',
-        }).catch((error: unknown) => {
-          throw failure(error);
-        });
+        })
+          .catch((error: unknown) => {
+            throw failure(error);
+          })
+          .finally(() => clearTimeout(timer));
       const { status } = response;
       if (status === 401 && account.type === 'oauth_browser' && !refreshed) {
         refreshed = true;
+        clearTimeout(timer);
         await response.body?.cancel();
         const rejected = authorization.replace(/^Bearer /, '');
         authorization = `Bearer ${await this.#resolver.forceRefresh(account.name, account.region, rejected)}`;
@@ -541,4 +616,60 @@ export class MixpanelApiClient {
       throw errorForStatus(failedRequest(response, text));
     }
   }
+}
+
+/** Wraps an unread 2xx answer; see `StreamedResponse`. */
+function streamedResponse(
+  response: Response,
+  info: {
+    requestMethod: string;
+    requestUrl: string;
+    idleMs: number;
+    signal: AbortSignal | undefined;
+    requestParams: Record<string, string>;
+  },
+): StreamedResponse {
+  const { requestMethod, requestUrl } = info;
+  const shown = requestUrl.split('?')[0];
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let bytes = 0;
+    const body = streamResponseBody(response, {
+      idleMs: info.idleMs,
+      signal: info.signal,
+      requestMethod,
+      requestUrl,
+    });
+    try {
+      for await (const chunk of body) {
+        bytes += chunk.byteLength;
+        yield chunk;
+      }
+    } catch (error) {
+      // The caller's abort stays as it is; our own errors (the idle timeout) too.
+      if (info.signal?.aborted || NetworkError.isInstance(error)) throw error;
+      const reason = `the response ended early after ${bytes} bytes: ${describeNetworkError(error)}`;
+      throw new NetworkError(
+        `HTTP error: ${reason} (${requestMethod} ${shown}). Retry; the bytes received so far are incomplete.`,
+        {
+          reason,
+          requestMethod,
+          requestUrl,
+          requestParams: info.requestParams,
+          details: { bytes },
+        },
+      );
+    }
+  }
+  const streamed: StreamedResponse = {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    requestMethod,
+    requestUrl,
+    chunks,
+    cancel: async () => {
+      await response.body?.cancel().catch(() => {});
+    },
+  };
+  return streamed;
 }

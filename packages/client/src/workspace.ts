@@ -3,6 +3,7 @@ import {
   type ActiveSession,
   ArgumentError,
   basicAuthHeader,
+  buildUrl,
   ConfigError,
   checkTargetExclusive,
   type MeResponse,
@@ -23,8 +24,11 @@ import {
   WorkspaceRef,
 } from '@mixpanel-data/auth-core';
 import { materializeBridgeTokens } from '@mixpanel-data/bridge';
+import { resolveApiUrl } from './api-url';
 import { fetchMe, MeDiskCache } from './me-service';
+import { parseNdjson } from './ndjson';
 import {
+  checkDateRange,
   checkSegmentationRequest,
   localDate,
   normalizeOn,
@@ -33,7 +37,36 @@ import {
   segmentationResult,
 } from './segmentation';
 import { type ClientOptions, Context, resolveFromSources } from './sources';
-import { type CallOptions, MixpanelApiClient } from './transport';
+import {
+  type CallOptions,
+  MixpanelApiClient,
+  type StreamedResponse,
+  type StreamOptions,
+} from './transport';
+import { QUERY_ORIGIN } from './version';
+
+/** What `exportEvents()` and `exportEventsRaw()` take (docs/http.md#export-events). */
+export interface ExportOptions {
+  /** First day, `YYYY-MM-DD` (in the project's time zone). */
+  fromDate: string;
+  /** Last day, `YYYY-MM-DD`, inclusive. */
+  toDate: string;
+  /** Only these event names (sent as a JSON array). */
+  event?: string | readonly string[] | undefined;
+  /** A segmentation expression, such as `properties["$os"] == "iOS"`. */
+  where?: string | undefined;
+  /** At most this many events. */
+  limit?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Fail when no bytes arrive for this long. Default: the request timeout. */
+  idleTimeoutMs?: number | undefined;
+}
+
+/** One event of the raw export: its name and properties, as Mixpanel sent them. */
+export interface ExportedEvent {
+  readonly event: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
 
 /**
  * How a Workspace is built: the client options, then a `target` alone or any
@@ -549,6 +582,86 @@ export class Workspace {
       url,
       jsonBody === undefined ? rest : { ...rest, json: jsonBody },
     );
+  }
+
+  /**
+   * Any Mixpanel endpoint, its successful answer unread (docs/http.md#streamed-responses):
+   * `target` is a path under `/api/query/`, `/api/app/` or `/api/2.0/export`, or an
+   * https URL on the account's region host (anything else throws ArgumentError
+   * before a request). The query and export families get `project_id` unless the
+   * caller's params carry one; every call gets `query_origin`. Retries, the refresh
+   * after a 401 and the error mapping apply before the first byte.
+   */
+  async requestStream(
+    method: string,
+    target: string,
+    options: StreamOptions = {},
+  ): Promise<StreamedResponse> {
+    const { url, family } = resolveApiUrl(target, this.session.region, this.#override);
+    const params = { ...options.params };
+    if (family !== 'app' && params.project_id === undefined && !/[?&]project_id=/.test(url))
+      params.project_id = this.session.projectId;
+    return this.#client.stream(family, method, url, {
+      ...options,
+      params: { ...params, query_origin: QUERY_ORIGIN },
+    });
+  }
+
+  /**
+   * The raw export of events (docs/http.md#export-events), its body unread:
+   * `GET /api/2.0/export` on the region's data host, for callers that pipe bytes.
+   */
+  async exportEventsRaw(options: ExportOptions): Promise<StreamedResponse> {
+    checkDateRange(options);
+    if (
+      options.limit !== undefined &&
+      (!Number.isSafeInteger(options.limit) || options.limit < 1)
+    ) {
+      throw new ArgumentError(
+        `Invalid limit ${String(options.limit)}: use a positive whole number.`,
+        {
+          argumentNames: ['limit'],
+        },
+      );
+    }
+    const event = typeof options.event === 'string' ? [options.event] : options.event;
+    return this.#client.stream(
+      'export',
+      'GET',
+      buildUrl('export', this.session.region, '/export', this.#override),
+      {
+        params: {
+          from_date: options.fromDate,
+          to_date: options.toDate,
+          event: event?.length ? JSON.stringify(event) : undefined,
+          where: options.where || undefined,
+          limit: options.limit,
+          project_id: this.session.projectId,
+        },
+        signal: options.signal,
+        idleTimeoutMs: options.idleTimeoutMs,
+      },
+    );
+  }
+
+  /**
+   * The events of the raw export, parsed one at a time as the bytes arrive
+   * (docs/http.md#export-events): constant memory, pull-based (a slow consumer
+   * slows the download), leaving early cancels it. A failure mid-stream throws
+   * `NetworkError` (`HTTP_ERROR`) and a line that is not JSON `InvalidResponseError`
+   * (`INVALID_RESPONSE`, `details.line`): never a silently short result.
+   */
+  exportEvents(options: ExportOptions): AsyncIterableIterator<ExportedEvent> {
+    // The request is sent on the first `next()`; its method and URL are named in a line's error.
+    const source = { requestMethod: 'GET', requestUrl: '', statusCode: 200 };
+    const raw = () => this.exportEventsRaw(options);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      const response = await raw();
+      source.requestUrl = response.requestUrl;
+      source.statusCode = response.status;
+      yield* response.chunks();
+    }
+    return parseNdjson(chunks(), source) as AsyncIterableIterator<ExportedEvent>;
   }
 
   /** The persisted `[active]` block this Workspace was built from (null for a Session bypass). */

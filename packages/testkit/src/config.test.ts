@@ -20,6 +20,8 @@ describe('MockConfig', () => {
       me_variant: null,
       workspaces_variant: null,
       date_skew_seconds: 0,
+      export_events: 3,
+      export_bytes: null,
     });
   });
 

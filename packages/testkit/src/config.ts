@@ -42,6 +42,10 @@ export interface MockConfig {
   workspaces_variant: WorkspacesVariant | null;
   /** Seconds added to real time in the `Date` header of every answer (a server clock that is off). */
   date_skew_seconds: number;
+  /** Lines of each `/api/2.0/export` answer (docs/testkit.md#export-route); the request's `limit` caps it. Default 3. */
+  export_events: number;
+  /** When set, each export answer runs until at least this many bytes instead (`limit` still caps the lines). Default null. */
+  export_bytes: number | null;
 }
 
 export function defaultConfig(defaultLoginUserId: number): MockConfig {
@@ -60,6 +64,8 @@ export function defaultConfig(defaultLoginUserId: number): MockConfig {
     me_variant: null,
     workspaces_variant: null,
     date_skew_seconds: 0,
+    export_events: 3,
+    export_bytes: null,
   };
 }
 
@@ -179,6 +185,17 @@ export function applyConfigPatch(
         break;
       case 'token_response':
         checkTokenResponse(value);
+        break;
+      case 'export_events':
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+          throw new ConfigProblem(`${key} must be a non-negative integer`);
+        break;
+      case 'export_bytes':
+        if (
+          value !== null &&
+          (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+        )
+          throw new ConfigProblem(`${key} must be null or a non-negative integer`);
         break;
       default:
         throw new ConfigProblem(`unknown key ${JSON.stringify(key)}`);

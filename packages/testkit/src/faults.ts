@@ -55,6 +55,12 @@ export interface FaultRule {
   response?: FaultResponse;
   /** Only for `"drip"`: its pace. Default one byte a second. */
   drip?: DripPace;
+  /**
+   * Only for `"reset"` and `"hang"`: send the normal answer's status,
+   * headers and first `after_bytes` body bytes, then reset or go silent
+   * (a failure mid-stream). Default: act before any answer.
+   */
+  after_bytes?: number;
 }
 
 /** A rule as stored: defaults filled in, with its id and counters. */
@@ -68,6 +74,8 @@ export interface ActiveFaultRule {
   response: FaultResponse | null;
   /** The pace of a `"drip"` rule, `null` for the other actions. */
   drip: Required<DripPace> | null;
+  /** Body bytes sent before a `"reset"` or `"hang"` acts, `null` to act before any answer. */
+  after_bytes: number | null;
   /** Matching requests seen, including skipped ones. */
   matched: number;
   /** Requests this rule acted on. */
@@ -189,6 +197,7 @@ const RULE_KEYS: readonly string[] = [
   'action',
   'response',
   'drip',
+  'after_bytes',
 ];
 const RESPONSE_KEYS: readonly string[] = [
   'status',
@@ -216,6 +225,9 @@ export function normalizeRule(input: unknown, id: number): ActiveFaultRule {
   if (input.drip !== undefined && action !== 'drip') {
     throw new FaultRuleProblem('drip is only for action "drip"');
   }
+  if (input.after_bytes !== undefined && action !== 'reset' && action !== 'hang') {
+    throw new FaultRuleProblem('after_bytes is only for actions "reset" and "hang"');
+  }
   return {
     id,
     match: normalizeMatch(input.match),
@@ -225,6 +237,8 @@ export function normalizeRule(input: unknown, id: number): ActiveFaultRule {
     action: action as FaultAction,
     response: input.response === undefined ? null : normalizeResponse(input.response),
     drip: action === 'drip' ? normalizeDrip(input.drip) : null,
+    after_bytes:
+      input.after_bytes === undefined ? null : checkCount(input.after_bytes, 'after_bytes'),
     matched: 0,
     applied: 0,
     retired: times === 0,
@@ -412,5 +426,20 @@ export function hugeBodyRule(
     times: options.times === undefined ? 1 : options.times,
     action: 'respond',
     response,
+  };
+}
+
+/** `mock.resetAfter` / `mock.stallAfter`: the normal answer, cut after `bytes` body bytes; once by default. */
+export function cutAfterRule(
+  path: string,
+  bytes: number,
+  action: 'reset' | 'hang',
+  options: FaultTimesOptions = {},
+): FaultRule {
+  return {
+    match: { path },
+    times: options.times === undefined ? 1 : options.times,
+    action,
+    after_bytes: bytes,
   };
 }

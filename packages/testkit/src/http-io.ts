@@ -41,6 +41,10 @@ export interface StreamOptions {
   encoding?: 'gzip' | 'deflate' | 'br' | undefined;
   /** Send the (compressed) body `chunk_bytes` at a time, pausing `interval_ms` before each chunk. */
   drip?: { chunk_bytes: number; interval_ms: number } | undefined;
+  /** Replace `body` with these chunks, generated as they are sent (a route's streamed answer, chunked). */
+  source?: (() => Iterable<Buffer>) | undefined;
+  /** After this many body bytes, destroy the connection (`reset`) or send nothing more (`hang`). */
+  cut?: { after_bytes: number; action: 'reset' | 'hang' } | undefined;
 }
 
 export type Outcome = Reply | 'hang';
@@ -189,15 +193,17 @@ async function sendStreamed(response: ServerResponse, reply: Reply, stream: Stre
   for (const [name, value] of Object.entries(reply.headers)) headers[name.toLowerCase()] = value;
   const length = stream.generatedBytes ?? Buffer.byteLength(reply.body, 'utf8');
   if (stream.encoding) headers['content-encoding'] ??= stream.encoding;
-  else headers['content-length'] ??= String(length);
+  else if (!stream.source) headers['content-length'] ??= String(length);
   response.writeHead(reply.status, headers);
   response.flushHeaders();
   const gone = new AbortController();
   response.once('close', () => gone.abort());
-  const source =
-    stream.generatedBytes === undefined
+  const source = stream.source
+    ? stream.source()
+    : stream.generatedBytes === undefined
       ? [Buffer.from(reply.body, 'utf8')]
       : paddingBody(stream.generatedBytes);
+  if (stream.cut) return sendCut(response, source, stream.cut, gone.signal);
   const stages: (NodeJS.ReadableStream | NodeJS.WritableStream | Transform)[] = [
     Readable.from(source, { objectMode: false }),
   ];
@@ -220,6 +226,35 @@ async function sendStreamed(response: ServerResponse, reply: Reply, stream: Stre
     // The client went away or the mock closed: nothing left to answer.
     response.destroy();
   }
+}
+
+/**
+ * Sends the first `cut.after_bytes` bytes of `source`, waits until they have
+ * left, then destroys the connection (`reset`: the client sees the body end
+ * early) or sends nothing more until the client or `close()` ends it (`hang`).
+ */
+async function sendCut(
+  response: ServerResponse,
+  source: Iterable<Buffer>,
+  cut: NonNullable<StreamOptions['cut']>,
+  gone: AbortSignal,
+): Promise<void> {
+  let left = cut.after_bytes;
+  const written = (chunk: Buffer) =>
+    new Promise<void>((resolve) => response.write(chunk, () => resolve()));
+  for (const chunk of source) {
+    if (gone.aborted || left <= 0) break;
+    const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+    left -= part.length;
+    await written(part);
+  }
+  if (left > 0 && !gone.aborted) {
+    // The whole body was shorter than the cut: it ends normally.
+    response.end();
+    return;
+  }
+  if (cut.action === 'reset') response.socket?.destroy();
+  // A hang: the connection stays open, silent, until the client or the mock closes it.
 }
 
 /** Writes a reply: in one piece with `Content-Length`, or streamed when a fault rule asked for it. */

@@ -12,6 +12,7 @@ export type {
   TokenResponseConfig,
   WorkspacesVariant,
 } from './config';
+export { exportLine } from './export-route';
 export type {
   ContentEncoding,
   DripOptions,

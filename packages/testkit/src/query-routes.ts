@@ -13,10 +13,13 @@ export const EVENT_NAMES_DEFAULT_LIMIT = 255;
 
 const TYPES: readonly string[] = ['general', 'unique', 'average'];
 
-type Checked<T> = { ok: true; value: T } | { ok: false; reply: Reply };
+export type Checked<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 
 /** Authentication and `project_id` checks shared by both routes. */
-function authorizeProject(state: MockState, request: ParsedRequest): Checked<FixtureProject> {
+export function authorizeProject(
+  state: MockState,
+  request: ParsedRequest,
+): Checked<FixtureProject> {
   const fail = (status: number, text: string) => ({
     ok: false as const,
     reply: queryError(request, status, text),
@@ -36,7 +39,7 @@ function authorizeProject(state: MockState, request: ParsedRequest): Checked<Fix
 }
 
 /** Checks `from_date`/`to_date` (each optional unless `required`) and their order. */
-function checkRange(
+export function checkRange(
   request: ParsedRequest,
   required: boolean,
 ): Checked<{ fromDate?: string; toDate?: string }> {

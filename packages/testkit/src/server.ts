@@ -5,7 +5,9 @@ import { ADMIN_PREFIX, handleAdmin } from './admin';
 import { handleMe, handleWorkspaces } from './app-routes';
 import type { MockClock } from './clock';
 import type { MockConfig } from './config';
+import { handleExport } from './export-route';
 import {
+  cutAfterRule,
   type DripOptions,
   dripRule,
   dropConnectionRule,
@@ -83,6 +85,10 @@ export interface MockMixpanel {
   drip(path: string, options?: DripOptions): number;
   /** A generated JSON body of `bytes` bytes, streamed, optionally compressed (a gzip bomb), once by default. */
   hugeBody(path: string, bytes: number, options?: HugeBodyOptions): number;
+  /** The normal answer, then the connection reset after `bytes` body bytes (a failure mid-stream), once by default. */
+  resetAfter(path: string, bytes: number, options?: FaultTimesOptions): number;
+  /** The normal answer, then nothing more after `bytes` body bytes (a stalled stream), once by default. */
+  stallAfter(path: string, bytes: number, options?: FaultTimesOptions): number;
   clearFaults(): void;
   /** Applies a partial config and returns the whole new one; throws on an unknown key or bad value. */
   configure(patch: Partial<MockConfig>): MockConfig;
@@ -110,6 +116,7 @@ const ROUTES: Record<string, Partial<Record<string, RouteHandler>>> = {
   '/api/app/me': { GET: handleMe },
   '/api/query/events/names': { GET: handleEventNames },
   '/api/query/segmentation': { GET: handleSegmentation },
+  '/api/2.0/export': { GET: handleExport },
 };
 
 const WORKSPACES_PATH = /^\/api\/app\/projects\/([^/]+)\/workspaces\/public$/;
@@ -234,6 +241,12 @@ export async function startMockServer(
       record.faultId = rule.id;
       if (rule.delay_ms > 0) await wait(rule.delay_ms);
       if (rule.action === 'respond') return finish(faultReply(rule.response!));
+      if ((rule.action === 'hang' || rule.action === 'reset') && rule.after_bytes !== null) {
+        const outcome = routed();
+        if (outcome === 'hang') return finish(outcome);
+        const cut = { after_bytes: rule.after_bytes, action: rule.action };
+        return finish({ ...outcome, stream: { ...outcome.stream, cut } });
+      }
       if (rule.action === 'hang') return finish('hang');
       if (rule.action === 'reset') return finish('reset');
       if (rule.action === 'drip') {
@@ -282,6 +295,9 @@ export async function startMockServer(
     dropConnection: (path, dropOptions) => addRule(dropConnectionRule(path, dropOptions)),
     drip: (path, dripOptions) => addRule(dripRule(path, dripOptions)),
     hugeBody: (path, bytes, bodyOptions) => addRule(hugeBodyRule(path, bytes, bodyOptions)),
+    resetAfter: (path, bytes, cutOptions) =>
+      addRule(cutAfterRule(path, bytes, 'reset', cutOptions)),
+    stallAfter: (path, bytes, cutOptions) => addRule(cutAfterRule(path, bytes, 'hang', cutOptions)),
     clearFaults: () => state.faults.clear(),
     configure: (patch) => state.configure(patch),
     tokens: {

@@ -14,6 +14,7 @@ it('imports by name as ESM and as CJS, with the same public API', () => {
   expect(esm).toEqual(declaredValueExports(root));
   expect(esm).toEqual([
     'defaultFixture',
+    'exportLine',
     'fnv1a32',
     'redirectFor',
     'simulateBrowser',
