@@ -17,8 +17,10 @@ const GROUPS = [
   'target',
   'session',
   'whoami',
+  'doctor',
   'inspect',
   'query',
+  'api',
   'completion',
 ];
 

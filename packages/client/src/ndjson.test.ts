@@ -63,7 +63,8 @@ describe('parseNdjson', () => {
     expect(pulled).toBe(1);
     await values.next();
     expect(pulled).toBe(2);
-    await values.return(undefined);
+    await values.return?.(undefined);
+    expect(values.return).toBeTypeOf('function');
   });
 
   it('hands out values in order to next() calls made before the first resolves', async () => {
