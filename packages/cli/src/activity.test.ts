@@ -145,15 +145,27 @@ describe('withActivity', () => {
     expect(t.log).toEqual(['a\n', 'b\n']);
   });
 
-  it("passes the terminal's width through, which tables fit to", () => {
+  it("passes the terminal's width, a closed reader and the wait for drain through", async () => {
     const t = terminal();
+    let drains = 0;
     const io = withActivity({
-      stdout: { ...t.stdout, columns: 72 },
+      stdout: {
+        ...t.stdout,
+        columns: 72,
+        closed: true,
+        drained: async () => {
+          drains += 1;
+        },
+      },
       stderr: t.stderr,
       env: {},
       cwd: '/',
     } as unknown as Io);
     expect(io.stdout.columns).toBe(72);
     expect(io.stderr.columns).toBeUndefined();
+    expect(io.stdout.closed).toBe(true);
+    expect(io.stderr.closed).toBe(false);
+    await io.stdout.drained?.();
+    expect(drains).toBe(1);
   });
 });

@@ -181,6 +181,10 @@ export function withActivity(io: Io): Io {
     get columns() {
       return stream().columns;
     },
+    get closed() {
+      return stream().closed === true;
+    },
+    drained: () => stream().drained?.() ?? Promise.resolve(),
   });
   const guarded: Io = {
     stdout: through(() => io.stdout),

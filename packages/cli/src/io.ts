@@ -37,7 +37,7 @@ export interface Io {
  */
 export function processIo(): Io {
   return {
-    stdout: terminalWidth(fdOutput(1, () => process.stdout)),
+    stdout: fdOutput(1, () => process.stdout),
     get stderr() {
       return process.stderr;
     },
@@ -46,20 +46,6 @@ export function processIo(): Io {
     },
     env: process.env,
     cwd: process.cwd(),
-  };
-}
-
-/**
- * `output` (fd 1) with `columns`: the terminal's width when fd 1 is a
- * terminal. Read only when asked (by a table), since it builds
- * `process.stdout`.
- */
-function terminalWidth(output: Output): Output {
-  return {
-    write: (chunk) => output.write(chunk),
-    get columns() {
-      return process.stdout.isTTY ? process.stdout.columns : undefined;
-    },
   };
 }
 
@@ -98,6 +84,14 @@ export function fdOutput(
     get isTTY() {
       terminal ??= fallback().isTTY === true;
       return terminal;
+    },
+    /**
+     * The terminal's width, when the descriptor is a terminal; asked only by
+     * a table (docs/cli.md#tables), since the fallback stream is built then.
+     */
+    get columns() {
+      const target = fallback();
+      return target.isTTY ? target.columns : undefined;
     },
     get closed() {
       return mode === 'closed';

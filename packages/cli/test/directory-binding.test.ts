@@ -12,7 +12,18 @@ import { runMp, setup } from './helpers';
 async function bound() {
   const t = await setup();
   await t.withTeam();
-  const added = await t.mp(['target', 'add', 'web', '-a', 'team', '-p', '4242', '-w', '7']);
+  const added = await t.mp([
+    'target',
+    'add',
+    'web',
+    '-a',
+    'team',
+    '-p',
+    '4242',
+    '-w',
+    '7',
+    '--no-verify',
+  ]);
   expect(added.code).toBe(0);
   const shop = join(t.home, 'code', 'shop');
   const deep = join(shop, 'src', 'deep');
@@ -71,7 +82,7 @@ describe('mp target use NAME --here (docs/cli.md#mp-target-use)', () => {
 
   it('loses to --target, -p, MP_TARGET and MP_* environment values', async () => {
     const { at, deep, mp } = await bound();
-    await mp(['target', 'add', 'main', '-a', 'team', '-p', '1111']);
+    await mp(['target', 'add', 'main', '-a', 'team', '-p', '1111', '--no-verify']);
     const project = async (args: string[], env: Record<string, string> = {}) => {
       const result = await at(deep, ['session', '--explain', '-f', 'json', ...args], env);
       expect(result.code).toBe(0);

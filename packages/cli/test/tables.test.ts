@@ -75,3 +75,43 @@ describe('tables on a terminal and on a pipe', () => {
     expect(displayWidth(row.slice(0, row.search(/\d+$/)))).toBe(52);
   });
 });
+
+describe('mp target list', () => {
+  async function withLongTarget() {
+    const t = await withAccounts();
+    expect(
+      (await t.mp(['target', 'add', LONG, '--account', 'team', '--project', '3713224'])).code,
+    ).toBe(0);
+    expect(
+      (await t.mp(['target', 'add', 'web', '--account', 'team', '--project', '3713224'])).code,
+    ).toBe(0);
+    return t;
+  }
+
+  it('on a 50-column terminal: every row is one line, the long name cut with …, PROJECT aligned', async () => {
+    const t = await withLongTarget();
+    const { code, output } = await runMpInPty(['target', 'list'], {
+      env: t.env,
+      cwd: t.home,
+      columns: 50,
+    });
+    expect(code).toBe(0);
+    const lines = linesOf(output);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    expect(lines[1]).toMatch(/^long-account-name-.*… +team +3713224 +-$/);
+    expect(new Set(lines.map((line) => line.search(/PROJECT|3713224/))).size).toBe(1);
+  });
+
+  it('on a wide terminal and on a pipe: the fixed layout, names whole', async () => {
+    const t = await withLongTarget();
+    const piped = await t.mp(['target', 'list']);
+    expect(piped.stdout.split('\n')).toContain(`${LONG} team            3713224      -`);
+    const { output } = await runMpInPty(['target', 'list'], {
+      env: t.env,
+      cwd: t.home,
+      columns: 200,
+    });
+    expect(linesOf(output)).toContain(`${LONG} team            3713224      -`);
+  });
+});

@@ -2,9 +2,9 @@ import type { Target } from '@mixpanel-data/client';
 import { UsageError } from '../args';
 import type { Handler } from '../context';
 import { EXIT } from '../exit-codes';
-import { type Format, jsonText, printRecords } from '../format';
+import { type Format, jsonText, printRecords, renderTable, tableWidth } from '../format';
 import { escapeControls, out } from '../io';
-import { padToWidth } from '../width';
+import { displayWidth, padToWidth } from '../width';
 import { confirm } from './confirm';
 
 const record = (target: Target) => ({
@@ -27,13 +27,23 @@ export const handlers: Record<string, Handler> = {
       key: 'name',
       empty: '(no targets configured)',
       fields: ['name', 'account', 'project', 'workspace'],
-      table: () => [
-        `${cell('NAME', 15)} ${cell('ACCOUNT', 15)} ${cell('PROJECT', 12)} WORKSPACE`,
-        ...records.map(
-          (r) =>
-            `${cell(r.name, 15)} ${cell(r.account, 15)} ${cell(r.project, 12)} ${r.workspace ?? '-'}`,
-        ),
-      ],
+      table: () => {
+        const lines = [
+          `${cell('NAME', 15)} ${cell('ACCOUNT', 15)} ${cell('PROJECT', 12)} WORKSPACE`,
+          ...records.map(
+            (r) =>
+              `${cell(r.name, 15)} ${cell(r.account, 15)} ${cell(r.project, 12)} ${r.workspace ?? '-'}`,
+          ),
+        ];
+        // The fixed layout, unless a row would wrap the terminal: then names are cut to fit it.
+        const width = tableWidth(context.io);
+        if (width === undefined || lines.every((line) => displayWidth(line) <= width)) return lines;
+        return renderTable(
+          ['NAME', 'ACCOUNT', 'PROJECT', 'WORKSPACE'],
+          records.map((r) => [r.name, r.account, r.project, `${r.workspace ?? '-'}`]),
+          { width, cut: [0, 1] },
+        );
+      },
     });
     return EXIT.SUCCESS;
   },
