@@ -63,8 +63,8 @@ export function runMp(
 /**
  * Runs a shell command line under a real pseudo-terminal (util-linux
  * `script`, so Linux only): stdin, stdout and stderr are the terminal. Each
- * step types its text once the terminal has shown its `after` (after the
- * previous step's), `pauseMs` later when given (to see what the terminal
+ * step types its text once the terminal has shown its `after` (in what it
+ * showed after the previous step was typed), `pauseMs` later when given (to see what the terminal
  * shows meanwhile); a function is called with what the terminal showed so
  * far and returns what to type. `columns` sets the terminal's width first
  * (`stty cols`), as resizing a window does. `output` is everything the
@@ -91,19 +91,22 @@ export function runInPty(
     });
     let output = '';
     let seen = 0;
+    let typing = false;
     const steps = [...(options.steps ?? [])];
+    // A step's `after` counts only in what the terminal showed after the previous step was
+    // typed: typing ahead (e.g. a line after Ctrl-C, whose input the terminal discards) races.
     const next = () => {
       const step = steps[0];
-      const at = step ? output.indexOf(step.after, seen) : -1;
-      if (!step || at < 0) return;
+      if (!step || typing || output.indexOf(step.after, seen) < 0) return;
       steps.shift();
-      seen = at + step.after.length;
+      typing = true;
       const type = () => {
+        typing = false;
+        seen = output.length;
         child.stdin.write(typeof step.type === 'function' ? step.type(output) : step.type);
       };
       if (step.pauseMs) setTimeout(type, step.pauseMs);
       else type();
-      next();
     };
     child.stdout.on('data', (chunk) => {
       output += chunk;
