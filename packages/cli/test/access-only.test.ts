@@ -1,7 +1,12 @@
 /** `mp account export-bridge --access-only` and the bridge it writes on a receiving machine (docs/cli.md#mp-account-export-bridge, docs/files.md#access-only-bridge). */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  copyBridgeExpiringAt,
+  expectAccessOnlyBridge,
+  expectRefreshedBridge,
+} from '../../../test-utils/bridge-files';
 import { fromNow } from '../src/format';
 import { MOCK_BROWSER, setup } from './helpers';
 
@@ -49,16 +54,7 @@ describe('mp account export-bridge --access-only', () => {
     const result = await host.mp(['account', 'export-bridge', '--to', to, '--access-only']);
     const after = Date.now();
     expect(result.code, result.stderr).toBe(0);
-    const text = readFileSync(to, 'utf8');
-    const { tokens } = JSON.parse(text);
-    expect(Object.keys(tokens).sort()).toEqual([
-      'access_token',
-      'expires_at',
-      'scope',
-      'token_type',
-    ]);
-    expect(tokens.access_token).toBe(local.access_token);
-    expect(text).not.toContain(local.refresh_token);
+    const tokens = expectAccessOnlyBridge(to, local);
     expect(refreshes(host)).toHaveLength(0);
     const match =
       /^Wrote bridge file to (.+)\nAccount: personal \(oauth_browser, us\) · tokens: access token only \(expires (\S+), in (\d+) min\)\nNote: no refresh token was written; once the access token expires, export a new bridge here\.\n$/.exec(
@@ -80,14 +76,7 @@ describe('mp account export-bridge --access-only', () => {
     const result = await host.mp(['account', 'export-bridge', '--to', to, '--access-only']);
     expect(result.code, result.stderr).toBe(0);
     expect(refreshes(host)).toHaveLength(1);
-    const text = readFileSync(to, 'utf8');
-    const { tokens } = JSON.parse(text);
-    const local = tokensOf(host);
-    expect(tokens.access_token).toBe(local.access_token);
-    expect(tokens.access_token).not.toBe(old.access_token);
-    expect(Date.parse(tokens.expires_at) - Date.now()).toBeGreaterThan(50 * 60_000);
-    expect(text).not.toContain(local.refresh_token);
-    expect(text).not.toContain(old.refresh_token);
+    expectRefreshedBridge(to, tokensOf(host), old);
   });
 
   it('a fresh receiving HOME uses the bridge before expiry; after it, exit 2 names the fix and no refresh is sent', async () => {
@@ -104,9 +93,7 @@ describe('mp account export-bridge --access-only', () => {
 
     // An hour later: the token in the file has expired, and the mock agrees.
     const later = join(host.home, 'later.json');
-    const document = JSON.parse(readFileSync(bridge, 'utf8'));
-    document.tokens.expires_at = '2020-01-01T00:00:00Z';
-    writeFileSync(later, JSON.stringify(document), { mode: 0o600 });
+    copyBridgeExpiringAt(bridge, later, '2020-01-01T00:00:00Z');
     host.mock.clock.advance(3600);
     host.mock.clearRequests();
     const another = await setup();

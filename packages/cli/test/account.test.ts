@@ -14,7 +14,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setup } from './helpers';
+import { addServiceAccount, setup } from './helpers';
 
 describe('mp account list', () => {
   it('prints the onboarding text on an empty config; [] as JSON; nothing as JSONL', async () => {
@@ -80,20 +80,7 @@ describe('mp account add', () => {
   it('adds a service account with the secret from stdin (0600 file) and promotes the first account', async () => {
     const t = await setup();
     const result = await t.mp(
-      [
-        'account',
-        'add',
-        'team',
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
-        '--region',
-        'us',
-        '--project',
-        '3713224',
-        '--secret-stdin',
-      ],
+      addServiceAccount('team', '--region', 'us', '--project', '3713224', '--secret-stdin'),
       { stdin: '  s3cret-sa \n' },
     );
     expect(result).toMatchObject({
@@ -106,20 +93,9 @@ describe('mp account add', () => {
 
   it('takes MP_SECRET and MP_PROJECT_ID; stores MP_OAUTH_TOKEN inline or a --token-env name', async () => {
     const t = await setup();
-    const sa = await t.mp(
-      [
-        'account',
-        'add',
-        'sa',
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
-        '--region',
-        'us',
-      ],
-      { env: { MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '3713224' } },
-    );
+    const sa = await t.mp(addServiceAccount('sa', '--region', 'us'), {
+      env: { MP_SECRET: 's3cret-sa', MP_PROJECT_ID: '3713224' },
+    });
     expect(sa.code).toBe(0);
     const token = await t.mp(
       ['account', 'add', 'tok', '--type', 'oauth_token', '--region', 'us', '--project', '3713224'],
@@ -146,20 +122,9 @@ describe('mp account add', () => {
 
   it('probes the region when none is given and derives the name from /me', async () => {
     const t = await setup();
-    const result = await t.mp(
-      [
-        'account',
-        'add',
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
-        '--project',
-        '3713224',
-        '--secret-stdin',
-      ],
-      { stdin: 's3cret-sa' },
-    );
+    const result = await t.mp(addServiceAccount(null, '--project', '3713224', '--secret-stdin'), {
+      stdin: 's3cret-sa',
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Probing regions for /me access ...');
     expect(result.stderr).toContain('us: 200 ✓');

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setup } from './helpers';
+import { addServiceAccount, setup } from './helpers';
 
 describe('mp', () => {
   it('--version wins over any command; --help exits 0; no command prints help and exits 2', async () => {
@@ -136,22 +136,9 @@ describe('mp', () => {
     const warning =
       'warning: MP_USERNAME and MP_SECRET are set but MP_REGION is not; ignoring env credentials.';
     expect(explained.stderr.split('\n').filter((line) => line === warning)).toHaveLength(1);
-    const added = await t.mp(
-      [
-        'account',
-        'add',
-        'team',
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
-        '--region',
-        'us',
-        '--project',
-        '3713224',
-      ],
-      { env: { MP_SECRET: 's3cret-sa' } },
-    );
+    const added = await t.mp(addServiceAccount('team', '--region', 'us', '--project', '3713224'), {
+      env: { MP_SECRET: 's3cret-sa' },
+    });
     expect(added.code).toBe(0);
     expect(added.stderr).not.toContain('ignoring env credentials');
   });

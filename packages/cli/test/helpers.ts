@@ -165,6 +165,22 @@ export function runMpInPty(
   });
 }
 
+/**
+ * The arguments of `mp account add [NAME] --type service_account --username
+ * team-sa` (the fixture's service account; `name` null: derived from /me),
+ * then `flags`.
+ */
+export const addServiceAccount = (name: string | null, ...flags: string[]): string[] => [
+  'account',
+  'add',
+  ...(name === null ? [] : [name]),
+  '--type',
+  'service_account',
+  '--username',
+  'team-sa',
+  ...flags,
+];
+
 /** A mock Mixpanel and a temp HOME pointed at it; `mp(...)` runs commands there. */
 export async function setup(
   mockOptions: Parameters<typeof startMockMixpanel>[0] = {},
@@ -200,21 +216,15 @@ export async function setup(
    */
   const withTeam = async (name = 'team', secret = 's3cret-sa') => {
     const result = await mp(
-      [
-        'account',
-        'add',
+      addServiceAccount(
         name,
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
         '--region',
         'us',
         '--project',
         '3713224',
         '--secret-stdin',
         '--no-verify',
-      ],
+      ),
       { stdin: `${secret}\n` },
     );
     if (result.code !== 0) throw new Error(`setup failed: ${result.stderr}`);

@@ -11,6 +11,18 @@ const CJK_PROJECT = '日本語のプロジェクト名はとても長いので�
 const linesOf = (output: string) =>
   output.split('\r\n').filter((line) => line !== '' && !line.startsWith('note:'));
 
+type Host = Awaited<ReturnType<typeof setup>>;
+
+/** `mp ARGS` on a terminal `columns` wide: exits 0 and shows `rows` lines, none wider than the terminal. */
+async function linesOnTerminal(t: Host, args: string[], columns: number, rows: number) {
+  const { code, output } = await runMpInPty(args, { env: t.env, cwd: t.home, columns });
+  expect(code).toBe(0);
+  const lines = linesOf(output);
+  expect(lines).toHaveLength(rows);
+  for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(columns);
+  return lines;
+}
+
 async function withAccounts() {
   const fixture = defaultFixture();
   fixture.projects[0]!.name = CJK_PROJECT;
@@ -26,15 +38,7 @@ async function withAccounts() {
 describe('tables on a terminal and on a pipe', () => {
   it('mp account list on a 60-column terminal: every row is one line of at most 60 columns, the long name cut with …', async () => {
     const t = await withAccounts();
-    const { code, output } = await runMpInPty(['account', 'list'], {
-      env: t.env,
-      cwd: t.home,
-      columns: 60,
-    });
-    expect(code).toBe(0);
-    const lines = linesOf(output);
-    expect(lines).toHaveLength(4);
-    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+    const lines = await linesOnTerminal(t, ['account', 'list'], 60, 4);
     expect(lines[1]).toMatch(/^long-account-name-.*… +oauth_browser +eu$/);
     expect(lines[2]).toMatch(/^short +oauth_browser +eu$/);
     expect(lines[3]).toMatch(/^team +service_account +us +\*$/);
@@ -51,15 +55,7 @@ describe('tables on a terminal and on a pipe', () => {
 
   it('mp project list on a 50-column terminal cuts a CJK name by display width and keeps ids and ORG whole', async () => {
     const t = await withAccounts();
-    const { code, output } = await runMpInPty(['project', 'list', '-a', 'team'], {
-      env: t.env,
-      cwd: t.home,
-      columns: 50,
-    });
-    expect(code).toBe(0);
-    const lines = linesOf(output);
-    expect(lines).toHaveLength(3);
-    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    const lines = await linesOnTerminal(t, ['project', 'list', '-a', 'team'], 50, 3);
     const row = lines.find((line) => line.includes('日本語'))!;
     expect(row).toMatch(/^\* 3713224 +日本語のプロジェクト名はと… +100$/);
     const org = lines[0]!.indexOf('ORG');
@@ -90,15 +86,7 @@ describe('mp target list', () => {
 
   it('on a 50-column terminal: every row is one line, the long name cut with …, PROJECT aligned', async () => {
     const t = await withLongTarget();
-    const { code, output } = await runMpInPty(['target', 'list'], {
-      env: t.env,
-      cwd: t.home,
-      columns: 50,
-    });
-    expect(code).toBe(0);
-    const lines = linesOf(output);
-    expect(lines).toHaveLength(3);
-    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    const lines = await linesOnTerminal(t, ['target', 'list'], 50, 3);
     expect(lines[1]).toMatch(/^long-account-name-.*… +team +3713224 +-$/);
     expect(new Set(lines.map((line) => line.search(/PROJECT|3713224/))).size).toBe(1);
   });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { defaultFixture } from '@mixpanel-data/testkit';
 import { describe, expect, it } from 'vitest';
-import { MOCK_BROWSER, runMpInPty, setup } from './helpers';
+import { addServiceAccount, MOCK_BROWSER, runMpInPty, setup } from './helpers';
 
 const browser = { BROWSER: MOCK_BROWSER };
 const sa = { MP_USERNAME: 'team-sa', MP_SECRET: 's3cret-sa' };
@@ -18,19 +18,8 @@ async function closedOrigin(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const addCi = (extra: string[] = []) => [
-  'account',
-  'add',
-  'ci',
-  '--type',
-  'service_account',
-  '--username',
-  'team-sa',
-  '--region',
-  'us',
-  '--secret-stdin',
-  ...extra,
-];
+const addCi = (extra: string[] = []) =>
+  addServiceAccount('ci', '--region', 'us', '--secret-stdin', ...extra);
 
 const names = async (t: Awaited<ReturnType<typeof setup>>) =>
   JSON.parse((await t.mp(['account', 'list', '-f', 'json'])).stdout).map(
@@ -76,20 +65,9 @@ describe('mp login again', () => {
       code: 0,
       stdout: "Re-authenticated account 'team' (alice@example.com · AI Demo)\n",
     });
-    const add = await t.mp(
-      [
-        'account',
-        'add',
-        '--type',
-        'service_account',
-        '--username',
-        'team-sa',
-        '--region',
-        'us',
-        '--secret-stdin',
-      ],
-      { stdin: 's3cret-sa\n' },
-    );
+    const add = await t.mp(addServiceAccount(null, '--region', 'us', '--secret-stdin'), {
+      stdin: 's3cret-sa\n',
+    });
     expect(add).toMatchObject({
       code: 0,
       stdout: "Re-authenticated account 'team' (service_account, us) — new secret written\n",

@@ -23,6 +23,17 @@ async function healthy() {
   };
 }
 
+/** Adds the browser-login account `me` with these tokens in its tokens.json; returns that file's path. */
+function withBrowserTokens(
+  t: Awaited<ReturnType<typeof healthy>>,
+  tokens: Omit<ConstructorParameters<typeof OAuthTokens>[0], 'scope' | 'tokenType'>,
+): string {
+  t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
+  const store = new FileTokenStore({ env: t.env, home: t.home });
+  store.writeTokens('me', new OAuthTokens({ ...tokens, scope: '', tokenType: 'Bearer' }));
+  return store.tokensPath('me');
+}
+
 describe('diagnose', () => {
   it('a healthy service account: every check ok, in group order, and the counts add up', async () => {
     const t = await healthy();
@@ -145,19 +156,11 @@ describe('diagnose', () => {
 
   it('a refresh waits for another process’s token lock no longer than the network deadline', async () => {
     const t = await healthy();
-    t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
-    const tokens = new FileTokenStore({ env: t.env, home: t.home });
-    tokens.writeTokens(
-      'me',
-      new OAuthTokens({
-        accessToken: 'old-access',
-        refreshToken: 'old-refresh',
-        expiresAt: new Date(Date.now() - 60_000),
-        scope: '',
-        tokenType: 'Bearer',
-      }),
-    );
-    const lock = `${tokens.tokensPath('me')}.lock`;
+    const lock = `${withBrowserTokens(t, {
+      accessToken: 'old-access',
+      refreshToken: 'old-refresh',
+      expiresAt: new Date(Date.now() - 60_000),
+    })}.lock`;
     const holding = JSON.stringify({ pid: process.pid, time: Date.now(), nonce: 'held' });
     writeFileSync(lock, holding, { mode: 0o600 });
     const me = byId(await t.run({ networkTimeoutMs: 300 }), 'account.me.me');
@@ -219,16 +222,10 @@ describe('diagnose', () => {
 
   it('a browser token that expired without a refresh token fails, naming the login', async () => {
     const t = await healthy();
-    t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
-    new FileTokenStore({ env: t.env, home: t.home }).writeTokens(
-      'me',
-      new OAuthTokens({
-        accessToken: 'expired-token',
-        expiresAt: new Date(Date.now() - 60_000),
-        scope: '',
-        tokenType: 'Bearer',
-      }),
-    );
+    withBrowserTokens(t, {
+      accessToken: 'expired-token',
+      expiresAt: new Date(Date.now() - 60_000),
+    });
     const checks = await t.run({ offline: true });
     expect(byId(checks, 'account.me.credentials').status).toBe('ok');
     expect(byId(checks, 'account.me.token')).toMatchObject({
@@ -260,18 +257,10 @@ describe('diagnose', () => {
 
   it('a group-readable tokens.json: the credentials and the file checks name chmod 600', async () => {
     const t = await healthy();
-    t.store.addAccount('me', { type: 'oauth_browser', region: 'us' });
-    const tokens = new FileTokenStore({ env: t.env, home: t.home });
-    tokens.writeTokens(
-      'me',
-      new OAuthTokens({
-        accessToken: 'token',
-        expiresAt: new Date(Date.now() + 3_600_000),
-        scope: '',
-        tokenType: 'Bearer',
-      }),
-    );
-    const path = tokens.tokensPath('me');
+    const path = withBrowserTokens(t, {
+      accessToken: 'token',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     chmodSync(path, 0o640);
     const checks = await t.run({ offline: true });
     expect(byId(checks, 'account.me.credentials')).toMatchObject({

@@ -7,21 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
   InvalidArgumentError,
-  type MixpanelDataError,
   ProjectNotFoundError,
   RegionProbeError,
   RegionProbeNetworkError,
 } from '../src/index';
 import { deriveAccountName, slugify } from '../src/naming';
 import { probeRegion } from '../src/region-probe';
-import { playBrowser, quiet, setup } from './helpers';
-
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable(),
-    (error) => error as MixpanelDataError,
-  );
-const first = async <T>(choices: T[]) => choices[0]!;
+import { errorOf, first, playBrowser, quiet, setup } from './helpers';
 
 describe('naming (docs/cli.md#account-names)', () => {
   it.each([

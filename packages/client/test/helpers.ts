@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigStore } from '@mixpanel-data/config-store';
 import { type MockMixpanel, simulateBrowser, startMockMixpanel } from '@mixpanel-data/testkit';
-import { afterEach } from 'vitest';
-import { createAccounts, Workspace, type WorkspaceOptions } from '../src/index';
+import { afterEach, expect } from 'vitest';
+import {
+  createAccounts,
+  type MixpanelDataError,
+  Workspace,
+  type WorkspaceOptions,
+} from '../src/index';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -54,3 +59,13 @@ export async function setup(
 /** A stderr that swallows the login's instructions. */
 export const quiet = { write: () => true } as unknown as NodeJS.WritableStream &
   import('node:stream').Writable;
+
+/** The error `promise` rejects with (a test fails if it resolves). */
+export const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable(),
+    (error) => error as MixpanelDataError,
+  );
+
+/** A project chooser that takes the first choice. */
+export const first = async <T>(choices: T[]) => choices[0]!;

@@ -7,20 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  AuthenticationError,
-  ConfigError,
-  type MixpanelDataError,
-  QueryError,
-  ValidationError,
-} from '../src/index';
-import { setup } from './helpers';
+import { AuthenticationError, ConfigError, QueryError, ValidationError } from '../src/index';
+import { errorOf, setup } from './helpers';
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable(),
-    (error) => error as MixpanelDataError,
-  );
 const mePath = (home: string) => join(home, '.mp', 'accounts', 'team', 'me.json');
 
 describe('a /me answer that fails validation', () => {

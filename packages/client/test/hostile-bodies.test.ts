@@ -3,22 +3,11 @@
  * headers and body, a cap on decoded bytes (docs/http.md#response-size-and-deadline).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  type MixpanelDataError,
-  NetworkError,
-  ResponseTooLargeError,
-} from '../src/index';
-import { setup } from './helpers';
+import { ConfigError, NetworkError, ResponseTooLargeError } from '../src/index';
+import { errorOf, setup } from './helpers';
 
 const NAMES = '/api/query/events/names';
 const MiB = 1024 * 1024;
-
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable(),
-    (error) => error as MixpanelDataError,
-  );
 
 describe('the deadline covers the body', () => {
   it('a body dripping after prompt headers fails at the deadline as HTTP_ERROR, saying what to do', async () => {

@@ -6,6 +6,11 @@ import { ConfigStore } from '@mixpanel-data/config-store';
 import type { startMockMixpanel } from '@mixpanel-data/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  copyBridgeExpiringAt,
+  expectAccessOnlyBridge,
+  expectRefreshedBridge,
+} from '../../../test-utils/bridge-files';
+import {
   ACCESS_ONLY_MIN_LIFETIME_MS,
   ArgumentError,
   ConfigError,
@@ -231,16 +236,7 @@ describe('access-only bridge export (docs/files.md#access-only-bridge)', () => {
     const written = t.accounts.exportBridge({ to, account: 'personal', accessOnly: true });
     expect(written).toBeInstanceOf(Promise);
     expect(await written).toBe(to);
-    const text = readFileSync(to, 'utf8');
-    const { tokens } = JSON.parse(text);
-    expect(Object.keys(tokens).sort()).toEqual([
-      'access_token',
-      'expires_at',
-      'scope',
-      'token_type',
-    ]);
-    expect(tokens.access_token).toBe(local.access_token);
-    expect(text).not.toContain(local.refresh_token);
+    expectAccessOnlyBridge(to, local);
     expect(t.mock.requests()).toHaveLength(0);
     expect(tokensOf(t)).toEqual(local);
   });
@@ -255,15 +251,9 @@ describe('access-only bridge export (docs/files.md#access-only-bridge)', () => {
     const to = join(t.home, 'auth.json');
     await t.accounts.exportBridge({ to, account: 'personal', accessOnly: true });
     expect(refreshes(t)).toHaveLength(1);
-    const text = readFileSync(to, 'utf8');
-    const { tokens } = JSON.parse(text);
     const local = tokensOf(t);
-    expect(tokens.access_token).toBe(local.access_token);
-    expect(tokens.access_token).not.toBe(old.access_token);
-    expect(Date.parse(tokens.expires_at) - Date.now()).toBeGreaterThan(50 * 60_000);
     expect(local.refresh_token).toMatch(/^mock-rt-/);
-    expect(text).not.toContain(local.refresh_token);
-    expect(text).not.toContain(old.refresh_token);
+    expectRefreshedBridge(to, local, old);
   });
 
   it('refuses a service account and a static-token account with ArgumentError, writing nothing', async () => {
@@ -299,9 +289,7 @@ describe('access-only bridge export (docs/files.md#access-only-bridge)', () => {
     expect(await new Workspace({ ...remote.base, env }).events({ limit: 2 })).toHaveLength(2);
     // An hour later: the token in the file has expired (and the mock agrees).
     const later = join(host.home, 'later.json');
-    const document = JSON.parse(readFileSync(bridgePath, 'utf8'));
-    document.tokens.expires_at = '2020-01-01T00:00:00Z';
-    writeFileSync(later, JSON.stringify(document), { mode: 0o600 });
+    copyBridgeExpiringAt(bridgePath, later, '2020-01-01T00:00:00Z');
     host.mock.clock.advance(3600);
     host.mock.clearRequests();
     const elsewhere = await setup();

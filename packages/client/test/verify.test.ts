@@ -7,7 +7,6 @@ import {
   AuthenticationError,
   createAccount,
   type MeResponse,
-  type MixpanelDataError,
   NetworkError,
   OAuthError,
   ProjectNotFoundError,
@@ -17,14 +16,7 @@ import {
 } from '../src/index';
 import { findSameAccount } from '../src/same-account';
 import { checkProject, checkWorkspace, uncheckable } from '../src/verify';
-import { playBrowser, quiet, setup } from './helpers';
-
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable(),
-    (error) => error as MixpanelDataError,
-  );
-const first = async <T>(choices: T[]) => choices[0]!;
+import { errorOf, first, playBrowser, quiet, setup } from './helpers';
 
 const me = (fields: Partial<MeResponse>): MeResponse =>
   ({ organizations: {}, projects: {}, workspaces: {}, ...fields }) as MeResponse;
