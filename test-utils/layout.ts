@@ -2,7 +2,7 @@
  * Layout rules of the repository, checked by each package's test/layout.test.ts
  * (test-only code; not a package).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /** Every .ts file under `dir` (tests included: a cycle through a test helper is still a cycle). */
@@ -90,6 +90,30 @@ export function outsideReferences(repoRoot: string): string[] {
   };
   walk(repoRoot);
   return found;
+}
+
+/**
+ * Paths of the repository's own files (`packages/…/src/x.ts`, `test-utils/…`,
+ * `bench/…`, `scripts/…`) that docs/ and the READMEs name but that do not
+ * exist: a renamed or folded file leaves such a reference behind.
+ */
+export function missingFileReferences(repoRoot: string): string[] {
+  const documents = [
+    ...readdirSync(join(repoRoot, 'docs')).map((name) => join('docs', name)),
+    'README.md',
+    ...readdirSync(join(repoRoot, 'packages')).map((name) => join('packages', name, 'README.md')),
+  ].filter((path) => path.endsWith('.md'));
+  const missing: string[] = [];
+  const named =
+    /\b(?:packages\/[a-z-]+\/(?:src|test|bin)|test-utils|bench|scripts)\/[\w./-]*\w\.(?:ts|mts|cts|mjs|cjs|js)\b/g;
+  for (const document of documents) {
+    const text = readFileSync(join(repoRoot, document), 'utf8');
+    for (const match of text.matchAll(named)) {
+      // A package README names its own files relative to the repository root too.
+      if (!existsSync(join(repoRoot, match[0]))) missing.push(`${document}: ${match[0]}`);
+    }
+  }
+  return [...new Set(missing)];
 }
 
 /**

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { documentedNames, importCycles, outsideReferences } from '../../../test-utils/layout';
+import {
+  documentedNames,
+  importCycles,
+  missingFileReferences,
+  outsideReferences,
+} from '../../../test-utils/layout';
 import { exportedNames } from '../../../test-utils/package-checks';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -36,5 +41,9 @@ describe.each(PACKAGES)('%s', (name) => {
 describe('the repository explains itself', () => {
   it('cites no document outside the repository (references point into docs/)', () => {
     expect(outsideReferences(repo)).toEqual([]);
+  });
+
+  it('names only files that exist when docs/ and the READMEs point at source files', () => {
+    expect(missingFileReferences(repo)).toEqual([]);
   });
 });
