@@ -68,6 +68,14 @@ const CASES: Case[] = [
   { code: 4, mention: '`mp account test ghost`', run: (t) => t.mp(['account', 'test', 'ghost']) },
   {
     code: 4,
+    mention: '`mp project use 999` (a project the account cannot see)',
+    run: async (t) => {
+      await t.withTeam();
+      return t.mp(['project', 'use', '999']);
+    },
+  },
+  {
+    code: 4,
     mention: '`mp project use` without an active account',
     run: (t) => t.mp(['project', 'use', '3713224']),
   },
