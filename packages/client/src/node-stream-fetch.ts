@@ -197,21 +197,13 @@ export const nodeStreamFetch: StreamFetch = (url, init) =>
       message.on('close', release);
       const decoder = decoderFor(message.headers['content-encoding']);
       const stream: Readable = decoder ? pipeline(message, decoder, () => {}) : message;
-      let reader: MessageReader | null = null;
+      // Listening from the start: a failure of a body not yet read waits for its reader.
+      const reader = new MessageReader(stream);
       resolve({
         status: message.statusCode ?? 0,
         statusText: message.statusMessage ?? '',
         headers: new MessageHeaders(message),
-        body: {
-          getReader: () => {
-            reader ??= new MessageReader(stream);
-            return reader;
-          },
-          cancel: async () => {
-            if (reader) await reader.cancel();
-            else stream.destroy();
-          },
-        },
+        body: { getReader: () => reader, cancel: () => reader.cancel() },
       });
     });
     request.end(body);

@@ -126,6 +126,33 @@ describe('nodeStreamFetch', () => {
     expect((error as { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
   });
 
+  it('leaves the failure of an unread body to whoever reads it (no uncaught error)', async () => {
+    let closed: Promise<unknown> = Promise.resolve();
+    const origin = await serve((request, response) => {
+      if (request.url === '/next') return void response.end('ok');
+      response.writeHead(200, { 'Content-Length': '100' });
+      closed = new Promise((resolve) => response.socket?.once('close', resolve));
+      response.write('partial', () => response.socket?.destroy());
+    });
+    const answer = await nodeStreamFetch(origin, { method: 'GET', headers: {}, signal: never() });
+    await closed;
+    // Another round trip: by then the reset has reached the unread body.
+    const next = await nodeStreamFetch(`${origin}/next`, {
+      method: 'GET',
+      headers: {},
+      signal: never(),
+    });
+    expect(await readAll(next.body)).toBe('ok');
+    const reader = answer.body!.getReader();
+    const reads: unknown[] = [];
+    for (;;) {
+      const read = await reader.read().catch((error: unknown) => error);
+      reads.push(read);
+      if (!(read as { value?: unknown }).value) break;
+    }
+    expect(reads.at(-1)).toBeInstanceOf(TypeError);
+  });
+
   it('rejects with the cause of a refused connection, as fetch does', async () => {
     const origin = await serve(() => {});
     for (const server of servers.splice(0)) server.close();
