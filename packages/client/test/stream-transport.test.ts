@@ -272,6 +272,23 @@ describe('streamed requests of a Workspace without its own fetch', () => {
     );
   });
 
+  it('refuses a redirect, and times out a request whose headers never come', async () => {
+    const { mock, workspace } = await setup();
+    mock.inject({
+      match: { path: '/api/2.0/export' },
+      response: { status: 302, headers: { Location: 'https://elsewhere.example/' }, text: '' },
+    });
+    await expect(workspace().exportEventsRaw(RANGE)).rejects.toMatchObject({
+      name: 'RedirectError',
+      statusCode: 302,
+    });
+    mock.hang('/api/2.0/export');
+    await expect(workspace({ timeoutMs: 100 }).exportEventsRaw(RANGE)).rejects.toMatchObject({
+      code: 'HTTP_ERROR',
+      reason: 'the request timed out after 100 ms',
+    });
+  });
+
   it('uses an injected fetch when one is given', async () => {
     const { workspace } = await setup({ config: { export_events: 3 } });
     const sent: string[] = [];
