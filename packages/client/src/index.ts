@@ -37,6 +37,7 @@ export {
   targets,
 } from './namespaces';
 export { type NdjsonSource, parseNdjson } from './ndjson';
+export type { ResponseHeaders } from './node-stream-fetch';
 export type { ProjectChoice } from './project-choice';
 export type { ProbeCredential, ProbeOptions } from './region-probe';
 export type { ObservedRequest, RequestObserver } from './request-observer';

@@ -15,35 +15,52 @@ export interface ObservedRequest {
  */
 export type RequestObserver = (request: ObservedRequest) => (() => void) | undefined;
 
+/**
+ * `sent` (a request just sent as `request`) reported to `observer`: told now,
+ * and its returned function called once when `sent` settles.
+ */
+export function observeRequest<T>(
+  observer: RequestObserver,
+  request: ObservedRequest,
+  send: () => Promise<T>,
+): Promise<T> {
+  const settled = observer(request);
+  const sent = send();
+  if (!settled) return sent;
+  let done = false;
+  const settle = () => {
+    if (done) return;
+    done = true;
+    settled();
+  };
+  return sent.then(
+    (response) => {
+      settle();
+      return response;
+    },
+    (error: unknown) => {
+      settle();
+      throw error;
+    },
+  );
+}
+
 /** `fetchImplementation` (default: the platform's `fetch`) reporting each request to `observer`. */
 function observedFetch(
   fetchImplementation: typeof fetch | undefined,
   observer: RequestObserver,
 ): typeof fetch {
   return (input, init) => {
-    const request = input instanceof Request ? input : null;
+    // Not `instanceof Request`: reading the global loads the platform's fetch.
+    const request = typeof input === 'string' || input instanceof URL ? null : input;
     const href = request ? request.url : String(input);
-    const settled = observer({
-      method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
-      url: href.split(/[?#]/)[0]!,
-    });
-    const sent = (fetchImplementation ?? fetch)(input, init);
-    if (!settled) return sent;
-    let done = false;
-    const settle = () => {
-      if (done) return;
-      done = true;
-      settled();
-    };
-    return sent.then(
-      (response) => {
-        settle();
-        return response;
+    return observeRequest(
+      observer,
+      {
+        method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
+        url: href.split(/[?#]/)[0]!,
       },
-      (error: unknown) => {
-        settle();
-        throw error;
-      },
+      () => (fetchImplementation ?? fetch)(input, init),
     );
   };
 }

@@ -24,7 +24,14 @@ import {
 } from '@mixpanel-data/auth-core';
 import { describeNetworkError } from '@mixpanel-data/oauth-pkce';
 import { captureBody, errorForStatus } from './error-mapping';
-import { type RequestObserver, withRequestObserver } from './request-observer';
+import {
+  nodeStreamFetch,
+  type ResponseHeaders,
+  type StreamAnswer,
+  type StreamFetch,
+  type StreamInit,
+} from './node-stream-fetch';
+import { observeRequest, type RequestObserver, withRequestObserver } from './request-observer';
 import { QUERY_ORIGIN, userAgent } from './version';
 
 export type Family = 'query' | 'app' | 'export' | 'engage';
@@ -79,7 +86,8 @@ const RETRYABLE_GET = new Set([502, 503, 504]);
 export interface StreamedResponse {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: Headers;
+  /** `get(name)`, `has(name)`, and `[name, value]` pairs when iterated (names in lower case, sorted); a fetch `Headers` fits. */
+  readonly headers: ResponseHeaders;
   readonly requestMethod: string;
   /** The URL sent (its query included). */
   readonly requestUrl: string;
@@ -155,13 +163,18 @@ function basicHeaderOf(account: Parameters<typeof basicAuthHeader>[0]): string {
  * wrapper such as ky costs about a tenth of a millisecond per request, a
  * third of a request to a nearby server. The platform's fetch pools
  * connections in Node's shared dispatcher, whose idle sockets never keep a
- * process alive, so `close()` has nothing else to release.
+ * process alive, so `close()` has nothing else to release. Streamed
+ * requests go to `streamFetch` when one is given (`node:http`, when the
+ * caller gave no `fetch`; docs/http.md#streamed-responses), whose agent's idle
+ * sockets never keep a process alive either.
  */
 export class Transport {
   #open = false;
   readonly #fetch: typeof fetch | undefined;
-  constructor(fetchImplementation?: typeof fetch) {
+  readonly #streamFetch: StreamFetch | undefined;
+  constructor(fetchImplementation?: typeof fetch, streamFetch?: StreamFetch) {
     this.#fetch = fetchImplementation;
+    this.#streamFetch = streamFetch;
   }
   /** Marks the handle closed; the next request opens it again. Idempotent; requests under way finish. */
   close(): void {
@@ -176,6 +189,21 @@ export class Transport {
     this.#open = true;
     return (this.#fetch ?? fetch)(url, { ...init, redirect: 'manual' });
   }
+  /** Sends one request whose answer may be streamed: with `streamFetch` when there is one, else as `send`. */
+  sendStream(url: string, init: StreamInit): Promise<StreamAnswer> {
+    if (!this.#streamFetch) return this.send(url, init);
+    this.#open = true;
+    return this.#streamFetch(url, init);
+  }
+}
+
+/** `nodeStreamFetch` reporting each request to `observer` (when there is one), as an observed `fetch` does. */
+function observedStreamFetch(observer: RequestObserver | undefined): StreamFetch {
+  if (!observer) return nodeStreamFetch;
+  return (url, init) =>
+    observeRequest(observer, { method: init.method, url: url.split(/[?#]/)[0]! }, () =>
+      nodeStreamFetch(url, init),
+    );
 }
 
 /** `min(1 s × 2^attempt, 60 s)` plus up to 10 % jitter (docs/http.md#rate-limits-and-retry-after), in ms. */
@@ -250,6 +278,8 @@ export class MixpanelApiClient {
       transport?: Transport | undefined;
     },
   ) {
+    // Streamed answers go through node:http unless the caller gave its own fetch.
+    const streamFetch = options.fetch ? undefined : observedStreamFetch(options.onRequest);
     // The observer wraps the fetch once; clients made by withProject share it.
     options = withRequestObserver(options);
     this.#options = options;
@@ -258,7 +288,7 @@ export class MixpanelApiClient {
     this.#override = options.override;
     this.#env = options.env ?? (() => process.env);
     this.#timeoutMs = options.timeoutMs ?? httpTimeoutFromEnv(this.#env()) ?? DEFAULT_TIMEOUT_MS;
-    this.transport = options.transport ?? new Transport(options.fetch);
+    this.transport = options.transport ?? new Transport(options.fetch, streamFetch);
     this.#session = options.session;
     this.setSession(options.session);
   }
@@ -472,7 +502,7 @@ export class MixpanelApiClient {
       ...(Object.keys(params).length ? { requestParams: params } : {}),
       ...(options.json !== undefined ? { requestBody: options.json } : {}),
     };
-    const failedRequest = (response: Response, text: string) => ({
+    const failedRequest = (response: StreamAnswer, text: string) => ({
       ...info,
       statusCode: response.status,
       responseBody: captureBody(text),
@@ -536,14 +566,12 @@ export class MixpanelApiClient {
         : undefined;
       const deadline = deadlineTimer ? deadlineTimer.signal : AbortSignal.timeout(timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-      let response: Response;
+      let response: StreamAnswer;
       try {
-        response = await this.transport.send(href, {
-          method: upper,
-          headers,
-          ...(body !== undefined ? { body } : {}),
-          signal,
-        });
+        const init = { method: upper, headers, ...(body !== undefined ? { body } : {}), signal };
+        response = await (streamed
+          ? this.transport.sendStream(href, init)
+          : this.transport.send(href, init));
       } catch (error) {
         clearTimeout(timer);
         throw failure(error);
@@ -620,7 +648,7 @@ export class MixpanelApiClient {
 
 /** Wraps an unread 2xx answer; see `StreamedResponse`. */
 function streamedResponse(
-  response: Response,
+  response: StreamAnswer,
   info: {
     requestMethod: string;
     requestUrl: string;
