@@ -182,10 +182,12 @@ for (const bytes of SIZES) {
     `  ws.exportEvents()  ${parseRate.toFixed(0).padStart(6)} MB/s peak ${rss('ws.exportEvents()').toFixed(1)} MB   ${(parseRate / parseBaseline).toFixed(2)}x JSON.parse in memory (${parseBaseline.toFixed(0)} MB/s)`,
   );
 }
-const [small, large] = SIZES.map((bytes) => summary[bytes]);
+// The first and the last size (one size given: both are it, and "the same" is trivially met).
+const small = summary[SIZES[0]];
+const large = summary[SIZES.at(-1)];
 const peak = Math.max(...small.rss, ...large.rss);
 console.log(
-  `\ngoals: mp api ≤ 1.1x curl (${Math.max(small.ratio, large.ratio) <= 1.1 ? 'met' : 'missed'}), exportEvents ≥ 100 MB/s (${Math.min(small.parseRate, large.parseRate) >= 100 ? 'met' : 'missed'}), peak < 100 MB (${peak < 100 ? 'met' : 'missed'}), same at 100 and 500 MB (${large.rss.every((value, index) => value < small.rss[index] * 1.25) ? 'met' : 'missed'})`,
+  `\ngoals: mp api ≤ 1.1x curl (${Math.max(small.ratio, large.ratio) <= 1.1 ? 'met' : 'missed'}), exportEvents ≥ 100 MB/s (${Math.min(small.parseRate, large.parseRate) >= 100 ? 'met' : 'missed'}), peak < 100 MB (${peak < 100 ? 'met' : 'missed'}), same at ${SIZES[0] / 1e6} and ${SIZES.at(-1) / 1e6} MB (${large.rss.every((value, index) => value < small.rss[index] * 1.25) ? 'met' : 'missed'})`,
 );
 server.kill();
 rmSync(home, { recursive: true, force: true });
