@@ -17,9 +17,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccounts } from '@mixpanel-data/client';
 import { exportLine } from '@mixpanel-data/testkit';
+import { startMockProcess } from './mock-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mockBin = join(root, 'packages', 'testkit', 'dist', 'bin', 'mp-mock-mixpanel.js');
 const mpBin = join(root, 'packages', 'cli', 'bin', 'mp.cjs');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const CURL = (() => {
@@ -30,16 +30,7 @@ const CURL = (() => {
   }
 })();
 
-const server = spawn(process.execPath, [mockBin], { stdio: ['ignore', 'pipe', 'inherit'] });
-const origin = await new Promise((resolve, reject) => {
-  let text = '';
-  server.stdout.on('data', (chunk) => {
-    text += chunk;
-    const match = /MOCK_ORIGIN=(\S+)/.exec(text);
-    if (match) resolve(match[1]);
-  });
-  server.on('exit', () => reject(new Error('the mock exited before it listened')));
-});
+const { origin, server } = await startMockProcess();
 const configure = (patch) =>
   fetch(`${origin}/__mock/config`, {
     method: 'POST',

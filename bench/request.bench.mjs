@@ -8,25 +8,13 @@
 // (new Workspace({ session }) per task, then one request) ≤ 1.15×; an
 // oauth_browser account costs what a service account costs once its token is
 // in memory.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createAccounts, Project, ServiceAccount, Session, Workspace } from '@mixpanel-data/client';
+import { startMockProcess } from './mock-process.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mockBin = join(root, 'packages', 'testkit', 'dist', 'bin', 'mp-mock-mixpanel.js');
-const server = spawn(process.execPath, [mockBin], { stdio: ['ignore', 'pipe', 'inherit'] });
-const origin = await new Promise((resolve, reject) => {
-  let text = '';
-  server.stdout.on('data', (chunk) => {
-    text += chunk;
-    const match = /MOCK_ORIGIN=(\S+)/.exec(text);
-    if (match) resolve(match[1]);
-  });
-  server.on('exit', () => reject(new Error('the mock exited before it listened')));
-});
+const { origin, server } = await startMockProcess();
 
 const home = mkdtempSync(join(tmpdir(), 'mp-bench-request-'));
 const env = { MP_BASE_URL: origin };
