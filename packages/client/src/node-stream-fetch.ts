@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { BodyReader } from '@mixpanel-data/auth-core';
@@ -180,7 +179,13 @@ export const nodeStreamFetch: StreamFetch = (url, init) =>
     setDefault(headers, 'Accept', '*/*');
     setDefault(headers, 'Accept-Encoding', 'gzip, deflate, br');
     const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    // From the built-in module itself, not an ESM import: importing `node:http` as a module
+    // reads every export, and on Node 22 and later that loads undici (its WebSocket), the
+    // memory this path exists to avoid.
+    const send =
+      target.protocol === 'https:'
+        ? process.getBuiltinModule('node:https').request
+        : process.getBuiltinModule('node:http').request;
     const request = send(target, { method: init.method, headers });
     let settled = false;
     const onAbort = () => request.destroy(signal.reason as Error);
