@@ -18,7 +18,11 @@ import {
 } from '@mixpanel-data/auth-core';
 import type { LoadedBridge } from '@mixpanel-data/bridge';
 import { type FileIssue, inspectFiles } from '@mixpanel-data/config-store';
-import { OnDiskTokenResolver } from '@mixpanel-data/oauth-pkce';
+import {
+  clientRegisteredElsewhere,
+  clientServer,
+  OnDiskTokenResolver,
+} from '@mixpanel-data/oauth-pkce';
 import { probeClient, userOf } from './account-calls';
 import { fetchMe } from './me-service';
 import { type ClientOptions, Context, resolveFromSources } from './sources';
@@ -469,8 +473,9 @@ function tokenCheck(
   const left = Math.round((tokens.expiresAt.getTime() - Date.now()) / 1000);
   const expired = tokens.isExpired();
   const client = ctx.tokenStore.readClient(account.region, account.name, { repair: false });
-  const base = override ? baseUrlFor('oauth', account.region, override) : undefined;
-  const clientMatches = client !== null && client.oauthBaseUrl === base;
+  const elsewhere =
+    client && clientRegisteredElsewhere(client, clientServer(account.region, override));
+  const clientMatches = client !== null && !elsewhere;
   const details = {
     expires_at: expiresAt,
     expired,
@@ -483,8 +488,8 @@ function tokenCheck(
       ? check(id, 'fail', `access token ${when}, and there is no refresh token`, login, details)
       : check(id, 'warn', `access token ${when}; no refresh token to renew it`, login, details);
   if (!client || !clientMatches) {
-    const why = client
-      ? `its client record was registered with ${client.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${base ?? 'the Mixpanel servers'}`
+    const why = elsewhere
+      ? `its client record was ${elsewhere}`
       : 'no OAuth client record to refresh it with';
     return check(id, expired ? 'fail' : 'warn', `access token ${when}; ${why}`, login, details);
   }

@@ -22,7 +22,7 @@ import {
 import { createHttp } from './http';
 import { readPastedRedirect } from './paste';
 import { createPkce, createState } from './pkce';
-import { ensureClient } from './registration';
+import { clientServer, ensureClient } from './registration';
 import { exchangeCode } from './token-endpoint';
 
 export interface OAuthFlowOptions {
@@ -133,7 +133,7 @@ export class OAuthFlow {
       region: this.region,
       registerUrl: this.#url('mcp/register/'),
       redirectUri,
-      oauthBaseUrl: override ? this.#url('') : undefined,
+      oauthBaseUrl: clientServer(this.region, override),
     });
     const server = await startCallbackServer({
       state,

@@ -25,7 +25,14 @@ export {
 export { escapeHtml } from './pages';
 export { MAX_BAD_PASTES, type PasteReader, parsePastedRedirect, readPastedRedirect } from './paste';
 export { computeChallenge, createPkce, createState, type Pkce } from './pkce';
-export { ensureClient, OAUTH_SCOPE, type RegisterOptions, registerClient } from './registration';
+export {
+  clientRegisteredElsewhere,
+  clientServer,
+  ensureClient,
+  OAUTH_SCOPE,
+  type RegisterOptions,
+  registerClient,
+} from './registration';
 export {
   exchangeCode,
   judgeTokenResponse,

@@ -1,4 +1,6 @@
 import {
+  type BaseUrlOverride,
+  buildUrl,
   type OAuthClientInfo,
   OAuthRegistrationError,
   type Region,
@@ -11,6 +13,29 @@ import { describeBody, safeBody } from './token-endpoint';
 /** The fixed scope string sent at registration (docs/oauth.md#client-registration). */
 export const OAUTH_SCOPE =
   'projects analysis events insights segmentation retention data:read funnels flows data_definitions dashboard_reports bookmarks';
+
+/**
+ * The server a client record must have been registered with to be used now
+ * (docs/oauth.md#client-records-and-which-one-wins): `undefined` for the
+ * Mixpanel servers, else the override's OAuth URL. A record is used only
+ * against its own server, so a production client_id never reaches a test
+ * server, and the reverse.
+ */
+export function clientServer(region: Region, override: BaseUrlOverride | null): string | undefined {
+  return override ? buildUrl('oauth', region, '', override) : undefined;
+}
+
+/**
+ * Why `client` cannot be used against `server` ("registered with A, not B"),
+ * or null when it was registered with that server.
+ */
+export function clientRegisteredElsewhere(
+  client: Pick<OAuthClientInfo, 'oauthBaseUrl'>,
+  server: string | undefined,
+): string | null {
+  if (client.oauthBaseUrl === server) return null;
+  return `registered with ${client.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${server ?? 'the Mixpanel servers'}`;
+}
 
 export interface RegisterOptions {
   http: KyInstance;

@@ -18,6 +18,7 @@ import {
   type TokenStore,
 } from '@mixpanel-data/auth-core';
 import { createHttp } from './http';
+import { clientRegisteredElsewhere, clientServer } from './registration';
 import { refreshAccessToken } from './token-endpoint';
 
 export interface TokenResolverOptions {
@@ -219,12 +220,10 @@ export class OnDiskTokenResolver implements TokenResolver {
   ): Promise<OAuthTokens | undefined> {
     const override = resolveBaseUrlOverride(this.#options.baseUrl, this.#env);
     const client = this.#store.readClient(region, name);
-    // A client record is used only against the server it was registered with, so a
-    // production client_id never reaches a test server (and the reverse).
-    const base = override ? buildUrl('oauth', region, '', override) : undefined;
-    if (client && client.oauthBaseUrl !== base) {
+    const elsewhere = client && clientRegisteredElsewhere(client, clientServer(region, override));
+    if (elsewhere) {
       throw new OAuthRefreshError(
-        `The OAuth client of account '${name}' was registered with ${client.oauthBaseUrl ?? 'the Mixpanel servers'}, not ${base ?? 'the Mixpanel servers'}; refusing to refresh against another server. Re-run \`mp account login ${name}\` here.`,
+        `The OAuth client of account '${name}' was ${elsewhere}; refusing to refresh against another server. Re-run \`mp account login ${name}\` here.`,
         { details: { account_name: name, region } },
       );
     }
