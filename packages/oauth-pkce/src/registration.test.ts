@@ -12,7 +12,7 @@ describe('clientServer and clientRegisteredElsewhere', () => {
   });
 
   it('refuses a record of the other server in either direction, and accepts its own', () => {
-    const test = clientServer('us', override);
+    const test = clientServer('us', override) as string;
     expect(clientRegisteredElsewhere({ oauthBaseUrl: test }, test)).toBeNull();
     expect(clientRegisteredElsewhere({}, undefined)).toBeNull();
     expect(clientRegisteredElsewhere({}, test)).toBe(
